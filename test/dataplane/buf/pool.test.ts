@@ -55,6 +55,9 @@ describe('PacketPool', () => {
   test('columns are naturally aligned views over one shared buffer', () => {
     const { sab, cols } = metaColumns(33);
     expect(sab.byteLength).toBe(33 * META_BYTES_PER_SLOT);
+    const all = Object.values(cols) as Uint8Array[];
+    expect(all.reduce((n, c) => n + c.byteLength, 0)).toBe(sab.byteLength); // columns tile the buffer exactly
+    expect(Math.max(...all.map((c) => c.byteOffset + c.byteLength))).toBe(sab.byteLength);
     for (const [name, col] of Object.entries(cols)) {
       const v = col as unknown as { byteOffset: number; BYTES_PER_ELEMENT: number; length: number; buffer: ArrayBufferLike };
       expect({ name, aligned: v.byteOffset % v.BYTES_PER_ELEMENT }).toEqual({ name, aligned: 0 });
