@@ -40,6 +40,11 @@ const TABLE = [
   ['udp-bad-length', 'UDP length below 8 or beyond the IP payload'],
   ['icmp-truncated', 'shorter than an 8-byte ICMP header'],
   ['icmpv6-truncated', 'shorter than an 8-byte ICMPv6 header'],
+  // added by wire/ (checked Repr parsers; stages may use them too)
+  ['ipv4-bad-option', 'an IPv4 option has a bad length or runs past the header'],
+  ['tcp-bad-option', 'a TCP option has a bad length or runs past the header'],
+  ['icmpv6-bad-option', 'an ICMPv6 Neighbor Discovery option has length 0 or runs past the message'],
+  ['l4-bad-checksum', 'the TCP/UDP/ICMP/ICMPv6 checksum does not verify'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -89,4 +94,8 @@ export const Drop = {
   UDP_BAD_LENGTH: dropCode('udp-bad-length'),
   ICMP_TRUNCATED: dropCode('icmp-truncated'),
   ICMPV6_TRUNCATED: dropCode('icmpv6-truncated'),
+  IPV4_BAD_OPTION: dropCode('ipv4-bad-option'),
+  TCP_BAD_OPTION: dropCode('tcp-bad-option'),
+  ICMPV6_BAD_OPTION: dropCode('icmpv6-bad-option'),
+  L4_BAD_CHECKSUM: dropCode('l4-bad-checksum'),
 } as const;
