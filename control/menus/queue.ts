@@ -1,0 +1,4 @@
+/** Menu schemas: queue (being written). */
+import type { MenuSpec } from './schema';
+
+export const MENUS: MenuSpec[] = [];
