@@ -10,6 +10,7 @@
 import { Drop } from '../drop';
 import { WireError, wireError } from './error';
 import { macCopy } from './ethernet';
+import { u32, setU32 } from './bytes';
 
 export const ARP_HTYPE = 0;
 export const ARP_PTYPE = 2;
@@ -32,16 +33,6 @@ export const ArpOp = {
   RARP_REQUEST: 3,
   RARP_REPLY: 4,
 } as const;
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-function setU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
 
 export function arpHtype(b: Uint8Array, o: number): number {
   return (b[o]! << 8) | b[o + 1]!;

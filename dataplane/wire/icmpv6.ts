@@ -17,6 +17,7 @@
  */
 import { Drop } from '../drop';
 import { WireError, wireError } from './error';
+import { u32, setU32 } from './bytes';
 
 export const ICMPV6_TYPE = 0;
 export const ICMPV6_CODE = 1;
@@ -89,16 +90,6 @@ export const ND_PREFIX_AUTONOMOUS = 0x40;
 
 export function icmpv6IsError(type: number): boolean {
   return type < 128;
-}
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-function setU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
 }
 
 export function icmpv6Type(b: Uint8Array, o: number): number {

@@ -11,7 +11,7 @@
 import { Drop } from '../drop';
 import { WireError, wireError } from './error';
 import { ipv4FillChecksum, ipv4ChecksumOk } from './checksum';
-
+import { u32, setU32 } from './bytes';
 
 export const IPV4_VER_IHL = 0;
 export const IPV4_TOS = 1;
@@ -45,16 +45,6 @@ export const Ipv4Option = {
   SSRR: 137,
   ROUTER_ALERT: 148,
 } as const;
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-function setU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
 
 // ---- hot-path accessors -------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@
  */
 import { Drop } from '../drop';
 import { WireError, wireError } from './error';
+import { u32 } from './bytes';
 
 export const IPV6_VTC_FLOW = 0;
 export const IPV6_PAYLOAD_LEN = 4;
@@ -30,10 +31,6 @@ export const IPV6_FRAG_NEXT = 0;
 export const IPV6_FRAG_OFFSET = 2;
 export const IPV6_FRAG_IDENT = 4;
 export const IPV6_FRAG_LEN = 8;
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
 
 // ---- hot-path accessors -------------------------------------------------------------------------
 

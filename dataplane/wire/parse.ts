@@ -212,6 +212,8 @@ export function parseFrame(
           break parse;
         }
       }
+      // The L4 checks below are written out again in the IPv6 branch on purpose: one shared checkL4()
+      // was measured at -20 % on IPv6 and below target on IPv4 (TurboFan did not inline it at both sites).
       const r = q + hl;
       const l4Len = lim - hl;
       if (proto === 6) {

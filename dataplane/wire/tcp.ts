@@ -13,6 +13,7 @@
 import { Drop } from '../drop';
 import { WireError, wireError } from './error';
 import { csumReplace16 } from './checksum';
+import { u32, setU32 } from './bytes';
 
 export const TCP_SRC_PORT = 0;
 export const TCP_DST_PORT = 2;
@@ -54,16 +55,6 @@ export const TcpOpt = {
   MPTCP: 30,
   FASTOPEN: 34,
 } as const;
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-function setU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
 
 // ---- hot-path accessors -------------------------------------------------------------------------
 
