@@ -32,6 +32,7 @@ export const EXPORT_ORDER: readonly string[] = [
   '/interface bridge port',
   '/interface bridge settings',
   '/ip settings',
+  '/ipv6 settings',
   '/interface bridge vlan',
   '/interface bridge host',
   '/interface bridge filter',

@@ -17,8 +17,8 @@ export type ValueType =
   | { readonly t: 'str' }
   /** yes/no. */
   | { readonly t: 'bool' }
-  /** Integer in [min, max]. */
-  | { readonly t: 'int'; readonly min?: number; readonly max?: number }
+  /** Integer in [min, max]; `hex`: RouterOS prints it in hex (`priority=0x8000`), either form is accepted. */
+  | { readonly t: 'int'; readonly min?: number; readonly max?: number; readonly hex?: boolean }
   /** One of the listed words. */
   | { readonly t: 'enum'; readonly values: readonly string[] }
   /** Comma-separated subset of the listed words (connection-state=established,related; days=mon,tue). */
@@ -174,6 +174,7 @@ export function menu(init: MenuInit): MenuSpec {
 export const str = (): ValueType => ({ t: 'str' });
 export const bool = (): ValueType => ({ t: 'bool' });
 export const int = (min?: number, max?: number): ValueType => ({ t: 'int', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
+export const intHex = (min?: number, max?: number): ValueType => ({ t: 'int', hex: true, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
 export const oneOf = (...values: string[]): ValueType => ({ t: 'enum', values });
 export const flags = (...values: string[]): ValueType => ({ t: 'flags', values });
 export const time = (orNone = false): ValueType => ({ t: 'time', orNone });
