@@ -14,9 +14,17 @@ export interface BenchCase {
   unit: string;
   /** Target rate in items per second, if the project has set one. */
   target?: number;
+  /** Sampling for slow cases (one call takes a large fraction of a second): fewer samples, longer budget. */
+  sampling?: BenchSampling;
 }
 
-export type AddBench = (name: string, fn: () => void, itemsPerCall: number, unit: string, target?: number) => void;
+export interface BenchSampling {
+  minSamples?: number;
+  /** Seconds benchmark.js may spend on the case. */
+  maxTime?: number;
+}
+
+export type AddBench = (name: string, fn: () => void, itemsPerCall: number, unit: string, target?: number, sampling?: BenchSampling) => void;
 
 /** A sink that keeps results alive so the JIT cannot drop the measured work. */
 export const sink = { n: 0 };

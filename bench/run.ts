@@ -21,7 +21,7 @@ export interface BenchResult {
 export function runCases(cases: BenchCase[], opts: { maxTime?: number } = {}): BenchResult[] {
   const results: BenchResult[] = [];
   for (const c of cases) {
-    const b = new Benchmark(c.name, c.fn, { maxTime: opts.maxTime ?? 1.5, minSamples: 10 });
+    const b = new Benchmark(c.name, c.fn, { maxTime: c.sampling?.maxTime ?? opts.maxTime ?? 1.5, minSamples: c.sampling?.minSamples ?? 10 });
     b.run();
     if (b.error) throw b.error;
     const perSecond = b.hz * c.itemsPerCall;
@@ -58,11 +58,12 @@ export function loadMicroCases(filters: string[] = []): BenchCase[] {
     const mod = require(path.join(dir, f)) as { register?: (add: AddBench) => void };
     if (typeof mod.register !== 'function') continue;
     const fileName = f.replace(/\.js$/, '');
-    mod.register((name, fn, itemsPerCall, unit, target) => {
+    mod.register((name, fn, itemsPerCall, unit, target, sampling) => {
       const full = `${fileName}: ${name}`;
       if (filters.length && !filters.some((w) => full.includes(w))) return;
       const c: BenchCase = { name: full, fn, itemsPerCall, unit };
       if (target !== undefined) c.target = target;
+      if (sampling !== undefined) c.sampling = sampling;
       cases.push(c);
     });
   }

@@ -5,6 +5,9 @@
  * Exit codes: 0 success, 1 the input had errors (bad config, truncated capture...), 2 usage error or a
  * command that is not built yet, 70 internal error.
  */
+import { checkCommand } from './commands/check';
+import { consoleCommand } from './commands/console';
+import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
 import { packageVersion } from './paths';
 
@@ -37,24 +40,9 @@ export const COMMANDS: Command[] = [
     usage: 'flowplane run --config FILE.rsc --tap ether1=tapA [--pcap-if ether2=veth0] [--workers N] [--console]',
     comingIn: '[live]',
   },
-  {
-    name: 'check',
-    summary: 'check a RouterOS config (.rsc) and report errors as file:line:col',
-    usage: 'flowplane check FILE.rsc [--strict]',
-    comingIn: '[control]',
-  },
-  {
-    name: 'console',
-    summary: 'open a RouterOS-style console on a config',
-    usage: 'flowplane console [FILE.rsc]',
-    comingIn: '[control]',
-  },
-  {
-    name: 'export',
-    summary: 'print a config the way RouterOS /export does',
-    usage: 'flowplane export FILE.rsc [--verbose] [--terse]',
-    comingIn: '[control]',
-  },
+  checkCommand,
+  consoleCommand,
+  exportCommand,
   {
     name: 'bench',
     summary: 'measure dataplane throughput (Mpps, Gbit/s, ns per packet per stage)',

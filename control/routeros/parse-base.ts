@@ -17,6 +17,11 @@ export interface ParseOptions {
   isCommand?: (menu: readonly string[], word: string) => boolean | undefined;
   /** Stop recording after this many errors (default 1000). */
   maxErrors?: number;
+  /**
+   * The text is a piece of a bigger file that starts at this line (1-based) and UTF-8 byte offset: positions
+   * are reported in the file's terms (the loader parses big files a chunk at a time).
+   */
+  start?: { readonly line: number; readonly offset: number };
 }
 
 /** Where a statement list is being parsed. */

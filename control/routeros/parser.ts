@@ -31,7 +31,7 @@ export { describeToken, type ParseOptions } from './parse-base';
 export function parseScript(text: string, options: ParseOptions | string = {}): Script {
   const opts: ParseOptions = typeof options === 'string' ? { file: options } : options;
   const file = opts.file ?? '<input>';
-  const src = new SourceText(text, file);
+  const src = new SourceText(text, file, opts.start);
   const diag = new Diagnostics(src, opts.maxErrors ?? 1000);
   const comments: Comment[] = [];
   let statements: Statement[] = [];
@@ -71,7 +71,9 @@ class Parser extends ExpressionParser {
       }
       const before = this.lex.index;
       const s = this.parseStatement(ctx);
-      if (s !== null && this.nest.brackets === 0 && ctx.closer === 'eof' && treeDepth(s, MAX_TREE) > MAX_TREE) {
+      // A tree deeper than MAX_TREE needs a long statement (a level costs at least one character, brackets
+      // are capped at 64): short statements, nearly all of them, skip the walk.
+      if (s !== null && this.nest.brackets === 0 && ctx.closer === 'eof' && s.end.offset - s.pos.offset >= 200 && treeDepth(s, MAX_TREE) > MAX_TREE) {
         this.diag.errorAt(s.pos, `statement too complex (its syntax tree is nested more than ${MAX_TREE} levels deep)`);
       } else if (s !== null) out.push(s);
       if (this.lex.index === before && this.peek() === t) this.take();

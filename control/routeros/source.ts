@@ -34,10 +34,17 @@ export class SourceText {
   private cacheCol = 0;
   private cacheBytes = 0;
 
+  /** Line number of the text's first line minus one, and the byte offset of its start (a piece of a file). */
+  private readonly baseLine: number;
+  private readonly baseOffset: number;
+
   constructor(
     readonly text: string,
     readonly file: string,
+    base: { readonly line: number; readonly offset: number } = { line: 1, offset: 0 },
   ) {
+    this.baseLine = base.line - 1;
+    this.baseOffset = base.offset;
     let bytes = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
@@ -59,7 +66,9 @@ export class SourceText {
   /** Position of a UTF-16 index (clamped to the text). */
   pos(index: number): Pos {
     const i = Math.max(0, Math.min(index, this.text.length));
-    const line = this.lineOf(i);
+    // Positions come in order along a line: reuse the line of the previous call when it still holds.
+    const cl = this.cacheLine;
+    const line = cl >= 0 && this.lineStarts[cl]! <= i && (cl + 1 >= this.lineStarts.length || this.lineStarts[cl + 1]! > i) ? cl : this.lineOf(i);
     let col: number;
     let bytes: number;
     let from: number;
@@ -105,7 +114,7 @@ export class SourceText {
     this.cacheIndex = i;
     this.cacheCol = col;
     this.cacheBytes = bytes;
-    return { line: line + 1, col, offset: bytes };
+    return { line: line + 1 + this.baseLine, col, offset: bytes + this.baseOffset };
   }
 
   private lineCheckpoints(line: number): number[] {

@@ -30,6 +30,19 @@ export interface Item {
   dynamic: boolean;
   /** Where the item was added (absent for items the router made itself). */
   origin?: Origin;
+  /**
+   * Where individual values were written, for checks that run after a whole load (references to other
+   * menus): kept only for the properties those checks read (see control/store/validate.ts).
+   */
+  propOrigins?: Map<string, Origin>;
+}
+
+/**
+ * A source of item ids. Menus whose items share one id space in RouterOS (the interface kinds: ether1 is
+ * `*1`, the first bridge `*9`) share one counter, so an id names one interface across `/interface`.
+ */
+export interface IdSpace {
+  next: number;
 }
 
 /** RouterOS id text: `*1`, `*1A`. */
@@ -46,12 +59,18 @@ export class MenuTable {
   readonly spec: MenuSpec;
   /** Items in order (print order; rule order for ordered menus). */
   readonly items: Item[] = [];
-  private nextId = 1;
+  private readonly ids: IdSpace;
   private readonly propIndex: Map<string, PropSpec>;
 
-  constructor(spec: MenuSpec) {
+  constructor(spec: MenuSpec, ids: IdSpace = { next: 1 }) {
     this.spec = spec;
+    this.ids = ids;
     this.propIndex = new Map(spec.props.map((p) => [p.name, p]));
+  }
+
+  /** The id counter (shared by the interface kinds). */
+  get idSpace(): IdSpace {
+    return this.ids;
   }
 
   /** The schema of a property, by its full name. */
@@ -82,7 +101,7 @@ export class MenuTable {
 
   /** Add an item at the end, or before `before`. Values must already be canonical and checked. */
   add(values: Map<string, string>, opts: { before?: Item; dynamic?: boolean; origin?: Origin } = {}): Item {
-    const item: Item = { id: this.nextId++, values, dynamic: opts.dynamic ?? false };
+    const item: Item = { id: this.ids.next++, values, dynamic: opts.dynamic ?? false };
     if (opts.origin) item.origin = opts.origin;
     const at = opts.before ? this.items.indexOf(opts.before) : -1;
     if (at < 0) this.items.push(item);
@@ -109,13 +128,13 @@ export class MenuTable {
     return this.items.indexOf(item);
   }
 
-  /** A deep copy for a transaction. */
-  clone(): MenuTable {
-    const t = new MenuTable(this.spec);
-    t.nextId = this.nextId;
+  /** A deep copy for a transaction (`ids`: the copied counter when the id space is shared). */
+  clone(ids: IdSpace = { next: this.ids.next }): MenuTable {
+    const t = new MenuTable(this.spec, ids);
     for (const i of this.items) {
       const c: Item = { id: i.id, values: new Map(i.values), dynamic: i.dynamic };
       if (i.origin) c.origin = i.origin;
+      if (i.propOrigins) c.propOrigins = new Map(i.propOrigins);
       t.items.push(c);
     }
     return t;
@@ -133,6 +152,8 @@ export interface UnsupportedLine {
 export interface StoreOptions {
   /** How many ethernet interfaces the router has (ether1..N). Default 8. */
   ethernetPorts?: number;
+  /** Groups of menu paths whose items share one id space (default: none; the router passes INTERFACE_KINDS). */
+  sharedIds?: readonly (readonly string[])[];
 }
 
 export class ConfigStore {
@@ -144,7 +165,12 @@ export class ConfigStore {
 
   constructor(specs: readonly MenuSpec[], opts: StoreOptions = {}) {
     this.ethernetPorts = opts.ethernetPorts ?? 8;
-    this.tables = new Map(specs.map((s) => [s.path, new MenuTable(s)]));
+    const spaces = new Map<string, IdSpace>();
+    for (const group of opts.sharedIds ?? []) {
+      const space: IdSpace = { next: 1 };
+      for (const p of group) spaces.set(p, space);
+    }
+    this.tables = new Map(specs.map((s) => [s.path, new MenuTable(s, spaces.get(s.path))]));
     for (const t of this.tables.values()) {
       if (t.spec.kind === 'single') t.add(new Map());
       for (const init of t.spec.fixedItems?.(this.ethernetPorts) ?? []) t.add(new Map(Object.entries(init)));
@@ -166,7 +192,13 @@ export class ConfigStore {
   /** A deep copy: loads and console commands apply to a clone, then `replaceWith` commits it. */
   clone(): ConfigStore {
     const c = Object.create(ConfigStore.prototype) as ConfigStore;
-    (c as { tables: Map<string, MenuTable> }).tables = new Map([...this.tables].map(([k, t]) => [k, t.clone()]));
+    const copied = new Map<IdSpace, IdSpace>();
+    const copyOf = (s: IdSpace): IdSpace => {
+      let c = copied.get(s);
+      if (c === undefined) copied.set(s, (c = { next: s.next }));
+      return c;
+    };
+    (c as { tables: Map<string, MenuTable> }).tables = new Map([...this.tables].map(([k, t]) => [k, t.clone(copyOf(t.idSpace))]));
     (c as { unsupported: UnsupportedLine[] }).unsupported = [...this.unsupported];
     (c as { ethernetPorts: number }).ethernetPorts = this.ethernetPorts;
     return c;

@@ -1,0 +1,131 @@
+/**
+ * A router instance: everything one emulated RouterOS router owns. Today that is its configuration store and
+ * the script globals of its console session; dataplane tables, connection tracking, queues and counters hang
+ * off the same object as they arrive. Nothing is module-level: several instances (MetaRouter guests, tests,
+ * a lab of routers) live in one process without seeing each other.
+ *
+ * Configuration changes are atomic: `load` applies a whole file or nothing; `runConsoleLine` applies one
+ * console line (all of its commands) or nothing. Both work on a clone of the store and swap it in when
+ * there was no error.
+ *
+ * ```ts
+ * const r = new RouterInstance({ name: 'r1', ethernetPorts: 4 });
+ * const res = r.load(text, 'config.rsc');            // res.ok, res.errors (file:line:col), res.stats
+ * const out = r.runConsoleLine('add chain=input action=drop', ['ip', 'firewall', 'filter']);
+ * out.ok; out.errors; out.output; out.menu;          // menu after the line (`..`, `/ip address` change it)
+ * ```
+ */
+import { INTERFACE_KINDS, type MenuRegistry, menuRegistry } from '../menus/registry';
+import { ConfigError } from '../routeros/errors';
+import { parseScript } from '../routeros/parser';
+import { type ScriptValue, runScript } from '../routeros/script';
+import { type ExecHooks, Executor, sortErrors } from '../store/exec';
+import { type LoadOptions, type LoadResult, commandOracle, loadConfig } from '../store/load';
+import { menuChangeErrors } from '../store/paths';
+import { ConfigStore } from '../store/store';
+import { validateStore } from '../store/validate';
+
+export interface RouterOptions {
+  /** Router name (identity in prompts and logs). Default `MikroTik`, as RouterOS names a fresh router. */
+  name?: string;
+  /** Number of ethernet ports (ether1..N). Default 8. */
+  ethernetPorts?: number;
+  /** Menu schemas (default: menuRegistry(), immutable and shared). */
+  registry?: MenuRegistry;
+}
+
+/**
+ * What one console line did. Positions of the line's own problems are within the line (`<console>`, line 1,
+ * the column as typed); a check that fails on an item loaded from a file points into that file.
+ */
+export interface ConsoleLineResult {
+  /** True when the line applied (or changed nothing); false when it had errors and applied nothing. */
+  readonly ok: boolean;
+  /** What the line printed (`:put`, `print`/`export` through hooks), one entry per output line. */
+  readonly output: string[];
+  readonly errors: ConfigError[];
+  readonly warnings: ConfigError[];
+  /** The current menu after the line (`/ip address`, `..` and `/` change it; commands keep it). */
+  readonly menu: string[];
+}
+
+export interface ConsoleLineOptions {
+  /** Commands in unsupported menus fail instead of being kept with a warning. */
+  strict?: boolean;
+  /** `print`/`export` handlers (the console formats them); `:put` is collected into `output` besides. */
+  hooks?: ExecHooks;
+}
+
+/** The file name console lines are reported under. */
+export const CONSOLE_FILE = '<console>';
+
+export class RouterInstance {
+  readonly name: string;
+  readonly store: ConfigStore;
+  readonly registry: MenuRegistry;
+  /** `:global` variables of this router's console session (shared by console lines, not by loads). */
+  readonly globals = new Map<string, ScriptValue>();
+
+  constructor(opts: RouterOptions = {}) {
+    this.name = opts.name ?? 'MikroTik';
+    this.registry = opts.registry ?? menuRegistry();
+    this.store = new ConfigStore(this.registry.specs, {
+      ...(opts.ethernetPorts !== undefined ? { ethernetPorts: opts.ethernetPorts } : {}),
+      sharedIds: [INTERFACE_KINDS],
+    });
+  }
+
+  /** Load a configuration script: all of it, or nothing when anything is wrong (see control/store/load.ts). */
+  load(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+    return loadConfig(this.store, text, file, { registry: this.registry, ...opts });
+  }
+
+  /**
+   * Run one console line in the context of menu `menu` (`['ip','firewall','filter']`): parse, execute on a
+   * clone, validate, and commit only when there was no error.
+   */
+  runConsoleLine(line: string, menu: readonly string[], opts: ConsoleLineOptions = {}): ConsoleLineResult {
+    // The line is parsed after a menu-change line, so relative paths, `..` and bare verbs resolve in `menu`.
+    // That line is numbered 0: positions in the user's line are line 1, column as typed, offset from 0.
+    const prefix = menu.length === 0 ? '/' : '/' + menu.join(' ');
+    const script = parseScript(`${prefix}\n${line}`, {
+      file: CONSOLE_FILE,
+      isCommand: commandOracle(this.registry, this.store),
+      start: { line: 0, offset: -(Buffer.byteLength(prefix) + 1) },
+    });
+    const output: string[] = [];
+    const hooks: ExecHooks = {
+      ...opts.hooks,
+      put: (text, pos) => {
+        output.push(text);
+        opts.hooks?.put?.(text, pos);
+      },
+    };
+    let nextMenu = [...menu];
+    for (const s of script.statements.slice(1)) if (s.kind === 'menu') nextMenu = [...s.path];
+    if (script.errors.length > 0) {
+      return { ok: false, output, errors: script.errors, warnings: script.warnings, menu: [...menu] };
+    }
+    const work = this.store.clone();
+    const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}), hooks });
+    const run = runScript(script, ex, { globals: this.globals });
+    const v = validateStore(work, this.registry);
+    const errors = sortErrors([...menuChangeErrors(script.statements.slice(1), ex.menus, CONSOLE_FILE), ...ex.settle(run.errors), ...v.errors]);
+    const warnings = sortErrors([...script.warnings, ...run.warnings, ...ex.warnings, ...v.warnings]);
+    if (errors.length > 0) return { ok: false, output, errors, warnings, menu: [...menu] };
+    this.store.replaceWith(work);
+    return { ok: true, output, errors, warnings, menu: nextMenu };
+  }
+
+  /**
+   * The console's backend interface (control/console/console.ts `ConsoleBackend`): one line, atomically,
+   * errors as RouterOS-style text (`message (line 1 column 5)`).
+   */
+  runLine(line: string, menu: readonly string[]): { ok: boolean; output?: string; error?: string } {
+    const r = this.runConsoleLine(line, menu);
+    const output = r.output.join('\n');
+    if (r.ok) return output === '' ? { ok: true } : { ok: true, output };
+    const error = r.errors.map((x) => `${x.message} (line ${x.line} column ${x.col})`).join('\n');
+    return output === '' ? { ok: false, error } : { ok: false, output, error };
+  }
+}
