@@ -9,7 +9,7 @@ import type { Command, Io } from '../cli';
 import { RouterInstance } from '../../control/instance/router';
 import type { ConfigError } from '../../control/routeros/errors';
 
-const USAGE = `usage: flowplane check FILE.rsc [--strict] [--ethernet-ports N]
+const USAGE = `usage: flowplane check FILE.rsc [--strict] [--fragment] [--ethernet-ports N]
 
 Loads a RouterOS configuration script (an /export, or a hand-written .rsc) into a fresh router and
 reports every problem with its position:
@@ -22,6 +22,8 @@ model, such as /ip dhcp-server or /routing ospf: kept, not applied) and refused.
 
 options:
   --strict             commands in menus flowplane does not model are errors, not warnings
+  --fragment           the file is a snippet for a router configured elsewhere: names it does not
+                       define (interfaces, interface lists, routing tables) are warnings, not errors
   --ethernet-ports N   the router has ethernet ports ether1..etherN (default 8)
   -q, --quiet          print only errors and the summary
   -h, --help           this help
@@ -41,6 +43,7 @@ async function run(args: string[], io: Io): Promise<number> {
       allowPositionals: true,
       options: {
         strict: { type: 'boolean' },
+        fragment: { type: 'boolean' },
         'ethernet-ports': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -77,7 +80,7 @@ async function run(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const router = new RouterInstance(ports !== undefined ? { ethernetPorts: ports } : {});
-  const r = router.load(text, file, values.strict ? { strict: true } : {});
+  const r = router.load(text, file, { ...(values.strict ? { strict: true } : {}), ...(values.fragment ? { fragment: true } : {}) });
   const all = values.quiet ? r.errors : [...r.errors, ...r.warnings].sort((a, b) => a.line - b.line || a.col - b.col);
   let out = '';
   for (const e of all) out += line(e);
@@ -91,6 +94,6 @@ async function run(args: string[], io: Io): Promise<number> {
 export const checkCommand: Command = {
   name: 'check',
   summary: 'check a RouterOS config (.rsc) and report errors as file:line:col',
-  usage: 'flowplane check FILE.rsc [--strict] [--ethernet-ports N]',
+  usage: 'flowplane check FILE.rsc [--strict] [--fragment] [--ethernet-ports N]',
   run,
 };

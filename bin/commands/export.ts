@@ -14,7 +14,7 @@ import { packageVersion } from '../paths';
 import { RouterInstance } from '../../control/instance/router';
 import { exportConfig } from '../../control/store/export';
 
-const USAGE = `usage: flowplane export FILE.rsc [--verbose] [--terse] [--show-sensitive] [--strict] [--ethernet-ports N]
+const USAGE = `usage: flowplane export FILE.rsc [--verbose] [--terse] [--show-sensitive] [--strict] [--fragment] [--ethernet-ports N]
 
 Loads a RouterOS configuration script into a fresh router and prints it as RouterOS /export does:
 a header, then per menu its header line and the add/set commands that differ from the defaults.
@@ -25,6 +25,8 @@ options:
   --terse              the menu path on every line, no wrapping (export terse)
   --show-sensitive     print passwords and keys (hidden by default, as in RouterOS v7)
   --strict             commands in menus flowplane does not model are errors
+  --fragment           the file is a snippet for a router configured elsewhere: names it does not
+                       define (interfaces, interface lists, routing tables) are warnings, not errors
   --ethernet-ports N   the router has ethernet ports ether1..etherN (default 8)
   -h, --help           this help
 
@@ -67,6 +69,7 @@ async function run(args: string[], io: Io): Promise<number> {
         terse: { type: 'boolean' },
         'show-sensitive': { type: 'boolean' },
         strict: { type: 'boolean' },
+        fragment: { type: 'boolean' },
         'ethernet-ports': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -99,7 +102,7 @@ async function run(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const router = new RouterInstance(ports !== undefined ? { ethernetPorts: ports } : {});
-  const r = router.load(text, file, values.strict ? { strict: true } : {});
+  const r = router.load(text, file, { ...(values.strict ? { strict: true } : {}), ...(values.fragment ? { fragment: true } : {}) });
   if (!r.ok) {
     let err = '';
     for (const e of r.errors) err += `${e.file}:${e.line}:${e.col}: error: ${e.message}\n`;
@@ -122,6 +125,6 @@ async function run(args: string[], io: Io): Promise<number> {
 export const exportCommand: Command = {
   name: 'export',
   summary: 'print a config the way RouterOS /export does',
-  usage: 'flowplane export FILE.rsc [--verbose] [--terse] [--show-sensitive] [--strict] [--ethernet-ports N]',
+  usage: 'flowplane export FILE.rsc [--verbose] [--terse] [--show-sensitive] [--strict] [--fragment] [--ethernet-ports N]',
   run,
 };

@@ -115,7 +115,10 @@ class Ctx {
 export class Executor implements ScriptHost {
   /** Warnings (unsupported menus), in execution order. */
   readonly warnings: ConfigError[] = [];
-  /** Per source line (of `file`s seen): accepted or warned. Errors are counted from the final error list. */
+  /**
+   * Per source line where a command starts (of `file`s seen, failed commands included): accepted or warned.
+   * Errors are counted from the final error list, each on the command line at or before it.
+   */
   readonly lines = new Map<string, Map<number, LineState>>();
   readonly registry: MenuRegistry;
   private readonly resolver: MenuResolver;
@@ -155,6 +158,8 @@ export class Executor implements ScriptHost {
       return value === undefined ? { ok: true } : { ok: true, value };
     } catch (err) {
       // A bug here must not take the loader down: it becomes an error at the command.
+      // The line still holds a command: lineStats (load.ts) counts it errored from the error list.
+      this.mark(cmd, ACCEPTED);
       const e = err instanceof CommandFailed ? err : new CommandFailed([ConfigError.at(cmd.file, cmd.pos, `internal error in flowplane while running this command: ${err instanceof Error ? err.message : String(err)}`)]);
       const first = e.errors[0]!;
       const key = `${cmd.pos.offset}\u0000${first.message}`;

@@ -25,6 +25,8 @@ import { validateStore } from './validate';
 export interface LoadOptions {
   /** Commands in unsupported menus are errors, not warnings. */
   strict?: boolean;
+  /** A fragment for a router configured elsewhere: names it does not define are warnings (validate.ts). */
+  fragment?: boolean;
   /** Menu schemas (default: menuRegistry()); must be the registry the store was built from. */
   registry?: MenuRegistry;
   /** Script globals shared with other runs (a console session). */
@@ -105,7 +107,7 @@ export function loadConfig(store: ConfigStore, text: string, file: string, opts:
     errors.push(...script.errors, ...menuChangeErrors(script.statements, ex.menus, file), ...ex.settle(run.errors));
     warnings.push(...script.warnings, ...run.warnings, ...ex.warnings.splice(0));
   }
-  const v = validateStore(work, registry);
+  const v = validateStore(work, registry, { fragment: opts.fragment === true });
   errors.push(...v.errors);
   warnings.push(...v.warnings);
   const sortedErrors = sortErrors(errors);
@@ -123,8 +125,26 @@ function countLines(text: string): number {
 
 function lineStats(file: string, ex: Executor, errors: readonly ConfigError[]): LoadStats {
   const lines = ex.lines.get(file) ?? new Map<number, number>();
+  // An error may sit on a continuation line of its command: count it on the line the command starts on
+  // (the last command line at or before it), so a wrapped command is one line however many errors it has.
+  // A syntax error on a line that never ran as a command is counted on the command before it (or on its
+  // own line when none precedes it): the totals stay per command, the attribution may be off by one line.
+  const starts = [...lines.keys()].sort((a, b) => a - b);
   const bad = new Set<number>();
-  for (const e of errors) if (e.file === file) bad.add(e.line);
+  for (const e of errors) {
+    if (e.file !== file) continue;
+    let lo = 0;
+    let hi = starts.length - 1;
+    let at = e.line;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= e.line) {
+        at = starts[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    bad.add(at);
+  }
   let accepted = 0;
   let warned = 0;
   for (const [line, s] of lines) {

@@ -62,9 +62,21 @@ export interface Validation {
 }
 
 /** Check every static item of the store. */
-export function validateStore(store: ConfigStore, registry: MenuRegistry): Validation {
-  return new Validator(store, registry).run();
+export interface ValidateOptions {
+  /**
+   * The config is a fragment meant for a router configured elsewhere (a firewall snippet naming the
+   * `LAN`/`WAN` lists of the router's default configuration): names it does not define are warnings that
+   * say so, not errors. A full import on RouterOS would reject them.
+   */
+  fragment?: boolean;
 }
+
+export function validateStore(store: ConfigStore, registry: MenuRegistry, opts: ValidateOptions = {}): Validation {
+  return new Validator(store, registry, opts.fragment === true).run();
+}
+
+/** Suffix of the warning a dangling name gets in fragment mode. */
+export const FRAGMENT_NOTE = 'assumed to exist on the router this fragment is for';
 
 class Validator {
   readonly errors: ConfigError[] = [];
@@ -75,6 +87,7 @@ class Validator {
   constructor(
     private readonly store: ConfigStore,
     readonly registry: MenuRegistry,
+    private readonly fragment: boolean,
   ) {}
 
   run(): Validation {
@@ -102,6 +115,12 @@ class Validator {
     return item.propOrigins?.get(prop) ?? item.origin;
   }
 
+  /** A name the config refers to but does not define: an error, or in fragment mode a warning. */
+  private dangling(item: Item, prop: string, message: string): void {
+    if (this.fragment) this.report(item, prop, `${message}: ${FRAGMENT_NOTE}`, 'warning');
+    else this.report(item, prop, message);
+  }
+
   private report(item: Item, prop: string, message: string, severity: 'error' | 'warning' = 'error'): void {
     const o = this.at(item, prop);
     if (o === undefined) return; // made by the router itself: nothing to point at
@@ -124,7 +143,7 @@ class Validator {
       if (w === '' || known.has(w) || type.also?.includes(w)) continue;
       const what = type.menu === '/interface' ? 'interface' : `item of ${type.menu}`;
       const hint = closest(w, [...known, ...(type.also ?? [])]);
-      this.report(item, p.name, `${p.name}=${w}: no ${what} named '${w}'${hint !== undefined ? ` (did you mean ${hint}?)` : ''}`);
+      this.dangling(item, p.name, `${p.name}=${w}: no ${what} named '${w}'${hint !== undefined ? ` (did you mean ${hint}?)` : ''}`);
     }
   }
 
@@ -174,7 +193,7 @@ class Validator {
     const known = this.namesOf('/routing table');
     if (known === undefined || known.has(v)) return;
     const hint = closest(v, [...known, 'main']);
-    this.report(item, p.name, `${p.name}=${v}: no routing table named '${v}' (add it in /routing table first${hint !== undefined ? `, or did you mean ${hint}?` : ''})`);
+    this.dangling(item, p.name, `${p.name}=${v}: no routing table named '${v}' (add it in /routing table first${hint !== undefined ? `, or did you mean ${hint}?` : ''})`);
   }
 
   // -----------------------------------------------------------------------------------------------------------

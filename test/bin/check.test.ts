@@ -80,3 +80,26 @@ test('usage errors exit 2', () => {
   expect(h.code).toBe(0);
   expect(h.out).toContain('usage: flowplane check FILE.rsc');
 });
+
+test('--fragment: names the snippet does not define are warnings at their position; other errors stay errors', () => {
+  const f = write('snippet.rsc', [
+    '/ip firewall filter',
+    'add chain=input action=drop in-interface-list=WAN comment="drop from WAN"',
+    'add chain=forward action=accept \\',
+    '    out-interface=sfp-sfpplus1',
+    '',
+  ].join('\n'));
+  const full = flowplane('check', f);
+  expect(full.code).toBe(1);
+  expect(full.out).toContain(`${f}:2:29: error: in-interface-list=WAN: no item of /interface list named 'WAN'`);
+  expect(full.out).toContain(`${f}:4:5: error: out-interface=sfp-sfpplus1: no interface named 'sfp-sfpplus1'`);
+  expect(full.out).toMatch(/2 commands: 0 accepted, 0 warned \(unsupported menu\), 2 errors/);
+  const frag = flowplane('check', '--fragment', f);
+  expect(frag.code).toBe(0);
+  expect(frag.out).toContain(`${f}:2:29: warning: in-interface-list=WAN: no item of /interface list named 'WAN': assumed to exist on the router this fragment is for`);
+  expect(frag.out).toMatch(/2 commands: 2 accepted, 0 warned \(unsupported menu\), 0 errors/);
+  const bad = write('bad-snippet.rsc', '/ip firewall filter add chain=input action=dorp in-interface-list=WAN\n');
+  const r = flowplane('check', '--fragment', bad);
+  expect(r.code).toBe(1);
+  expect(r.out).toMatch(/bad-snippet\.rsc:1:\d+: error: .*action/);
+});
