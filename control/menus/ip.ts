@@ -96,7 +96,9 @@ const route = menu({
     const errs: string[] = [];
     const mark = get('routing-mark');
     const table = get('routing-table');
-    if (mark !== undefined && table !== undefined && mark !== table) errs.push(`routing-mark=${mark} and routing-table=${table} name different tables`);
+    // routing-mark is the v6 name of routing-table; `routing-table=main` is the default (a verbose export
+    // prints it), so only a different non-default table contradicts the mark.
+    if (mark !== undefined && table !== undefined && table !== 'main' && mark !== table) errs.push(`routing-mark=${mark} and routing-table=${table} name different tables`);
     return errs;
   },
   verbs: ['check'],
