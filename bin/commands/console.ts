@@ -4,17 +4,16 @@
  * Tab completion and `?` help; with piped input: each command's output in order and nothing else, so a
  * script of console lines can be fed to it.
  */
-import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import type { Command, Io } from '../cli';
 import { packageVersion } from '../paths';
-import { exportDate, parsePorts } from './export';
+import { exportDate } from './export';
+import { CONFIG_OPTIONS_HELP, loadRouter, parseConfigArgs, readConfigFile, reportLoadErrors } from './config-args';
 import { runConsole } from '../../control/console/console';
 import { RouterInstance } from '../../control/instance/router';
 import { ROUTEROS_SYNTAX_VERSION } from '../../control/store/export';
 
-const USAGE = `usage: flowplane console [FILE.rsc] [--strict] [--ethernet-ports N]
+const USAGE = `usage: flowplane console [FILE.rsc] [--strict] [--fragment] [--ethernet-ports N]
 
 Opens a RouterOS-style console on a router (loaded from FILE.rsc when given). Menus are entered by
 name (/ip firewall filter, .., /); print, export, add, set, remove, enable, disable, move, comment
@@ -23,10 +22,8 @@ Tab completes menu, command and property names, quit (or Ctrl-D) leaves.
 
 With piped input there is no prompt: every command's output is printed in order.
 
-options:
-  --strict             FILE: commands in menus flowplane does not model are errors
-  --ethernet-ports N   the router has ethernet ports ether1..etherN (default 8)
-  -h, --help           this help
+options (--strict and --fragment apply to loading FILE):
+${CONFIG_OPTIONS_HELP}
 
 The export header date is the current time (UTC), or SOURCE_DATE_EPOCH when set.
 
@@ -34,54 +31,20 @@ exit status: 0 the console ended, 1 FILE has errors (reported as FILE:LINE:COL: 
 `;
 
 async function run(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        strict: { type: 'boolean' },
-        'ethernet-ports': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    io.err(`flowplane console: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (positionals.length > 1) {
+  const a = parseConfigArgs('console', args, USAGE, io);
+  if (typeof a === 'number') return a;
+  if (a.positionals.length > 1) {
     io.err(`flowplane console: one file at a time\n${USAGE}`);
     return 2;
   }
-  const ports = parsePorts(values['ethernet-ports']);
-  if (typeof ports === 'string') {
-    io.err(`flowplane console: ${ports}\n`);
-    return 2;
-  }
-  const router = new RouterInstance(ports !== undefined ? { ethernetPorts: ports } : {});
-  const file = positionals[0];
+  const file = a.positionals[0];
+  let router = new RouterInstance(a.ports !== undefined ? { ethernetPorts: a.ports } : {});
   if (file !== undefined) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      io.err(`flowplane console: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (e as Error).message}\n`);
-      return 2;
-    }
-    const r = router.load(text, file, values.strict ? { strict: true } : {});
-    if (!r.ok) {
-      let err = '';
-      for (const e of r.errors) err += `${e.file}:${e.line}:${e.col}: error: ${e.message}\n`;
-      err += `flowplane console: ${file} has ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}; not loaded\n`;
-      io.err(err);
-      return 1;
-    }
+    const text = readConfigFile('console', file, io);
+    if (typeof text === 'number') return text;
+    const loaded = loadRouter(a, text, file);
+    if (!loaded.result.ok) return reportLoadErrors('console', file, loaded.result, 'not loaded', io);
+    router = loaded.router;
   }
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const output = terminal
@@ -107,6 +70,6 @@ async function run(args: string[], io: Io): Promise<number> {
 export const consoleCommand: Command = {
   name: 'console',
   summary: 'open a RouterOS-style console on a config',
-  usage: 'flowplane console [FILE.rsc] [--strict] [--ethernet-ports N]',
+  usage: 'flowplane console [FILE.rsc] [--strict] [--fragment] [--ethernet-ports N]',
   run,
 };

@@ -8,11 +8,10 @@
  * the same bytes. Times are UTC.
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Command, Io } from '../cli';
 import { packageVersion } from '../paths';
-import { RouterInstance } from '../../control/instance/router';
 import { exportConfig } from '../../control/store/export';
+import { CONFIG_OPTIONS_HELP, loadRouter, parseConfigArgs, readConfigFile, reportLoadErrors } from './config-args';
 
 const USAGE = `usage: flowplane export FILE.rsc [--verbose] [--terse] [--show-sensitive] [--strict] [--fragment] [--ethernet-ports N]
 
@@ -24,11 +23,7 @@ options:
   --verbose            every property, defaults included (export verbose)
   --terse              the menu path on every line, no wrapping (export terse)
   --show-sensitive     print passwords and keys (hidden by default, as in RouterOS v7)
-  --strict             commands in menus flowplane does not model are errors
-  --fragment           the file is a snippet for a router configured elsewhere: names it does not
-                       define (interfaces, interface lists, routing tables) are warnings, not errors
-  --ethernet-ports N   the router has ethernet ports ether1..etherN (default 8)
-  -h, --help           this help
+${CONFIG_OPTIONS_HELP}
 
 The header date is the file's modification time (UTC), or SOURCE_DATE_EPOCH when set.
 
@@ -50,71 +45,27 @@ export function exportDate(file: string | undefined, env: NodeJS.ProcessEnv = pr
   return new Date();
 }
 
-/** Parse `--ethernet-ports N`; a message when it is not a port count. */
-export function parsePorts(v: string | undefined): number | undefined | string {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1 || n > 1024) return `--ethernet-ports expects a number 1..1024, found '${v}'`;
-  return n;
-}
-
 async function run(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        verbose: { type: 'boolean' },
-        terse: { type: 'boolean' },
-        'show-sensitive': { type: 'boolean' },
-        strict: { type: 'boolean' },
-        fragment: { type: 'boolean' },
-        'ethernet-ports': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    io.err(`flowplane export: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+  const a = parseConfigArgs('export', args, USAGE, io, {
+    verbose: { type: 'boolean' },
+    terse: { type: 'boolean' },
+    'show-sensitive': { type: 'boolean' },
+  });
+  if (typeof a === 'number') return a;
+  if (a.positionals.length !== 1) {
+    io.err(`flowplane export: ${a.positionals.length === 0 ? 'name the file to export' : 'one file at a time'}\n${USAGE}`);
     return 2;
   }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    io.err(`flowplane export: ${positionals.length === 0 ? 'name the file to export' : 'one file at a time'}\n${USAGE}`);
-    return 2;
-  }
-  const ports = parsePorts(values['ethernet-ports']);
-  if (typeof ports === 'string') {
-    io.err(`flowplane export: ${ports}\n`);
-    return 2;
-  }
-  const file = positionals[0]!;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    io.err(`flowplane export: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (e as Error).message}\n`);
-    return 2;
-  }
-  const router = new RouterInstance(ports !== undefined ? { ethernetPorts: ports } : {});
-  const r = router.load(text, file, { ...(values.strict ? { strict: true } : {}), ...(values.fragment ? { fragment: true } : {}) });
-  if (!r.ok) {
-    let err = '';
-    for (const e of r.errors) err += `${e.file}:${e.line}:${e.col}: error: ${e.message}\n`;
-    err += `flowplane export: ${file} has ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}; nothing exported\n`;
-    io.err(err);
-    return 1;
-  }
+  const file = a.positionals[0]!;
+  const text = readConfigFile('export', file, io);
+  if (typeof text === 'number') return text;
+  const { router, result } = loadRouter(a, text, file);
+  if (!result.ok) return reportLoadErrors('export', file, result, 'nothing exported', io);
   io.out(
     exportConfig(router.store, {
-      verbose: values.verbose ?? false,
-      terse: values.terse ?? false,
-      showSensitive: values['show-sensitive'] ?? false,
+      verbose: a.values.verbose === true,
+      terse: a.values.terse === true,
+      showSensitive: a.values['show-sensitive'] === true,
       date: exportDate(file),
       version: packageVersion(),
     }),
