@@ -5,7 +5,7 @@
  * spellings real configs still carry (`routing-mark`, `type=blackhole|unreachable|prohibit`, `route-cache`
  * in `/ip settings`); the executor decides how to map them (see the property docs).
  */
-import { parseIpv4Prefix } from '../routeros/values';
+import { formatIpv4, parseIpv4Prefix } from '../routeros/values';
 import { IFACE, ip4, ip4Prefix, list, mac, orEmpty, size } from './interface';
 import { bool, int, intHex, menu, oneOf, raw, ref, str, time, type MenuSpec, type ValueType } from './schema';
 
@@ -33,6 +33,18 @@ const address = menu({
   ],
   columns: ['address', 'network', 'interface'],
   unique: [['address', 'interface']],
+  // RouterOS fills in network= (and prints it in exports) when it is not given.
+  derived: [
+    {
+      prop: 'network',
+      from: ['address'],
+      compute: (get) => {
+        const a = get('address');
+        const r = a === undefined ? undefined : parseIpv4Prefix(a, { bareIsHost: true });
+        return r?.ok ? formatIpv4(r.value.network) : undefined;
+      },
+    },
+  ],
   check: (get) => {
     const a = get('address');
     if (a === undefined) return [];

@@ -93,6 +93,17 @@ export type MenuKind =
 /** Whether an item passes the checks that involve several properties; returns error messages. */
 export type ItemCheck = (get: (prop: string) => string | undefined) => string[];
 
+/**
+ * A property RouterOS computes from others when it is not given (`/ip address network` from `address`):
+ * filled on `add`, and recomputed on `set` when one of `from` changes and the command does not set `prop`.
+ */
+export interface DerivedProp {
+  readonly prop: string;
+  readonly from: readonly string[];
+  /** The value from the item's explicit values (canonical text), or undefined to leave it unset. */
+  readonly compute: (get: (prop: string) => string | undefined) => string | undefined;
+}
+
 export interface MenuSpec {
   /** Menu path as RouterOS prints it in exports: `/ip firewall filter`. */
   readonly path: string;
@@ -109,6 +120,8 @@ export interface MenuSpec {
   readonly unique: readonly (readonly string[])[];
   /** Cross-property checks run on add and set. */
   readonly check?: ItemCheck;
+  /** Properties computed from others when not given. */
+  readonly derived: readonly DerivedProp[];
   /** For 'fixed' menus: the items that exist before any config (ether1..ether8 by default-name). */
   readonly fixedItems?: (count: number) => Array<Record<string, string>>;
   /** Property that fixed items are selected by in exports: `set [ find default-name=ether1 ] ...`. */
@@ -133,6 +146,7 @@ export interface MenuInit {
   columns?: string[];
   unique?: string[][];
   check?: ItemCheck;
+  derived?: DerivedProp[];
   fixedItems?: (count: number) => Array<Record<string, string>>;
   fixedKey?: string;
   verbs?: string[];
@@ -160,6 +174,7 @@ export function menu(init: MenuInit): MenuSpec {
     props,
     columns: init.columns ?? [...(init.key ? [init.key] : []), ...init.props.filter((p) => p.name !== init.key && !p.readOnly).slice(0, 4).map((p) => p.name)],
     unique: init.unique ?? [],
+    derived: init.derived ?? [],
     verbs: init.verbs ?? [],
     ...(init.key !== undefined ? { key: init.key } : {}),
     ...(init.check !== undefined ? { check: init.check } : {}),

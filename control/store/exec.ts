@@ -429,6 +429,11 @@ export class Executor implements ScriptHost {
       else values.set(k, v);
     }
     if (info.autoName !== undefined && !values.has(spec.key!)) values.set(spec.key!, this.freeName(table, info.autoName));
+    for (const d of spec.derived) {
+      if (values.has(d.prop)) continue;
+      const v = d.compute((p) => values.get(p));
+      if (v !== undefined) values.set(d.prop, v);
+    }
     for (const p of info.required) {
       if (!values.has(p.name)) c.error(cmd.pos, `${spec.path} add: missing ${p.name}= (required)`);
     }
@@ -726,6 +731,12 @@ export class Executor implements ScriptHost {
       for (const [name, v] of ch.values) {
         if (v === null) item.values.delete(name);
         else item.values.set(name, v);
+      }
+      for (const d of table.spec.derived) {
+        if (ch.values.has(d.prop) || !d.from.some((f) => ch.values.has(f))) continue;
+        const v = d.compute((p) => item.values.get(p));
+        if (v === undefined) item.values.delete(d.prop);
+        else item.values.set(d.prop, v);
       }
       this.recordOrigins(table, item, ch.at, cmd);
       this.idx.reindex(table, item);

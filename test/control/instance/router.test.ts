@@ -54,3 +54,25 @@ test('runLine is the console backend: errors as RouterOS-style text', () => {
   expect(r.runLine(':put "hi"', [])).toEqual({ ok: true, output: 'hi' });
   expect(r.runLine('set b1 mtu=x', ['interface', 'bridge'])).toEqual({ ok: false, error: "mtu: expected an integer 0..65535, found 'x' (line 1 column 12)" });
 });
+
+describe('derived properties (the real registry)', () => {
+  test('/ip address network= is computed on add, kept when given, recomputed when address changes', () => {
+    const r = new RouterInstance();
+    const res = r.load(
+      '/ip address\nadd address=10.1.2.3/22 interface=ether1\nadd address=192.168.1.1/24 network=192.168.1.0 interface=ether2\nadd address=10.9.9.9 interface=ether3\n',
+      'a.rsc',
+    );
+    expect(res.errors).toEqual([]);
+    const nets = () => r.store.table('/ip address')!.items.map((i) => [i.values.get('address'), i.values.get('network')]);
+    expect(nets()).toEqual([
+      ['10.1.2.3/22', '10.1.0.0'],
+      ['192.168.1.1/24', '192.168.1.0'],
+      ['10.9.9.9', '10.9.9.9'],
+    ]);
+    expect(r.runConsoleLine('set 0 address=172.16.5.9/16', ['ip', 'address']).ok).toBe(true);
+    expect(nets()[0]).toEqual(['172.16.5.9/16', '172.16.0.0']);
+    // A set that gives network= itself keeps what it says (RouterOS accepts a network that disagrees).
+    expect(r.runConsoleLine('set 0 address=172.16.5.9/24 network=172.16.0.0', ['ip', 'address']).ok).toBe(true);
+    expect(nets()[0]).toEqual(['172.16.5.9/24', '172.16.0.0']);
+  });
+});
