@@ -122,7 +122,8 @@ export class MenuResolver {
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
-  const limit = Math.max(2, Math.floor(word.length / 3));
+  // One edit per three letters (at least one): "brige" finds bridge, "foo" finds nothing rather than "iot".
+  const limit = Math.max(1, Math.floor(word.length / 3));
   for (const c of candidates) {
     const d = editDistance(word, c, limit);
     if (d < bestD) {
