@@ -45,6 +45,20 @@ const TABLE = [
   ['tcp-bad-option', 'a TCP option has a bad length or runs past the header'],
   ['icmpv6-bad-option', 'an ICMPv6 Neighbor Discovery option has length 0 or runs past the message'],
   ['l4-bad-checksum', 'the TCP/UDP/ICMP/ICMPv6 checksum does not verify'],
+  // added by ip4/ (ICMP generation, fragmentation, reassembly; see dataplane/ip4/README.md)
+  ['ttl-exceeded', 'the TTL ran out while forwarding (ICMP time exceeded is sent, rate limit permitting)'],
+  ['fragmentation-needed', 'larger than the egress MTU with DF set (ICMP fragmentation needed is sent)'],
+  ['fragmentation-failed', 'could not fragment: MTU below header + 8 bytes, output array too small, or bytes missing'],
+  ['pool-exhausted', 'no free packet slot for a generated packet or a fragment'],
+  ['reassembly-timeout', 'the fragments of a datagram did not all arrive within the reassembly time (30 s)'],
+  ['reassembly-overlap', 'a fragment partly overlaps data already received: the whole datagram is discarded'],
+  ['reassembly-duplicate', 'a fragment lies wholly inside data already received (dropped, the datagram is kept)'],
+  ['reassembly-invalid', 'fragments disagree on the end of the datagram, a fragment is empty, or it exceeds 65535 bytes'],
+  ['reassembly-too-large', 'the reassembled datagram does not fit a packet slot'],
+  ['reassembly-table-full', 'the reassembly memory or queue limit is reached'],
+  ['icmp-rate-limited', 'an ICMP error was not sent: icmp-rate-limit (per destination) or the global ICMP limit'],
+  ['icmp-error-suppressed', 'no ICMP error may be sent about this packet (RFC 1812 4.3.2.7: an ICMP error, a later fragment, broadcast/multicast, bad source)'],
+  ['icmp-echo-ignored', 'not answered: echo request to a broadcast/multicast address, from an invalid source, or not a whole echo request'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -98,4 +112,17 @@ export const Drop = {
   TCP_BAD_OPTION: dropCode('tcp-bad-option'),
   ICMPV6_BAD_OPTION: dropCode('icmpv6-bad-option'),
   L4_BAD_CHECKSUM: dropCode('l4-bad-checksum'),
+  TTL_EXCEEDED: dropCode('ttl-exceeded'),
+  FRAGMENTATION_NEEDED: dropCode('fragmentation-needed'),
+  FRAGMENTATION_FAILED: dropCode('fragmentation-failed'),
+  POOL_EXHAUSTED: dropCode('pool-exhausted'),
+  REASSEMBLY_TIMEOUT: dropCode('reassembly-timeout'),
+  REASSEMBLY_OVERLAP: dropCode('reassembly-overlap'),
+  REASSEMBLY_DUPLICATE: dropCode('reassembly-duplicate'),
+  REASSEMBLY_INVALID: dropCode('reassembly-invalid'),
+  REASSEMBLY_TOO_LARGE: dropCode('reassembly-too-large'),
+  REASSEMBLY_TABLE_FULL: dropCode('reassembly-table-full'),
+  ICMP_RATE_LIMITED: dropCode('icmp-rate-limited'),
+  ICMP_ERROR_SUPPRESSED: dropCode('icmp-error-suppressed'),
+  ICMP_ECHO_IGNORED: dropCode('icmp-echo-ignored'),
 } as const;
