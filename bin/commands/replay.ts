@@ -1,10 +1,19 @@
 /**
  * `flowplane replay`: push captured frames through a router and say what happened to each one.
  *
- * Today (the [foundation] stage) it merges the input captures on the capture clock, lands every frame in a
- * packet slot, parses its headers into the metadata columns and prints one tcpdump-like line per frame,
- * with the named drop reason of malformed frames. The RouterOS packet flow (bridge, firewall, NAT,
- * routing, queues) and output captures come with the [l2l3] issue and those after it.
+ * It merges the input captures on the capture clock and prints one tcpdump-like line per frame. With a
+ * config (`--config`, or a scenario folder's config.rsc) every frame goes through the router's packet flow
+ * (dataplane/flow.ts, one frame at a time on the capture clock: dataplane/ports/flow-replay.ts) and the
+ * line ends with its fate — sent out an interface, delivered to the router, dropped with a reason, or
+ * waiting for ARP — followed by the frames the router sent meanwhile (`-> ether2 ...`). `--out-dir` writes
+ * one capture per interface that transmitted, `--trace` the steps of every packet. Without a config
+ * frames are only parsed and described, as before.
+ *
+ * Implemented in the flow so far: routed ethernet ports, ARP, IPv4 forwarding, ICMP echo and errors,
+ * fragmentation on egress.
+ * Bridge ports, VLAN interfaces, IPv6, firewall/NAT and queues are not applied yet: their frames are
+ * dropped with a named reason (bridge-not-implemented, vlan-not-implemented...) or pass the placeholder
+ * stages unchanged.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,8 +25,16 @@ import { PacketVector } from '../../dataplane/buf/vector';
 import { ReplaySource, type ReplayInput } from '../../dataplane/ports/replay';
 import { parseFrame } from '../../dataplane/wire/parse';
 import { describeFrame } from '../../dataplane/wire/describe';
-import { DROP_NAMES } from '../../dataplane/drop';
+import { DROP_NAMES, Drop } from '../../dataplane/drop';
 import { openCapture } from '../../pcap/reader';
+import { PcapWriter } from '../../pcap/writer';
+import { RouterInstance } from '../../control/instance/router';
+import { formatConfigError } from './config-args';
+import { compileGeneration } from '../../control/compile/generation';
+import { Flow, Fate } from '../../dataplane/flow';
+import { replayThroughFlow } from '../../dataplane/ports/flow-replay';
+import { TraceBuffer } from '../../dataplane/trace';
+import { ipv4ToString } from '../../dataplane/wire/ipv4';
 
 const USAGE = `usage: flowplane replay [SCENARIO_DIR | CAPTURE...] [options]
 
@@ -29,12 +46,17 @@ options:
   --in IFACE=FILE    a capture arriving on interface IFACE (repeatable; plain CAPTURE arguments
                      arrive on ether1, ether2, ... in order)
   --config FILE      the RouterOS config (.rsc) of the router (default: the scenario's config.rsc)
+  --out-dir DIR      write what each interface transmitted to DIR/<interface>.pcap (with a config);
+                     timestamps are the capture clock (a forwarded frame leaves at its arrival time)
+  --trace FILE       write the steps every packet took (stage: decision) to FILE (with a config)
   --macs             print link-level headers (MAC addresses, ethertype), like tcpdump -e
   --summary          print only the closing summary
   -h, --help         this help
 
-The RouterOS packet flow itself (bridge, firewall, NAT, routing, queues) arrives with [l2l3]: for now
-frames are parsed and described, and the config is read but not applied.
+With a config, frames go through the router: routed ethernet ports, ARP, IPv4 forwarding, ICMP and
+fragmentation are applied; bridge ports, VLAN interfaces, IPv6, firewall, NAT and queues are not yet (those frames are
+dropped with a named reason, or pass the firewall/queue stages unchanged). Without a config frames are
+parsed and described only.
 
 exit status: 0 all inputs read, 1 an input is truncated or corrupt (frames before the fault are still
 replayed and printed), 2 usage error.
@@ -89,6 +111,8 @@ async function run(args: string[], io: Io): Promise<number> {
         config: { type: 'string' },
         macs: { type: 'boolean' },
         summary: { type: 'boolean' },
+        'out-dir': { type: 'string' },
+        trace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -154,8 +178,14 @@ async function run(args: string[], io: Io): Promise<number> {
     return 2;
   }
 
+  if (plan.config) return runFlow(plan, inputs, ifaces, o, io);
+  if (o['out-dir'] !== undefined || o.trace !== undefined) {
+    io.err('flowplane replay: --out-dir and --trace need a config (--config FILE or a scenario folder)\n');
+    for (const r of inputs) r.reader.close();
+    return 2;
+  }
+
   io.out(`flowplane replay: ${plan.title}\n`);
-  if (plan.config) io.out(`  config  ${rel(plan.config)}  (read, not applied yet: the RouterOS packet flow arrives with [l2l3])\n`);
   plan.inputs.forEach((inp, i) => io.out(`  ${inp.iface.padEnd(7)} <- ${rel(inp.file)} (${inputs[i]!.reader.format})\n`));
   io.out('\n');
 
@@ -199,6 +229,134 @@ async function run(args: string[], io: Io): Promise<number> {
     io.err(`flowplane replay: ${ifaces[e.port]}: ${file ? rel(file) : '?'}: ${e.error.message}\n`);
   }
   for (const r of inputs) r.reader.close();
+  return src.errors.length > 0 ? 1 : 0;
+}
+
+interface FlowOpts {
+  macs?: boolean | undefined;
+  summary?: boolean | undefined;
+  'out-dir'?: string | undefined;
+  trace?: string | undefined;
+}
+
+/** The replay through the router's packet flow (a config was given). */
+function runFlow(plan: Plan, inputs: ReplayInput[], ifaces: string[], o: FlowOpts, io: Io): number {
+  const closeAll = () => {
+    for (const r of inputs) r.reader.close();
+  };
+  const file = plan.config!;
+  const router = new RouterInstance();
+  const res = router.load(fs.readFileSync(file, 'utf8'), rel(file));
+  if (!res.ok) {
+    for (const e of res.errors) io.err(formatConfigError(e));
+    io.err(`flowplane replay: ${rel(file)}: the config does not load (${res.errors.length} problem${res.errors.length === 1 ? '' : 's'})\n`);
+    closeAll();
+    return 2;
+  }
+  const gen = compileGeneration(router.store);
+  // Bind each input to the router's port of that name.
+  for (const inp of inputs) {
+    const name = ifaces[inp.port]!;
+    const port = gen.portNames.indexOf(name);
+    if (port < 0) {
+      io.err(`flowplane replay: ${name}: not an ethernet interface of the config (ports: ${gen.portNames.join(', ')})\n`);
+      closeAll();
+      return 2;
+    }
+    inp.port = port;
+  }
+  const outDir = o['out-dir'];
+  if (outDir !== undefined) fs.mkdirSync(outDir, { recursive: true });
+
+  io.out(`flowplane replay: ${plan.title}\n`);
+  io.out(`  config  ${rel(file)}  (applied: routed ethernet ports, ARP, IPv4 forwarding, ICMP, fragmentation; not yet: bridge, VLAN, IPv6, firewall, NAT, queues)\n`);
+  plan.inputs.forEach((inp, i) => io.out(`  ${inp.iface.padEnd(7)} <- ${rel(inp.file)} (${inputs[i]!.reader.format})\n`));
+  io.out('\n');
+
+  const pool = new PacketPool({ slots: 1024 });
+  const trace = o.trace !== undefined ? new TraceBuffer(pool.slots, 1 << 20) : null;
+  const flow = new Flow(gen, { pool, trace });
+  const src = new ReplaySource(pool, inputs);
+  const names = gen.portNames;
+  const width = Math.max(...plan.inputs.map((i) => i.iface.length), 6);
+  const writers = new Map<number, PcapWriter>();
+  const perIn = new Map<string, number>();
+  const perOut = new Map<string, number>();
+  const finals = { tx: 0, local: 0, drop: 0 };
+  const dropReasons = new Map<string, number>();
+  let malformed = 0;
+  const malformedReasons = new Map<string, number>();
+  const pendingOut: string[] = [];
+  const scratch = new PacketPool({ slots: 1 });
+  scratch.alloc();
+  const n = replayThroughFlow(flow, src, {
+    trace: trace !== null,
+    onTransmit: (t) => {
+      const name = names[t.port]!;
+      perOut.set(name, (perOut.get(name) ?? 0) + 1);
+      if (outDir !== undefined) {
+        let w = writers.get(t.port);
+        if (!w) writers.set(t.port, (w = PcapWriter.toFile(path.join(outDir, `${name}.pcap`), { nanosecond: true })));
+        w.writeRecord(t.frame, 0, t.frame.length, Math.max(t.frame.length, 60), t.tsSec, t.tsNsec);
+      }
+      if (!o.summary) {
+        const line = `${' '.repeat(7)}-> ${name.padEnd(width)}  ${describeFrame(t.frame, 0, t.frame.length, 1, { macs: !!o.macs })}`;
+        if (t.cause === 0) io.out(`${line}  (${formatTime(t.tsSec, t.tsNsec)})\n`);
+        else pendingOut.push(line);
+      }
+    },
+    onInput: (r) => {
+      const inName = names[r.port]!;
+      perIn.set(inName, (perIn.get(inName) ?? 0) + 1);
+      // Malformed or not, whatever the flow did with it (a frame dropped early is never parsed there).
+      const bad = r.frame.length > 0 ? parseFrame(r.frame, 0, r.frame.length, r.linkType, scratch.meta, 0) : Drop.FRAME_TOO_LARGE;
+      if (bad !== 0) {
+        malformed++;
+        const k = DROP_NAMES[bad]!;
+        malformedReasons.set(k, (malformedReasons.get(k) ?? 0) + 1);
+      }
+      if (!o.summary) {
+        const what = r.frame.length > 0 ? describeFrame(r.frame, 0, r.frame.length, r.linkType, { macs: !!o.macs }) : '';
+        let verdict: string;
+        if (r.fate === Fate.TX) verdict = `sent out ${names[r.fateArg]}`;
+        else if (r.fate === Fate.LOCAL) verdict = 'delivered to the router';
+        else if (r.fate === Fate.DROP) verdict = `dropped: ${DROP_NAMES[r.fateArg]}`;
+        else if (r.fate === Fate.QUEUED) verdict = `waiting for ARP of ${ipv4ToString(r.fateArg >>> 0)}`;
+        else verdict = 'no fate (bug)';
+        io.out(`${String(r.serial).padStart(5)}  ${formatTime(r.tsSec, r.tsNsec)}  ${inName.padEnd(width)}  ${String(r.wireLen).padStart(5)}  ${what}  => ${verdict}\n`);
+        for (const l of pendingOut) io.out(l + '\n');
+      }
+      pendingOut.length = 0;
+    },
+    onFinal: (_s, fate, arg) => {
+      if (fate === Fate.TX) finals.tx++;
+      else if (fate === Fate.LOCAL) finals.local++;
+      else if (fate === Fate.DROP) {
+        finals.drop++;
+        const k = DROP_NAMES[arg] ?? String(arg);
+        dropReasons.set(k, (dropReasons.get(k) ?? 0) + 1);
+      }
+    },
+  });
+  for (const w of writers.values()) w.close();
+
+  const per = plan.inputs.map((i) => i.iface).filter((v, i, a) => a.indexOf(v) === i).map((k) => `${k} ${perIn.get(k) ?? 0}`).join(', ');
+  const malText = malformed ? ` (${[...malformedReasons].map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
+  io.out(`\n${n} frames (${per}); ${n - malformed} parsed, ${malformed} malformed${malText}\n`);
+  const dropText = finals.drop ? ` (${[...dropReasons].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
+  io.out(`fates: ${finals.tx} sent out, ${finals.local} delivered to the router, ${finals.drop} dropped${dropText}\n`);
+  const outs = [...perOut].map(([k, v]) => `${k} ${v}`).join(', ');
+  io.out(`transmitted: ${outs || 'nothing'}${outDir !== undefined && perOut.size > 0 ? ` (written to ${rel(outDir)}/<interface>.pcap)` : ''}\n`);
+  io.out(`\n${flow.formatInterfaceStats()}\n`);
+  if (trace !== null) {
+    fs.writeFileSync(o.trace!, trace.format(flow.traceNames()) + '\n');
+    io.out(`trace: ${rel(o.trace!)}\n`);
+  }
+  for (const e of src.errors) {
+    const f = plan.inputs.find((_inp, i) => inputs[i]!.port === e.port && inputs[i]!.reader.error === e.error)?.file;
+    io.err(`flowplane replay: ${names[e.port]}: ${f ? rel(f) : '?'}: ${e.error.message}\n`);
+  }
+  closeAll();
   return src.errors.length > 0 ? 1 : 0;
 }
 

@@ -17,9 +17,10 @@ import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../p
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 
-// Router ports (the config pins these MACs) and hosts.
+// Router ports (config.rsc pins these MACs) and hosts.
 const R_WAN = '02:f1:00:00:00:01';
-const R_LAN = '02:f1:00:00:00:02'; // bridge-lan admin-mac
+const R_LAN = '02:f1:00:00:00:02';
+const R_GUEST = '02:f1:00:00:00:03';
 const ISP = '02:00:5e:00:00:01';
 const HOST = '02:00:00:00:88:0a';
 const GUEST = '02:00:00:00:20:32';
@@ -69,7 +70,7 @@ export function demoCaptures(): Record<string, FixtureFrame[]> {
   ];
 
   const ether3: FixtureFrame[] = [
-    at(300, frame().eth({ src: GUEST, dst: R_LAN }).vlan(20).ipv4({ src: '192.168.20.50', dst: LAN_IP, id: 1 }).tcp({ sport: 42000, dport: 80, flags: 'S', seq: 77, options: syn }).build()),
+    at(300, frame().eth({ src: GUEST, dst: R_GUEST }).vlan(20).ipv4({ src: '192.168.20.50', dst: LAN_IP, id: 1 }).tcp({ sport: 42000, dport: 80, flags: 'S', seq: 77, options: syn }).build()),
   ];
 
   const ether1: FixtureFrame[] = [

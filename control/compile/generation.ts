@@ -1,0 +1,241 @@
+/**
+ * A generation: everything the packet flow (dataplane/flow.ts) reads, compiled from one configuration.
+ *
+ * `compileGeneration(store)` = `compileRoutes(store)` plus what the L2/L3 stages need, as typed arrays
+ * indexed by interface index (control/compile/interfaces.ts) or port number:
+ *
+ * - **Ports**: every `/interface ethernet` item in store order is a port (port 0 = the first ethernet
+ *   interface, normally ether1). A port whose interface is disabled has `portIf = -1` (frames arriving
+ *   there are dropped as `no-interface`). Bridges and VLANs are interfaces but not ports.
+ * - **Routed ports**: `ifMode` 1 for an ethernet interface that is not a bridge port, 2 for a bridge port
+ *   (bridging is the next step of [l2l3]: the flow drops those frames as `bridge-not-implemented`), 0 for
+ *   bridges and VLANs (not ports; routes out of them are dropped the same way for now).
+ * - **MAC per interface** (`macs`, 6 bytes per interface index, and `macHi`/`macLo`): `mac-address` from
+ *   the config when set, else a stable address derived from the interface name: `02` (locally
+ *   administered, unicast) followed by 5 bytes of two FNV-1a 32-bit hashes of the name (`02:` + low byte
+ *   of fnv1a("mac:" + name) + the 4 bytes of fnv1a(name)). The same name always gives the same MAC, so
+ *   replays are reproducible; RouterOS itself uses the factory MAC, which a config cannot know.
+ * - **Primary IPv4 address** per interface (`ifAddr`, 0 = none): the first `/ip address` on it (source of
+ *   the router's ARP requests and ICMP errors).
+ * - **MTU** per interface (`mtu`, default 1500): IPv4 packets larger than it are fragmented on egress,
+ *   or dropped with ICMP 3/4 when DF is set (stages/ip4-fragment.ts).
+ * - **ARP mode** per interface (`arpMode`, ARP_MODE codes): the `arp=` property of ethernet, bridge and
+ *   VLAN interfaces (default enabled).
+ * - **FIBs**: one `Dir24Fib` per table a packet can be routed in — `main` and each VRF table — built from
+ *   compileRoutes' FIB arrays, with the VRF's local addresses and subnet broadcasts inserted as /32
+ *   entries on top (their next-hop groups have kind local/broadcast). So one longest-prefix lookup decides
+ *   local delivery and forwarding at once: a local /32 is longer than any covering route (Linux consults
+ *   its local table first; the only difference is a configured /32 route to one of the router's own
+ *   addresses, where the local entry wins here as it does in Linux). `fibOfIf` maps an interface index to
+ *   the table index of its VRF. Other `/routing table`s get no FIB yet (routing marks and rules come with
+ *   policy routing). Each FIB costs ~80 MB (DIR-24-8's tbl24).
+ * - **Static ARP entries** (`/ip arp` items with a MAC, enabled), added to the ARP table as PERMANENT.
+ *
+ * Pure function of the store; the dataplane imports nothing from here (flow.ts declares the shape it
+ * reads, `FlowTables`, and a Generation satisfies it).
+ */
+import { Dir24Fib } from '../../dataplane/tables/lpm-dir24';
+import { macParse } from '../../dataplane/wire/ethernet';
+import { ipv4Parse } from '../../dataplane/wire/ipv4';
+import { isWireError } from '../../dataplane/wire/error';
+import type { ConfigStore } from '../store/store';
+import { compileRoutes, type RouteState, type RouteTables } from './routes';
+
+/** `arp=` modes as codes (`arpMode` column). */
+export const ARP_MODE = {
+  enabled: 0,
+  disabled: 1,
+  'proxy-arp': 2,
+  'reply-only': 3,
+  'local-proxy-arp': 4,
+} as const;
+
+export interface StaticArp {
+  readonly ip: number;
+  readonly ifIndex: number;
+  readonly macHi: number;
+  readonly macLo: number;
+  readonly published: boolean;
+}
+
+export interface Generation {
+  readonly routes: RouteTables;
+  /** Interface names by interface index. */
+  readonly ifNames: readonly string[];
+  /** Port number → interface name (every ethernet interface, store order). */
+  readonly portNames: readonly string[];
+  /** Port number → interface index (-1: the interface is disabled). */
+  readonly portIf: Int32Array;
+  /** Interface index → port number (-1: not an ethernet port). */
+  readonly ifPort: Int32Array;
+  /** Interface index → 1 routed ethernet port, 2 bridge port, 0 not a port (bridge, VLAN). */
+  readonly ifMode: Uint8Array;
+  /** 6 bytes per interface index. */
+  readonly macs: Uint8Array;
+  readonly macHi: Uint16Array;
+  readonly macLo: Uint32Array;
+  /** Interface index → primary IPv4 address (0 = none). */
+  readonly ifAddr: Uint32Array;
+  /** Interface index → ARP_MODE code. */
+  readonly arpMode: Uint8Array;
+  /** Interface index → IP MTU (`mtu`, default 1500; a bridge's `auto` is 1500 for now). */
+  readonly mtu: Uint16Array;
+  /** Table index → FIB (null for tables packets are not routed in yet). */
+  readonly fibs: readonly (Dir24Fib | null)[];
+  /** Interface index → table index of its VRF (main when none). */
+  readonly fibOfIf: Int32Array;
+  /** Table index of `main`. */
+  readonly mainTable: number;
+  /** Every local address of the router (kind local, all VRFs, distinct). */
+  readonly localAddrs: Uint32Array;
+  readonly nextHops: RouteTables['nextHops'];
+  readonly staticArp: readonly StaticArp[];
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The MAC an interface without `mac-address` gets: `02` + 5 bytes from FNV-1a hashes of its name. */
+export function derivedMac(name: string): Uint8Array {
+  const h = fnv1a(name);
+  const g = fnv1a('mac:' + name);
+  return Uint8Array.from([0x02, g & 0xff, h >>> 24, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff]);
+}
+
+export interface GenerationOptions extends RouteState {
+  /** Build FIBs (default true; false leaves `fibs` all null, for tests that only need the port layout). */
+  fib?: boolean;
+}
+
+/** Compile a store into a generation (see the module comment). */
+export function compileGeneration(store: ConfigStore, opts: GenerationOptions = {}): Generation {
+  const routes = compileRoutes(store, opts);
+  const ifs = routes.interfaces;
+  const n = ifs.names.length;
+
+  // Ports: ethernet items in store order.
+  const portNames: string[] = [];
+  const eth = store.table('/interface ethernet');
+  for (const item of eth?.items ?? []) {
+    const name = eth!.value(item, 'name');
+    if (name !== undefined) portNames.push(name);
+  }
+  const portIf = Int32Array.from(portNames, (p) => ifs.byName.get(p) ?? -1);
+  const ifPort = new Int32Array(n).fill(-1);
+  portIf.forEach((i, p) => {
+    if (i >= 0) ifPort[i] = p;
+  });
+  const ifMode = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (ifs.kinds[i] === 'ethernet') ifMode[i] = ifs.bridgeOf[i]! >= 0 ? 2 : 1;
+
+  // MACs and ARP modes from the interface menus.
+  const macs = new Uint8Array(n * 6);
+  const arpMode = new Uint8Array(n);
+  const mtu = new Uint16Array(n).fill(1500);
+  const explicitMac = new Map<string, Uint8Array>();
+  for (const path of ['/interface ethernet', '/interface bridge', '/interface vlan']) {
+    const t = store.table(path);
+    for (const item of t?.items ?? []) {
+      const name = t!.value(item, 'name');
+      if (name === undefined) continue;
+      const i = ifs.byName.get(name);
+      if (i === undefined) continue;
+      const macText = item.values.get(path === '/interface bridge' ? 'admin-mac' : 'mac-address');
+      if (macText !== undefined) {
+        const parsed = macParse(macText);
+        if (!isWireError(parsed)) explicitMac.set(name, parsed);
+      }
+      const m = Number(t!.value(item, 'mtu'));
+      if (Number.isInteger(m) && m >= 68 && m <= 65535) mtu[i] = m;
+      const mode = t!.value(item, 'arp') ?? 'enabled';
+      arpMode[i] = ARP_MODE[mode as keyof typeof ARP_MODE] ?? 0;
+    }
+  }
+  const macHi = new Uint16Array(n);
+  const macLo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const name = ifs.names[i]!;
+    let m = explicitMac.get(name);
+    // A VLAN uses its parent's MAC (Linux and RouterOS).
+    if (m === undefined && ifs.kinds[i] === 'vlan' && ifs.parent[i]! >= 0) m = explicitMac.get(ifs.names[ifs.parent[i]!]!) ?? derivedMac(ifs.names[ifs.parent[i]!]!);
+    if (m === undefined) m = derivedMac(name);
+    macs.set(m, i * 6);
+    macHi[i] = (m[0]! << 8) | m[1]!;
+    macLo[i] = ((m[2]! << 24) | (m[3]! << 16) | (m[4]! << 8) | m[5]!) >>> 0;
+  }
+
+  // Primary addresses: the first local entry per interface.
+  const ifAddr = new Uint32Array(n);
+  for (const lt of routes.locals) {
+    for (const e of lt.entries) if (e.kind === 'local' && ifAddr[e.ifIndex] === 0) ifAddr[e.ifIndex] = e.address >>> 0;
+  }
+
+  const localAddrs = Uint32Array.from(new Set(routes.locals.flatMap((lt) => lt.entries.filter((e) => e.kind === 'local').map((e) => e.address >>> 0))));
+
+  // FIBs: main and each VRF table, locals on top.
+  const fibs: (Dir24Fib | null)[] = routes.tables.map(() => null);
+  const mainTable = routes.byName.get('main')?.index ?? 0;
+  if (opts.fib !== false) {
+    const wanted = new Set<number>([mainTable, ...routes.locals.map((l) => l.table)]);
+    for (const t of wanted) {
+      const table = routes.tables[t]!;
+      const fib = new Dir24Fib();
+      fib.build(table.prefixes, table.lengths, table.nextHops);
+      for (const lt of routes.locals) {
+        if (lt.table !== t) continue;
+        for (let k = 0; k < lt.prefixes.length; k++) fib.insert(lt.prefixes[k]!, lt.lengths[k]!, lt.nextHops[k]!);
+      }
+      fibs[t] = fib;
+    }
+  }
+  const fibOfIf = Int32Array.from(routes.vrfOfInterface);
+
+  // Static ARP entries.
+  const staticArp: StaticArp[] = [];
+  const arp = store.table('/ip arp');
+  for (const item of arp?.items ?? []) {
+    if (arp!.disabled(item)) continue;
+    const addr = arp!.value(item, 'address');
+    const macText = arp!.value(item, 'mac-address');
+    const ifIndex = ifs.byName.get(arp!.value(item, 'interface') ?? '');
+    if (addr === undefined || macText === undefined || ifIndex === undefined) continue;
+    const m = macParse(macText);
+    if (isWireError(m)) continue;
+    const ip = ipv4Parse(addr);
+    if (ip < 0) continue;
+    staticArp.push({
+      ip: ip >>> 0,
+      ifIndex,
+      macHi: (m[0]! << 8) | m[1]!,
+      macLo: ((m[2]! << 24) | (m[3]! << 16) | (m[4]! << 8) | m[5]!) >>> 0,
+      published: arp!.value(item, 'published') === 'yes',
+    });
+  }
+
+  return {
+    routes,
+    ifNames: ifs.names,
+    portNames,
+    portIf,
+    ifPort,
+    ifMode,
+    macs,
+    macHi,
+    macLo,
+    ifAddr,
+    arpMode,
+    mtu,
+    fibs,
+    fibOfIf,
+    mainTable,
+    localAddrs,
+    nextHops: routes.nextHops,
+    staticArp,
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * The packet flow: RouterOS's packet-flow diagram (shared/ROUTEROS-FLOW.md §1) as a stage graph.
+ *
+ * ```
+ *  port ─► ethernet-input ─┬─► arp-input ─┬─► interface-tx                          (ARP reply)
+ *                          │              └─► local-in                              (ARP consumed)
+ *                          └─► ip4-input ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
+ *                                 ─► routing ─┬─► ip4-forward ─► mangle-forward ─► filter-forward ─┐  (a) forward
+ *                                             └─► mangle-input ─► filter-input ─► nat-input ─► local-in   (b) input
+ *  local-in (echo reply, ICMP errors) ─► routing-output ─► raw-output ─► mangle-output ─► nat-output
+ *                                 ─► filter-output ─┐                                                  (c) output
+ *            ┌──────────────────────────────────────┴───────────────────────────────────────────────┘
+ *            └─► mangle-postrouting ─► srcnat ─► queue-global ─► simple-queues ─► ip4-fragment
+ *                 ─► arp-resolve ─┬─► ip4-rewrite ─► interface-queue ─► interface-tx ─► port
+ *                                 └─► arp-wait   (queued until the neighbour answers; released to ip4-rewrite)
+ * ```
+ *
+ * Real stages (dataplane/stages/, one per file, each file's comment says what it decides): ethernet-input,
+ * arp-input, ip4-input, routing, ip4-forward, ip4-fragment, arp-resolve, ip4-rewrite, interface-tx, local-in,
+ * routing-output (the routing stage in output mode), arp-wait.
+ *
+ * **Placeholders until [stateful] / [queues]**: raw-prerouting, conntrack, mangle-prerouting, dstnat,
+ * mangle-forward, filter-forward, mangle-input, filter-input, nat-input, raw-output, mangle-output,
+ * nat-output, filter-output, mangle-postrouting, srcnat, queue-global, simple-queues, interface-queue are
+ * named pass-through stages (stages/passthrough.ts): present so traces and `show runtime` read in RouterOS
+ * order, doing nothing yet. `placeholders: false` leaves them out (the benchmark measures both).
+ *
+ * Not yet in the flow: bridging and VLAN interfaces (frames on bridge ports and tagged frames are dropped
+ * with named reasons), IPv6, policy routing, reassembly for local delivery.
+ *
+ * Time: the flow's clock is set by its driver (`setClock`: the capture clock in replay). ARP timers
+ * (retransmissions, failed resolutions) run when the clock advances; `finish()` runs them until no packet
+ * waits for ARP any more, so every packet ends with a fate.
+ */
+import { PacketPool } from './buf/pool';
+import { StageGraph, type Stage, type StageContext } from './graph';
+import { DROP_COUNT, DROP_NAMES } from './drop';
+import type { TraceBuffer, TraceNames } from './trace';
+import { FlowState, type FlowStage, type FlowTables, type TransmitFn } from './stages/state';
+import { EthernetInput } from './stages/ethernet-input';
+import { ArpInput } from './stages/arp-input';
+import { Ip4Input } from './stages/ip4-input';
+import { Routing } from './stages/routing';
+import { Ip4Forward } from './stages/ip4-forward';
+import { ArpResolve } from './stages/arp-resolve';
+import { Ip4Rewrite } from './stages/ip4-rewrite';
+import { Ip4Fragment } from './stages/ip4-fragment';
+import { InterfaceTx } from './stages/interface-tx';
+import { LocalIn } from './stages/local-in';
+import { passThrough, holdSink } from './stages/passthrough';
+
+export { Fate, type FlowTables, type TransmitFn } from './stages/state';
+
+export interface FlowOptions {
+  /** Packet pool (default: a new one with 4096 slots). */
+  pool?: PacketPool;
+  /** Packets per stage call (default 256). */
+  vectorSize?: number;
+  /** Where transmitted frames go (default: freed). The callee owns the slot. */
+  transmit?: TransmitFn;
+  /** Include the placeholder stages (default true). */
+  placeholders?: boolean;
+  /** Send ICMP errors and echo replies (default true). */
+  icmp?: boolean;
+  /** Trace buffer (packets flagged PktFlag.TRACE are traced while it is set). */
+  trace?: TraceBuffer | null;
+}
+
+export class Flow {
+  readonly pool: PacketPool;
+  readonly state: FlowState;
+  readonly graph: StageGraph;
+  readonly ctx: StageContext;
+  private readonly entry: number;
+  private readonly arpResolve: ArpResolve;
+
+  constructor(readonly tables: FlowTables, opts: FlowOptions = {}) {
+    this.pool = opts.pool ?? new PacketPool({ slots: 4096 });
+    const pool = this.pool;
+    const st = new FlowState(tables, pool, opts.transmit ?? ((slot) => pool.free(slot)));
+    st.icmp = opts.icmp !== false;
+    this.state = st;
+    const ph = opts.placeholders !== false;
+    const stages: Stage[] = [];
+    /** Add a chain of placeholders ending at `to`; returns the name packets should be sent to. */
+    const chain = (names: string[], to: string): string => {
+      if (!ph) return to;
+      for (let i = 0; i < names.length; i++) stages.push(passThrough(names[i]!, names[i + 1] ?? to));
+      return names[0]!;
+    };
+    this.arpResolve = new ArpResolve(st);
+    const postrouting = ['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'];
+    const toPost = ph ? postrouting[0]! : 'ip4-fragment';
+
+    stages.push(new EthernetInput(st), new ArpInput(st));
+    // (a)/(b) prerouting
+    const pre = ['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'];
+    stages.push(new Ip4Input(st, ph ? pre[0]! : 'routing'));
+    chain(pre, 'routing');
+    const fwd = ph ? 'mangle-forward' : toPost;
+    const input = ph ? 'mangle-input' : 'local-in';
+    stages.push(new Routing(st, false, 'ip4-forward', input));
+    // (a) forward
+    stages.push(new Ip4Forward(st, fwd));
+    chain(['mangle-forward', 'filter-forward'], toPost);
+    // (b) input
+    chain(['mangle-input', 'filter-input', 'nat-input'], 'local-in');
+    stages.push(new LocalIn(st));
+    // (c) output
+    const out = ['raw-output', 'mangle-output', 'nat-output', 'filter-output'];
+    stages.push(new Routing(st, true, ph ? out[0]! : toPost, 'local-in'));
+    chain(out, toPost);
+    // postrouting, neighbour, egress
+    chain(postrouting, 'ip4-fragment');
+    stages.push(new Ip4Fragment(st, 'arp-resolve'));
+    stages.push(this.arpResolve, holdSink('arp-wait'));
+    stages.push(new Ip4Rewrite(st, ph ? 'interface-queue' : 'interface-tx'));
+    chain(['interface-queue'], 'interface-tx');
+    stages.push(new InterfaceTx(st));
+
+    this.graph = new StageGraph(stages, pool, opts.vectorSize !== undefined ? { vectorSize: opts.vectorSize } : {});
+    st.graph = this.graph;
+    for (const s of stages) if ('index' in s) (s as FlowStage).index = this.graph.stageIndex(s.name);
+    st.at.ip4Rewrite = this.graph.stageIndex('ip4-rewrite');
+    st.at.interfaceTx = this.graph.stageIndex('interface-tx');
+    st.at.routingOutput = this.graph.stageIndex('routing-output');
+    st.at.arpResolve = this.graph.stageIndex('arp-resolve');
+    st.at.ip4Fragment = this.graph.stageIndex('ip4-fragment');
+    this.entry = this.graph.stageIndex('ethernet-input');
+    this.ctx = { pool, nowSec: 0, nowNsec: 0, trace: opts.trace ?? null };
+    st.ctx = this.ctx;
+  }
+
+  /** Set the flow's clock (never backwards: an earlier time is ignored) and run the timers due by then. */
+  setClock(sec: number, nsec: number): void {
+    const t = sec + nsec / 1e9;
+    if (t < this.state.now) return;
+    this.ctx.nowSec = sec;
+    this.ctx.nowNsec = nsec;
+    this.state.now = t;
+    this.timers();
+  }
+
+  private timers(): void {
+    this.arpResolve.timers(this.ctx);
+    if (this.graph.inFlight > 0) this.graph.run(this.ctx);
+  }
+
+  /** Received frames (slots with inPort, len, linkType, timestamp set by their port): run them through. */
+  receive(slots: Uint32Array, n: number): void {
+    this.graph.inject(this.entry, slots, n);
+    this.graph.run(this.ctx);
+  }
+
+  /**
+   * Let the clock run until no packet waits for ARP (each resolution fails or is answered), so every packet
+   * has a fate. Returns the clock's final time (float seconds).
+   */
+  finish(): number {
+    const st = this.state;
+    for (let guard = 0; st.waiting > 0 && guard < 1000; guard++) {
+      const d = st.arp.nextDeadline;
+      if (!Number.isFinite(d)) break;
+      const sec = Math.floor(d);
+      st.now = d;
+      this.ctx.nowSec = sec;
+      this.ctx.nowNsec = Math.min(999_999_999, Math.round((d - sec) * 1e9));
+      this.timers();
+    }
+    return st.now;
+  }
+
+  /** Names for TraceBuffer.format: stages by index, ports by number. */
+  traceNames(): TraceNames {
+    return {
+      stage: (i) => this.graph.stages[i]?.name ?? `stage ${i}`,
+      port: (i) => this.tables.portNames[i] ?? `port ${i}`,
+    };
+  }
+
+  /**
+   * Interface counters like RouterOS `/interface print stats` (rx/tx bytes and packets per port), plus the
+   * packets each port received that were dropped, by reason. Ports that saw no traffic are left out.
+   */
+  formatInterfaceStats(): string {
+    const c = this.state.counters;
+    const names = this.tables.portNames;
+    const rows: string[][] = [['#', 'NAME', 'RX-BYTE', 'TX-BYTE', 'RX-PACKET', 'TX-PACKET', 'RX-DROP']];
+    const drops: string[] = [];
+    for (let p = 0; p < names.length; p++) {
+      if (c.rxPackets[p] === 0 && c.txPackets[p] === 0) continue;
+      let d = 0;
+      const why: string[] = [];
+      for (let r = 1; r < DROP_COUNT; r++) {
+        const v = c.rxDrops[p * DROP_COUNT + r]!;
+        if (v > 0) {
+          d += v;
+          why.push(`${DROP_NAMES[r]} ${v}`);
+        }
+      }
+      rows.push([String(p), names[p]!, String(c.rxBytes[p]), String(c.txBytes[p]), String(c.rxPackets[p]), String(c.txPackets[p]), String(d)]);
+      if (why.length) drops.push(`  ${names[p]} rx drops: ${why.join(', ')}`);
+    }
+    const w = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
+    const lines = rows.map((r) => r.map((v, k) => (k < 2 ? v.padEnd(w[k]!) : v.padStart(w[k]!))).join('  '));
+    return [...lines, ...drops].join('\n');
+  }
+
+  /** Drop counts by reason name (non-zero only). */
+  dropCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    this.graph.drops.forEach((v, i) => {
+      if (v > 0) out.set(DROP_NAMES[i] ?? `reason ${i}`, v);
+    });
+    return out;
+  }
+}

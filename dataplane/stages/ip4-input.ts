@@ -1,0 +1,54 @@
+/**
+ * ip4-input: the checks Linux's ip_rcv and ip_route_input make before any firewall hook sees an IPv4
+ * packet (RouterOS runs them too: a packet failing them never shows in firewall counters).
+ * - Header sanity (version, IHL, total length) was checked by parseFrame in ethernet-input.
+ * - Header checksum: a bad one is dropped (`ipv4-bad-checksum`, Linux ip_rcv_core).
+ * - Martians (Linux ip_route_input_slow): source multicast, 255.255.255.255, 127.0.0.0/8, or 0.0.0.0/8
+ *   unless sent to 255.255.255.255 (DHCP discovery) → `martian-source`; destination 0.0.0.0/8 or
+ *   127.0.0.0/8 → `martian-destination`. A source that is one of the router's own addresses is checked by
+ *   routing (it needs the FIB).
+ * Then on to raw-prerouting.
+ */
+import type { StageContext } from '../graph';
+import { NEXT_DROP } from '../graph';
+import { Drop } from '../drop';
+import { ipv4ChecksumOk } from '../wire/checksum';
+import { FlowStage, dropIn, type FlowState } from './state';
+
+export class Ip4Input extends FlowStage {
+  constructor(st: FlowState, nextStage: string) {
+    super('ip4-input', [nextStage], st);
+  }
+
+  process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void {
+    const st = this.st;
+    const pool = st.pool;
+    const m = pool.meta;
+    const b = pool.bytes;
+    const trace = ctx.trace;
+    const start = m.start;
+    const l3Off = m.l3Off;
+    const slotSize = pool.slotSize;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i]!;
+      const ip = slot * slotSize + start[slot]! + l3Off[slot]!;
+      let drop = 0;
+      if (!ipv4ChecksumOk(b, ip)) drop = Drop.IPV4_BAD_CHECKSUM;
+      else {
+        const s0 = b[ip + 12]!;
+        const d0 = b[ip + 16]!;
+        // Fast path: first octets of ordinary unicast (1..126, 128..223) need no more checks.
+        if (s0 === 0 || s0 === 127 || s0 >= 224 || d0 === 0 || d0 === 127) {
+          const dstAll = (d0 & b[ip + 17]! & b[ip + 18]! & b[ip + 19]!) === 0xff;
+          const srcAll = (s0 & b[ip + 13]! & b[ip + 14]! & b[ip + 15]!) === 0xff;
+          if ((s0 & 0xf0) === 0xe0 || srcAll || s0 === 127 || (s0 === 0 && !dstAll)) drop = Drop.MARTIAN_SOURCE;
+          else if (d0 === 0 || d0 === 127) drop = Drop.MARTIAN_DESTINATION;
+        }
+      }
+      if (drop !== 0) {
+        dropIn(st, slot, drop, this.index, trace);
+        next[i] = NEXT_DROP;
+      } else next[i] = 0;
+    }
+  }
+}

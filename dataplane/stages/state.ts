@@ -1,0 +1,228 @@
+/**
+ * What the stages of the packet flow share: the compiled tables they read (`FlowTables`, the shape a
+ * control/compile Generation has — the dataplane imports nothing from the control plane), the router's
+ * mutable dataplane state (ARP table, ICMP rate limiter, counters), per-slot columns the flow adds to the
+ * packet metadata, and the trace events every stage records.
+ *
+ * Per-slot columns here (`inIf`, `outIf`, `nextHop`, `dstHi`, `dstLo`) belong to one flow on one thread;
+ * when [workers] share a pool between threads they move into buf/meta.ts.
+ */
+import type { PacketPool } from '../buf/pool';
+import type { StageGraph, StageContext } from '../graph';
+import { DROP_COUNT, DROP_NAMES } from '../drop';
+import { traceEvent, type TraceBuffer } from '../trace';
+import { ArpEvents, ArpTable } from '../tables/arp-table';
+import type { Dir24Fib } from '../tables/lpm-dir24';
+import { ipv4ToString } from '../wire/ipv4';
+import { IcmpRateLimiter } from '../ip4/icmp-gen';
+
+/** Next-hop groups as typed arrays (control/compile/nexthops.ts NextHopTable). */
+export interface FlowNextHops {
+  readonly kind: Uint8Array;
+  readonly hopStart: Uint32Array;
+  readonly hopCount: Uint8Array;
+  readonly lookupTable: Int32Array;
+  readonly hopIfIndex: Int32Array;
+  readonly hopGateway: Uint32Array;
+}
+
+/** Next-hop kinds (control/compile/nexthops.ts NH_KIND). */
+export const NH = { NONE: 0, FORWARD: 1, BLACKHOLE: 2, UNREACHABLE: 3, PROHIBIT: 4, LOCAL: 5, BROADCAST: 6, LOOKUP: 7 } as const;
+
+/** Interface `arp=` modes (control/compile/generation.ts ARP_MODE). */
+export const ArpMode = { ENABLED: 0, DISABLED: 1, PROXY_ARP: 2, REPLY_ONLY: 3, LOCAL_PROXY_ARP: 4 } as const;
+
+/** What the flow reads from a compiled configuration (see control/compile/generation.ts). */
+export interface FlowTables {
+  readonly ifNames: readonly string[];
+  readonly portNames: readonly string[];
+  readonly portIf: Int32Array;
+  readonly ifPort: Int32Array;
+  /** 1 routed ethernet port, 2 bridge port, 0 not a port. */
+  readonly ifMode: Uint8Array;
+  readonly macs: Uint8Array;
+  readonly macHi: Uint16Array;
+  readonly macLo: Uint32Array;
+  readonly ifAddr: Uint32Array;
+  readonly arpMode: Uint8Array;
+  readonly mtu: Uint16Array;
+  readonly fibs: readonly (Dir24Fib | null)[];
+  readonly fibOfIf: Int32Array;
+  /** Every address of the router (all VRFs), for the martian-source check without a FIB lookup. */
+  readonly localAddrs: Uint32Array;
+  readonly mainTable: number;
+  readonly nextHops: FlowNextHops;
+  readonly staticArp: readonly { ip: number; ifIndex: number; macHi: number; macLo: number; published: boolean }[];
+}
+
+/** Called by interface-tx for every frame leaving a port; the callee owns the slot (must free it). */
+export type TransmitFn = (slot: number, port: number) => void;
+
+// ---- trace events ---------------------------------------------------------------------------------------
+
+export const EV = {
+  RX: traceEvent('rx', (a, _b, n) => `on ${n.port(a)}`),
+  DROP: traceEvent('drop', (a) => DROP_NAMES[a] ?? `reason ${a}`),
+  ROUTE: traceEvent('route', (a, b) => `next-hop group ${a} via ${b === 0 ? 'on-link' : ipv4ToString(b >>> 0)}`),
+  LOCAL: traceEvent('local', (a) => `to the router (next-hop group ${a})`),
+  TTL: traceEvent('ttl', (a) => `decremented to ${a}`),
+  ARP_HIT: traceEvent('arp-hit', (a) => `neighbour ${ipv4ToString(a >>> 0)}`),
+  ARP_QUEUED: traceEvent('arp-queued', (a) => `waiting for ARP of ${ipv4ToString(a >>> 0)}`),
+  ARP_REQUEST: traceEvent('arp-request', (a, _b, n) => `sent out ${n.port(a)}`),
+  ARP_REPLY: traceEvent('arp-reply', (a) => `answered who-has ${ipv4ToString(a >>> 0)}`),
+  ARP_LEARN: traceEvent('arp-learn', (a) => `learned ${ipv4ToString(a >>> 0)}`),
+  ARP_RELEASED: traceEvent('arp-released', (a) => `resolved ${ipv4ToString(a >>> 0)}`),
+  REWRITE: traceEvent('rewrite', (a, _b, n) => `ethernet for ${n.port(a)}`),
+  TX: traceEvent('tx', (a, _b, n) => `out ${n.port(a)}`),
+  DELIVERED: traceEvent('delivered', (a, b) => (b === 0x0800 ? `IP protocol ${a}` : `ethertype 0x${b.toString(16).padStart(4, '0')}`)),
+  ICMP: traceEvent('icmp', (a, b) => `sent type ${a} code ${b}`),
+  ECHO_REPLY: traceEvent('echo-reply', () => 'answered'),
+  FRAGMENTED: traceEvent('fragmented', (a, b) => `into ${a} fragments for MTU ${b}`),
+} as const;
+
+/** Fate of a packet as the replay reports it. */
+export const Fate = { NONE: 0, TX: 1, LOCAL: 2, DROP: 3, QUEUED: 4 } as const;
+
+// ---- state ----------------------------------------------------------------------------------------------
+
+export interface FlowCounters {
+  rxPackets: Float64Array;
+  rxBytes: Float64Array;
+  txPackets: Float64Array;
+  txBytes: Float64Array;
+  /** Packets delivered to the router (local-in), by port they arrived on. */
+  delivered: Float64Array;
+  /** Packets dropped, by port they arrived on and reason: `[port * DROP_COUNT + reason]`. */
+  rxDrops: Float64Array;
+}
+
+export class FlowState {
+  readonly arp: ArpTable;
+  readonly arpEvents = new ArpEvents(1024);
+  readonly icmpLimiter = new IcmpRateLimiter();
+  /** Per slot: incoming interface index (-1 router-originated). */
+  readonly inIf: Int32Array;
+  /** Per slot: outgoing interface index chosen by routing. */
+  readonly outIf: Int32Array;
+  /** Per slot: IPv4 address to resolve (the gateway, or the destination when on-link). */
+  readonly nextHop: Uint32Array;
+  /** Per slot: destination MAC chosen by arp-resolve. */
+  readonly dstHi: Uint16Array;
+  readonly dstLo: Uint32Array;
+  /** Per slot: last fate and its argument (port / reason), for the replay's per-packet report. */
+  readonly fate: Uint8Array;
+  readonly fateArg: Int32Array;
+  readonly counters: FlowCounters;
+  /** Per slot: serial of the input frame it carries (0 = none/router-made); set by drivers that report fates. */
+  readonly serial: Uint32Array;
+  /** Told the final fate (TX, LOCAL, DROP) or QUEUED of every slot with a serial (replay reports). */
+  onFate: ((serial: number, fate: number, arg: number) => void) | null = null;
+  /** Packets currently waiting in ARP queues. */
+  waiting = 0;
+  /** Drops the stages count outside the graph's own drop path (ARP queue overflow, failed resolution). */
+  graph!: StageGraph;
+  ctx!: StageContext;
+  /** Scratch for ARP queue releases. */
+  readonly released: Uint32Array;
+  /** Stage indices the stages inject into (filled by flow.ts once the graph exists). */
+  readonly at = { ip4Rewrite: -1, interfaceTx: -1, routingOutput: -1, arpResolve: -1, ip4Fragment: -1 };
+  /** Time as float seconds (ARP table clock). */
+  now = 0;
+  /** Send ICMP errors and echo replies (dataplane/ip4/icmp-gen.ts). */
+  icmp = true;
+
+  constructor(
+    readonly tables: FlowTables,
+    readonly pool: PacketPool,
+    public transmit: TransmitFn,
+  ) {
+    this.arp = new ArpTable();
+    const s = pool.slots;
+    this.inIf = new Int32Array(s).fill(-1);
+    this.outIf = new Int32Array(s).fill(-1);
+    this.nextHop = new Uint32Array(s);
+    this.dstHi = new Uint16Array(s);
+    this.dstLo = new Uint32Array(s);
+    this.fate = new Uint8Array(s);
+    this.fateArg = new Int32Array(s);
+    this.serial = new Uint32Array(s);
+    this.released = new Uint32Array(Math.max(1, this.arp.queueLen));
+    const p = tables.portNames.length;
+    this.counters = {
+      rxPackets: new Float64Array(p),
+      rxBytes: new Float64Array(p),
+      txPackets: new Float64Array(p),
+      txBytes: new Float64Array(p),
+      delivered: new Float64Array(p),
+      rxDrops: new Float64Array(p * DROP_COUNT),
+    };
+    for (const a of tables.staticArp) this.arp.addStatic(a.ip, a.ifIndex, a.macHi, a.macLo, a.published, 0);
+  }
+
+  private readonly one = new Uint32Array(1);
+
+  /**
+   * Hand a packet the router made (ARP request, echo reply, ICMP error) to stage `stage`: it starts its own
+   * trace when tracing is on and it is flagged (icmp-gen copies the offending packet's TRACE flag).
+   */
+  injectNew(stage: number, slot: number, trace: TraceBuffer | null, samePacket = false): void {
+    if (trace !== null && (this.pool.meta.flags[slot]! & 0x2000) !== 0) trace.begin(slot);
+    this.fate[slot] = Fate.NONE;
+    if (!samePacket) this.serial[slot] = 0;
+    this.one[0] = slot;
+    this.graph.inject(stage, this.one, 1);
+  }
+
+  /**
+   * Drop a slot outside the graph's dispatch (a stage pushing an older packet out of a queue, a timer):
+   * counted in the graph's drop counters like any other drop, traced, freed.
+   */
+  dropSlot(slot: number, reason: number, stage: number, trace: TraceBuffer | null): void {
+    const m = this.pool.meta;
+    m.drop[slot] = reason;
+    if (trace !== null && (m.flags[slot]! & 0x2000) !== 0) trace.record(slot, stage, EV.DROP, reason);
+    setFate(this, slot, Fate.DROP, reason);
+    if (reason < DROP_COUNT) this.graph.drops[reason]!++;
+    this.pool.free(slot);
+  }
+}
+
+/** Record a packet's fate; a final one is reported to `onFate` once and ends the slot's serial. */
+export function setFate(st: FlowState, slot: number, fate: number, arg: number): void {
+  if (fate === Fate.DROP) {
+    const p = st.pool.meta.inPort[slot]!;
+    if (p >= 0 && p < st.counters.rxPackets.length && arg < DROP_COUNT) st.counters.rxDrops[p * DROP_COUNT + arg]!++;
+  }
+  st.fate[slot] = fate;
+  st.fateArg[slot] = arg;
+  const s = st.serial[slot]!;
+  if (s !== 0 && st.onFate !== null) {
+    st.onFate(s, fate, arg);
+    if (fate !== Fate.QUEUED) st.serial[slot] = 0;
+  }
+}
+
+/** Mark a packet dropped inside a stage (the stage then writes NEXT_DROP for it). */
+export function dropIn(st: FlowState, slot: number, reason: number, stage: number, trace: TraceBuffer | null): void {
+  const m = st.pool.meta;
+  m.drop[slot] = reason;
+  setFate(st, slot, Fate.DROP, reason);
+  if (trace !== null && (m.flags[slot]! & 0x2000) !== 0) trace.record(slot, stage, EV.DROP, reason);
+}
+
+/** Record a trace event for a traced packet (one flag test when tracing is on; call only if trace !== null). */
+export function rec(trace: TraceBuffer, flags: Uint32Array, slot: number, stage: number, ev: number, a = 0, b = 0): void {
+  if ((flags[slot]! & 0x2000) !== 0) trace.record(slot, stage, ev, a, b);
+}
+
+/** Base of the flow's stages: name, next stages, shared state, and the stage's own index (for traces). */
+export abstract class FlowStage {
+  /** Index in the graph (set by flow.ts once the graph exists). */
+  index = -1;
+  constructor(
+    readonly name: string,
+    readonly next: readonly string[],
+    protected readonly st: FlowState,
+  ) {}
+  abstract process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void;
+}
