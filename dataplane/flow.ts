@@ -23,7 +23,8 @@
  * mangle-forward, filter-forward, mangle-input, filter-input, nat-input, raw-output, mangle-output,
  * nat-output, filter-output, mangle-postrouting, srcnat, queue-global, simple-queues, interface-queue are
  * named pass-through stages (stages/passthrough.ts): present so traces and `show runtime` read in RouterOS
- * order, doing nothing yet. `placeholders: false` leaves them out (the benchmark measures both).
+ * order, doing nothing yet; they declare themselves pass-through, so the graph routes packets past them at
+ * no cost. `placeholders: false` leaves them out (the benchmark measures both).
  *
  * Not yet in the flow: bridging and VLAN interfaces (frames on bridge ports and tagged frames are dropped
  * with named reasons), IPv6, policy routing, reassembly for local delivery.

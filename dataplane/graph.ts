@@ -37,6 +37,11 @@ export interface Stage {
   /** Stages this one hands packets to; next code i means next[i]. Empty for sinks. */
   readonly next: readonly string[];
   /**
+   * The stage hands every packet to next[0] untouched (a flow point that does nothing yet). The graph then
+   * sends packets straight past it: it stays in the graph by name and costs nothing.
+   */
+  readonly passThrough?: boolean;
+  /**
    * Process packets `slots[0 .. n)`. Non-sink stages write each packet's next code to `next[i]`. Sinks take
    * ownership of the slots (transmit, deliver, free) and leave `next` alone.
    */
@@ -66,7 +71,9 @@ export class StageGraph {
   private readonly vectorSize: number;
   private readonly index = new Map<string, number>();
   /** Per stage: for each next code, the stage index it leads to. */
-  private readonly nextStage: Int32Array[];
+  private nextStage: Int32Array[];
+  /** Per stage: the stage packets injected into it really go to (itself, unless it is pass-through). */
+  private readonly entryOf: Int32Array;
   /** Per stage: the packets waiting for it. */
   private readonly pending: Uint32Array[];
   private readonly pendingCount: Int32Array;
@@ -94,6 +101,16 @@ export class StageGraph {
         return k;
       });
     });
+    // Packets bound for a pass-through stage go straight to where it would send them.
+    const skip = (k: number): number => {
+      for (let hops = 0; stages[k]!.passThrough === true && stages[k]!.next.length === 1; hops++) {
+        if (hops > stages.length) throw new Error(`stage graph: pass-through stages form a loop at ${stages[k]!.name}`);
+        k = this.index.get(stages[k]!.next[0]!)!;
+      }
+      return k;
+    };
+    this.nextStage = this.nextStage.map((targets) => targets.map(skip));
+    this.entryOf = Int32Array.from(stages, (_s, k) => skip(k));
     // Every packet in flight occupies a slot, so a pending queue never needs more entries than the pool.
     this.pending = stages.map(() => new Uint32Array(pool.slots));
     this.pendingCount = new Int32Array(stages.length);
@@ -112,6 +129,7 @@ export class StageGraph {
 
   /** Queue packets for a stage (ports inject received frames at the flow's entry stage). */
   inject(stage: number, slots: Uint32Array, n: number): void {
+    stage = this.entryOf[stage]!;
     const q = this.pending[stage]!;
     let c = this.pendingCount[stage]!;
     for (let i = 0; i < n; i++) q[c++] = slots[i]!;

@@ -157,3 +157,18 @@ describe('trace', () => {
     expect(seen).toEqual([t, null]);
   });
 });
+
+test('pass-through stages are skipped: packets go where they would send them, they are never called', () => {
+  const pool = new PacketPool({ slots: 8 });
+  const got: number[] = [];
+  let called = 0;
+  const pt = (name: string, to: string): Stage => ({ name, next: [to], passThrough: true, process: () => { called++; } });
+  const g = new StageGraph([decide('in', ['p1'], () => 0), pt('p1', 'p2'), pt('p2', 'out'), sink('out', pool, got)], pool);
+  g.inject(g.stageIndex('in'), take(pool, 3), 3);
+  g.inject(g.stageIndex('p1'), take(pool, 2), 2); // injecting into a pass-through stage goes past it too
+  g.run(ctx(pool));
+  expect(got).toEqual([3, 4, 0, 1, 2]);
+  expect(called).toBe(0);
+  expect(g.runtime.find((r) => r.name === 'p1')!.packets).toBe(0);
+  expect(() => new StageGraph([pt('a', 'b'), pt('b', 'a')], pool)).toThrow(/pass-through stages form a loop/);
+});
