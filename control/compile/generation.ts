@@ -31,7 +31,7 @@
  *   policy routing). Each FIB costs ~80 MB (DIR-24-8's tbl24).
  * - **Static ARP entries** (`/ip arp` items with a MAC, enabled), added to the ARP table as PERMANENT.
  *
- * Pure function of the store; the dataplane imports nothing from here (flow.ts declares the shape it
+ * Pure function of the store; the dataplane imports nothing from here (stages/state.ts declares the shape it
  * reads, `FlowTables`, and a Generation satisfies it).
  */
 import { Dir24Fib } from '../../dataplane/tables/lpm-dir24';
@@ -39,15 +39,16 @@ import { macParse } from '../../dataplane/wire/ethernet';
 import { ipv4Parse } from '../../dataplane/wire/ipv4';
 import { isWireError } from '../../dataplane/wire/error';
 import type { ConfigStore } from '../store/store';
+import { ArpMode, type FlowTables } from '../../dataplane/stages/state';
 import { compileRoutes, type RouteState, type RouteTables } from './routes';
 
-/** `arp=` modes as codes (`arpMode` column). */
+/** `arp=` modes as the dataplane's codes (`arpMode` column). */
 export const ARP_MODE = {
-  enabled: 0,
-  disabled: 1,
-  'proxy-arp': 2,
-  'reply-only': 3,
-  'local-proxy-arp': 4,
+  enabled: ArpMode.ENABLED,
+  disabled: ArpMode.DISABLED,
+  'proxy-arp': ArpMode.PROXY_ARP,
+  'reply-only': ArpMode.REPLY_ONLY,
+  'local-proxy-arp': ArpMode.LOCAL_PROXY_ARP,
 } as const;
 
 export interface StaticArp {
@@ -58,36 +59,14 @@ export interface StaticArp {
   readonly published: boolean;
 }
 
-export interface Generation {
+/**
+ * A compiled configuration: the tables the dataplane flow reads (FlowTables, declared by the dataplane in
+ * stages/state.ts, documented there) plus what the control plane keeps for printing and traces.
+ */
+export interface Generation extends FlowTables {
   readonly routes: RouteTables;
-  /** Interface names by interface index. */
-  readonly ifNames: readonly string[];
-  /** Port number → interface name (every ethernet interface, store order). */
-  readonly portNames: readonly string[];
-  /** Port number → interface index (-1: the interface is disabled). */
-  readonly portIf: Int32Array;
-  /** Interface index → port number (-1: not an ethernet port). */
-  readonly ifPort: Int32Array;
-  /** Interface index → 1 routed ethernet port, 2 bridge port, 0 not a port (bridge, VLAN). */
-  readonly ifMode: Uint8Array;
-  /** 6 bytes per interface index. */
-  readonly macs: Uint8Array;
-  readonly macHi: Uint16Array;
-  readonly macLo: Uint32Array;
-  /** Interface index → primary IPv4 address (0 = none). */
-  readonly ifAddr: Uint32Array;
-  /** Interface index → ARP_MODE code. */
-  readonly arpMode: Uint8Array;
-  /** Interface index → IP MTU (`mtu`, default 1500; a bridge's `auto` is 1500 for now). */
-  readonly mtu: Uint16Array;
   /** Table index → FIB (null for tables packets are not routed in yet). */
   readonly fibs: readonly (Dir24Fib | null)[];
-  /** Interface index → table index of its VRF (main when none). */
-  readonly fibOfIf: Int32Array;
-  /** Table index of `main`. */
-  readonly mainTable: number;
-  /** Every local address of the router (kind local, all VRFs, distinct). */
-  readonly localAddrs: Uint32Array;
   readonly nextHops: RouteTables['nextHops'];
   readonly staticArp: readonly StaticArp[];
 }

@@ -34,22 +34,32 @@ export const ArpMode = { ENABLED: 0, DISABLED: 1, PROXY_ARP: 2, REPLY_ONLY: 3, L
 
 /** What the flow reads from a compiled configuration (see control/compile/generation.ts). */
 export interface FlowTables {
+  /** Interface names by interface index. */
   readonly ifNames: readonly string[];
+  /** Port number → interface name (every ethernet interface, store order). */
   readonly portNames: readonly string[];
+  /** Port number → interface index (-1: the interface is disabled). */
   readonly portIf: Int32Array;
+  /** Interface index → port number (-1: not an ethernet port). */
   readonly ifPort: Int32Array;
   /** 1 routed ethernet port, 2 bridge port, 0 not a port. */
   readonly ifMode: Uint8Array;
+  /** Interface MACs, 6 bytes per interface index (also as hi16/lo32 numbers below). */
   readonly macs: Uint8Array;
   readonly macHi: Uint16Array;
   readonly macLo: Uint32Array;
+  /** Interface index → primary IPv4 address (0 = none). */
   readonly ifAddr: Uint32Array;
+  /** Interface index → ArpMode code (`arp=`). */
   readonly arpMode: Uint8Array;
+  /** Interface index → IP MTU (`mtu`, default 1500). */
   readonly mtu: Uint16Array;
   readonly fibs: readonly (Dir24Fib | null)[];
+  /** Interface index → table index of its VRF's FIB (main when none). */
   readonly fibOfIf: Int32Array;
   /** Every address of the router (all VRFs), for the martian-source check without a FIB lookup. */
   readonly localAddrs: Uint32Array;
+  /** Table index of `main`. */
   readonly mainTable: number;
   readonly nextHops: FlowNextHops;
   readonly staticArp: readonly { ip: number; ifIndex: number; macHi: number; macLo: number; published: boolean }[];
