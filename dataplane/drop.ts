@@ -78,6 +78,10 @@ const TABLE = [
   ['arp-failed', 'ARP resolution of the next hop failed (no reply to 3 requests): ICMP host unreachable is sent'],
   ['arp-table-full', 'no room in the ARP table for a new neighbour (max-neighbor-entries)'],
   ['arp-resolve-disabled', 'the egress interface has arp=disabled or reply-only and no static ARP entry for the next hop'],
+  // added by bridging (dataplane/stages/bridge-input.ts, bridge-output.ts)
+  ['bridge-same-port', 'bridged frame whose destination MAC was learned on the port it arrived on (Linux br_forward: not sent back)'],
+  ['bridge-horizon', 'bridged frame whose destination port has the same horizon value as the ingress port'],
+  ['bridge-no-flood-port', 'broadcast/multicast/unknown-unicast frame with no port to flood to (all excluded by ingress, horizon or flood switches)'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -162,4 +166,7 @@ export const Drop = {
   ARP_FAILED: dropCode('arp-failed'),
   ARP_TABLE_FULL: dropCode('arp-table-full'),
   ARP_RESOLVE_DISABLED: dropCode('arp-resolve-disabled'),
+  BRIDGE_SAME_PORT: dropCode('bridge-same-port'),
+  BRIDGE_HORIZON: dropCode('bridge-horizon'),
+  BRIDGE_NO_FLOOD_PORT: dropCode('bridge-no-flood-port'),
 } as const;

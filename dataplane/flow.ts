@@ -3,21 +3,26 @@
  *
  * ```
  *  port ─► ethernet-input ─┬─► arp-input ─┬─► interface-tx                          (ARP reply)
- *                          │              └─► local-in                              (ARP consumed)
- *                          └─► ip4-input ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
+ *            │  (bridge     │              └─► local-in                              (ARP consumed)
+ *            │   ports)     └─► ip4-input ...
+ *            └─► bridge-input ─┬─► interface-tx                     (d) bridged: known port, or flooded copies
+ *                              └─► arp-input / ip4-input            up to the router, in-interface = the bridge
+ *  ethernet-input (routed port) ─► ip4-input ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
  *                                 ─► routing ─┬─► ip4-forward ─► mangle-forward ─► filter-forward ─┐  (a) forward
  *                                             └─► mangle-input ─► filter-input ─► nat-input ─► local-in   (b) input
  *  local-in (echo reply, ICMP errors) ─► routing-output ─► raw-output ─► mangle-output ─► nat-output
  *                                 ─► filter-output ─┐                                                  (c) output
  *            ┌──────────────────────────────────────┴───────────────────────────────────────────────┘
  *            └─► mangle-postrouting ─► srcnat ─► queue-global ─► simple-queues ─► ip4-fragment
- *                 ─► arp-resolve ─┬─► ip4-rewrite ─► interface-queue ─► interface-tx ─► port
+ *                 ─► arp-resolve ─┬─► ip4-rewrite ─► interface-queue ─► [bridge-output] ─► interface-tx ─► port
  *                                 └─► arp-wait   (queued until the neighbour answers; released to ip4-rewrite)
+ *  [bridge-output] is in the graph only when the config has bridges: frames for a bridge interface (its
+ *  virtual port) get their real port from the bridge's FDB, or are flooded to its ports.
  * ```
  *
  * Real stages (dataplane/stages/, one per file, each file's comment says what it decides): ethernet-input,
  * arp-input, ip4-input, routing, ip4-forward, ip4-fragment, arp-resolve, ip4-rewrite, interface-tx, local-in,
- * routing-output (the routing stage in output mode), arp-wait.
+ * routing-output (the routing stage in output mode), arp-wait, bridge-input, bridge-output.
  *
  * **Placeholders until [stateful] / [queues]**: raw-prerouting, conntrack, mangle-prerouting, dstnat,
  * mangle-forward, filter-forward, mangle-input, filter-input, nat-input, raw-output, mangle-output,
@@ -26,8 +31,9 @@
  * order, doing nothing yet; they declare themselves pass-through, so the graph routes packets past them at
  * no cost. `placeholders: false` leaves them out (the benchmark measures both).
  *
- * Not yet in the flow: bridging and VLAN interfaces (frames on bridge ports and tagged frames are dropped
- * with named reasons), IPv6, policy routing, reassembly for local delivery.
+ * Bridging: basic (learning, forwarding, flooding, horizon, flood switches; no vlan-filtering, bridge
+ * filter/nat, STP, static hosts, use-ip-firewall). Not yet in the flow: VLAN interfaces (tagged frames are
+ * dropped with a named reason), IPv6, policy routing, reassembly for local delivery.
  *
  * Time: the flow's clock is set by its driver (`setClock`: the capture clock in replay). ARP timers
  * (retransmissions, failed resolutions) run when the clock advances; `finish()` runs them until no packet
@@ -47,6 +53,8 @@ import { ArpResolve } from './stages/arp-resolve';
 import { Ip4Rewrite } from './stages/ip4-rewrite';
 import { Ip4Fragment } from './stages/ip4-fragment';
 import { InterfaceTx } from './stages/interface-tx';
+import { BridgeInput } from './stages/bridge-input';
+import { BridgeOutput } from './stages/bridge-output';
 import { LocalIn } from './stages/local-in';
 import { passThrough, holdSink } from './stages/passthrough';
 
@@ -93,7 +101,7 @@ export class Flow {
     const postrouting = ['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'];
     const toPost = ph ? postrouting[0]! : 'ip4-fragment';
 
-    stages.push(new EthernetInput(st), new ArpInput(st));
+    stages.push(new EthernetInput(st), new BridgeInput(st), new ArpInput(st));
     // (a)/(b) prerouting
     const pre = ['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'];
     stages.push(new Ip4Input(st, ph ? pre[0]! : 'routing'));
@@ -115,15 +123,20 @@ export class Flow {
     chain(postrouting, 'ip4-fragment');
     stages.push(new Ip4Fragment(st, 'arp-resolve'));
     stages.push(this.arpResolve, holdSink('arp-wait'));
-    stages.push(new Ip4Rewrite(st, ph ? 'interface-queue' : 'interface-tx'));
-    chain(['interface-queue'], 'interface-tx');
+    // bridge-output (only with bridges) picks the port of frames for a bridge interface.
+    const bridges = tables.bridgeIf.length > 0;
+    const tx = bridges ? 'bridge-output' : 'interface-tx';
+    stages.push(new Ip4Rewrite(st, ph ? 'interface-queue' : tx));
+    chain(['interface-queue'], tx);
+    if (bridges) stages.push(new BridgeOutput(st));
     stages.push(new InterfaceTx(st));
 
     this.graph = new StageGraph(stages, pool, opts.vectorSize !== undefined ? { vectorSize: opts.vectorSize } : {});
     st.graph = this.graph;
     for (const s of stages) if ('index' in s) (s as FlowStage).index = this.graph.stageIndex(s.name);
     st.at.ip4Rewrite = this.graph.stageIndex('ip4-rewrite');
-    st.at.interfaceTx = this.graph.stageIndex('interface-tx');
+    st.at.portTx = this.graph.stageIndex('interface-tx');
+    st.at.interfaceTx = this.graph.stageIndex(tx);
     st.at.routingOutput = this.graph.stageIndex('routing-output');
     st.at.arpResolve = this.graph.stageIndex('arp-resolve');
     st.at.ip4Fragment = this.graph.stageIndex('ip4-fragment');
@@ -175,7 +188,7 @@ export class Flow {
   traceNames(): TraceNames {
     return {
       stage: (i) => this.graph.stages[i]?.name ?? `stage ${i}`,
-      port: (i) => this.tables.portNames[i] ?? `port ${i}`,
+      port: (i) => this.tables.portNames[i] ?? this.tables.ifNames[this.tables.bridgeIf[i - this.tables.portNames.length] ?? -1] ?? `port ${i}`,
     };
   }
 

@@ -8,8 +8,16 @@
  *   interface, normally ether1). A port whose interface is disabled has `portIf = -1` (frames arriving
  *   there are dropped as `no-interface`). Bridges and VLANs are interfaces but not ports.
  * - **Routed ports**: `ifMode` 1 for an ethernet interface that is not a bridge port, 2 for a bridge port
- *   (bridging is the next step of [l2l3]: the flow drops those frames as `bridge-not-implemented`), 0 for
- *   bridges and VLANs (not ports; routes out of them are dropped the same way for now).
+ *   (its frames go to bridge-input), 1 for a bridge (a routed L3 interface reached through a virtual port,
+ *   below), 0 for VLANs (not ports; routes out of them are dropped as `bridge-not-implemented` for now).
+ * - **Bridges** (enabled `/interface bridge`, bridge number = order of interface index): `bridgeIf`,
+ *   `bridgeAgeing` (`ageing-time`, default 5m), `bridgePorts` (enabled `/interface bridge port` items whose
+ *   interface is a port), and per port `portBridge`, `portHorizon` (-1 = none), `portFlags` (learn,
+ *   unknown-unicast-flood, unknown-multicast-flood, broadcast-flood; `learn=auto` counts as yes). A bridge's
+ *   interface gets `ifPort` = `portNames.length + bridge number` (a virtual port: routing and arp-resolve treat
+ *   it as a routed port; bridge-output maps it to real ports). Its MAC: `admin-mac` when `auto-mac=no`, else
+ *   the MAC of its first port (RouterOS auto-mac picks a port's MAC; we take the first in port order), else,
+ *   with no port, the MAC derived from the bridge's name.
  * - **MAC per interface** (`macs`, 6 bytes per interface index, and `macHi`/`macLo`): `mac-address` from
  *   the config when set, else a stable address derived from the interface name: `02` (locally
  *   administered, unicast) followed by 5 bytes of two FNV-1a 32-bit hashes of the name (`02:` + low byte
@@ -39,7 +47,7 @@ import { macParse } from '../../dataplane/wire/ethernet';
 import { ipv4Parse } from '../../dataplane/wire/ipv4';
 import { isWireError } from '../../dataplane/wire/error';
 import type { ConfigStore } from '../store/store';
-import { ArpMode, type FlowTables } from '../../dataplane/stages/state';
+import { ArpMode, BridgePortFlag, type FlowTables } from '../../dataplane/stages/state';
 import { compileRoutes, type RouteState, type RouteTables } from './routes';
 
 /** `arp=` modes as the dataplane's codes (`arpMode` column). */
@@ -69,6 +77,23 @@ export interface Generation extends FlowTables {
   readonly fibs: readonly (Dir24Fib | null)[];
   readonly nextHops: RouteTables['nextHops'];
   readonly staticArp: readonly StaticArp[];
+}
+
+/** `5m`, `1h30m`, `300`, `00:05:00` → seconds (undefined when unreadable). */
+function durationSeconds(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const hms = /^(\d+):(\d+):(\d+)$/.exec(text);
+  if (hms) return Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3]);
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const re = /(\d+(?:\.\d+)?)(w|d|h|ms|m|s)/g;
+  const unit: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
+  let total = 0;
+  let used = 0;
+  for (let r = re.exec(text); r !== null; r = re.exec(text)) {
+    total += Number(r[1]) * unit[r[2]!]!;
+    used += r[0].length;
+  }
+  return used === text.length && used > 0 ? total : undefined;
 }
 
 function fnv1a(s: string): number {
@@ -125,7 +150,9 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
       if (name === undefined) continue;
       const i = ifs.byName.get(name);
       if (i === undefined) continue;
-      const macText = item.values.get(path === '/interface bridge' ? 'admin-mac' : 'mac-address');
+      // A bridge uses admin-mac only with auto-mac=no (RouterOS ignores it otherwise).
+      const macText =
+        path === '/interface bridge' ? (t!.value(item, 'auto-mac') === 'no' ? item.values.get('admin-mac') : undefined) : item.values.get('mac-address');
       if (macText !== undefined) {
         const parsed = macParse(macText);
         if (!isWireError(parsed)) explicitMac.set(name, parsed);
@@ -136,11 +163,59 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
       arpMode[i] = ARP_MODE[mode as keyof typeof ARP_MODE] ?? 0;
     }
   }
+  // Bridges and their ports (bridge number = order of the bridge's interface index).
+  const bridgeIfList: number[] = [];
+  for (let i = 0; i < n; i++) if (ifs.kinds[i] === 'bridge') bridgeIfList.push(i);
+  const bridgeIf = Int32Array.from(bridgeIfList);
+  const bridgeNo = new Map(bridgeIfList.map((i, b) => [i, b]));
+  const bridgeAgeing = new Float64Array(bridgeIf.length).fill(300);
+  const bt = store.table('/interface bridge');
+  for (const item of bt?.items ?? []) {
+    const b = bridgeNo.get(ifs.byName.get(bt!.value(item, 'name') ?? '') ?? -1);
+    if (b === undefined) continue;
+    const a = durationSeconds(bt!.value(item, 'ageing-time'));
+    if (a !== undefined && a > 0) bridgeAgeing[b] = a;
+  }
+  const portBridge = new Int32Array(portNames.length).fill(-1);
+  const portHorizon = new Int32Array(portNames.length).fill(-1);
+  const portFlags = new Uint8Array(portNames.length);
+  const portLists: number[][] = bridgeIfList.map(() => []);
+  const bp = store.table('/interface bridge port');
+  for (const item of bp?.items ?? []) {
+    if (bp!.disabled(item)) continue;
+    const p = portIf.indexOf(ifs.byName.get(bp!.value(item, 'interface') ?? '') ?? -2);
+    const b = bridgeNo.get(ifs.byName.get(bp!.value(item, 'bridge') ?? '') ?? -1);
+    if (p < 0 || b === undefined || portBridge[p]! >= 0) continue;
+    portBridge[p] = b;
+    portLists[b]!.push(p);
+    const h = Number(bp!.value(item, 'horizon') ?? 'none');
+    if (Number.isInteger(h) && h >= 0) portHorizon[p] = h;
+    const on = (k: string) => (bp!.value(item, k) ?? 'yes') !== 'no';
+    portFlags[p] =
+      (on('learn') ? BridgePortFlag.LEARN : 0) |
+      (on('unknown-unicast-flood') ? BridgePortFlag.UNKNOWN_UNICAST_FLOOD : 0) |
+      (on('unknown-multicast-flood') ? BridgePortFlag.UNKNOWN_MULTICAST_FLOOD : 0) |
+      (on('broadcast-flood') ? BridgePortFlag.BROADCAST_FLOOD : 0);
+  }
+  const bridgePorts = portLists.map((l) => Int32Array.from(l));
+  // A bridge interface is a routed L3 interface reached through a virtual port (see FlowTables.bridgePorts).
+  bridgeIfList.forEach((i, b) => {
+    ifPort[i] = portNames.length + b;
+    ifMode[i] = 1;
+  });
+
   const macHi = new Uint16Array(n);
   const macLo = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const name = ifs.names[i]!;
     let m = explicitMac.get(name);
+    // A bridge without admin-mac takes its first port's MAC (RouterOS auto-mac; Linux: lowest port MAC),
+    // a portless one the MAC derived from its own name.
+    const b = bridgeNo.get(i);
+    if (m === undefined && b !== undefined && bridgePorts[b]!.length > 0) {
+      const pn = portNames[bridgePorts[b]![0]!]!;
+      m = explicitMac.get(pn) ?? derivedMac(pn);
+    }
     // A VLAN uses its parent's MAC (Linux and RouterOS).
     if (m === undefined && ifs.kinds[i] === 'vlan' && ifs.parent[i]! >= 0) m = explicitMac.get(ifs.names[ifs.parent[i]!]!) ?? derivedMac(ifs.names[ifs.parent[i]!]!);
     if (m === undefined) m = derivedMac(name);
@@ -216,5 +291,11 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     localAddrs,
     nextHops: routes.nextHops,
     staticArp,
+    bridgeIf,
+    bridgeAgeing,
+    bridgePorts,
+    portBridge,
+    portHorizon,
+    portFlags,
   };
 }

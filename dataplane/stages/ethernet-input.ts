@@ -1,7 +1,7 @@
 /**
  * ethernet-input: the first stage of the flow (RouterOS "in-interface"). Per frame:
- * - the port must carry an enabled ethernet interface (`no-interface`), and a routed one: frames on a bridge
- *   port are dropped as `bridge-not-implemented` until bridging lands; tagged frames as
+ * - the port must carry an enabled ethernet interface (`no-interface`); frames on a bridge port (ifMode 2) go
+ *   to bridge-input once parsed (no own-MAC check: the bridge decides); tagged frames are dropped as
  *   `vlan-not-implemented` until `/interface vlan` lands; only Ethernet link type (`unsupported-link-type`);
  * - parseFrame classifies it (malformed frames are dropped with parseFrame's reason);
  * - a unicast frame for another MAC is `not-for-router` (Linux PACKET_OTHERHOST: ip_rcv and arp_rcv drop it);
@@ -17,10 +17,11 @@ import { FlowStage, dropIn, rec, EV, type FlowState } from './state';
 
 export const NEXT_ARP = 0;
 export const NEXT_IP4 = 1;
+export const NEXT_BRIDGE = 2;
 
 export class EthernetInput extends FlowStage {
   constructor(st: FlowState) {
-    super('ethernet-input', ['arp-input', 'ip4-input'], st);
+    super('ethernet-input', ['arp-input', 'ip4-input', 'bridge-input'], st);
   }
 
   process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void {
@@ -78,7 +79,7 @@ export class EthernetInput extends FlowStage {
       inIf[slot] = ifi;
       if (drop === 0) {
         if (ifi < 0) drop = Drop.NO_INTERFACE;
-        else if (ifMode[ifi] !== 1) drop = Drop.BRIDGE_NOT_IMPLEMENTED;
+        else if (ifMode[ifi] === 0) drop = Drop.BRIDGE_NOT_IMPLEMENTED;
         else if (linkType[slot] !== 1) drop = Drop.UNSUPPORTED_LINK_TYPE;
       }
       if (drop === 0) {
@@ -87,6 +88,7 @@ export class EthernetInput extends FlowStage {
         if (drop === 0) {
           const f = flags[slot]!;
           if ((f & 0x1) !== 0) drop = Drop.VLAN_NOT_IMPLEMENTED;
+          else if (ifMode[ifi] === 2) code = NEXT_BRIDGE;
           else if (
             (f & 0x800) === 0 &&
             (((b[off]! << 8) | b[off + 1]!) !== macHi[ifi] ||

@@ -8,8 +8,9 @@
  *   destinations go there too (flowplane does not route multicast).
  * - forward → one hop of the group (ECMP: a hash of source and destination, RouterOS's default
  *   `ipv4-multipath-hash-policy=l3`); the hop's gateway, or the destination itself for an on-link hop, is
- *   what arp-resolve resolves; out-interface and out-port are set (next 0). A hop out of a bridge or VLAN
- *   interface is `bridge-not-implemented` for now.
+ *   what arp-resolve resolves; out-interface and out-port are set (next 0). A bridge has a virtual port
+ *   (control/compile/generation.ts) that bridge-output maps to a real one; a hop out of a VLAN interface
+ *   is not routed yet.
  * - lookup (`gateway=<vrf>` leaks) → one more lookup in that table; a second leak is `route-loop`.
  * - no match → `no-route` + ICMP 3/0 net unreachable; blackhole → `route-blackhole` (silent);
  *   unreachable → `route-unreachable` + ICMP 3/1; prohibit → `route-prohibit` + ICMP 3/13 (Linux's

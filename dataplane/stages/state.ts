@@ -12,6 +12,7 @@ import type { StageGraph, StageContext } from '../graph';
 import { DROP_COUNT, DROP_NAMES } from '../drop';
 import { traceEvent, type TraceBuffer } from '../trace';
 import { ArpEvents, ArpTable } from '../tables/arp-table';
+import { Fdb } from '../tables/fdb';
 import type { Dir24Fib } from '../tables/lpm-dir24';
 import { ipv4ToString } from '../wire/ipv4';
 import { IcmpRateLimiter } from '../ip4/icmp-gen';
@@ -63,7 +64,27 @@ export interface FlowTables {
   readonly mainTable: number;
   readonly nextHops: FlowNextHops;
   readonly staticArp: readonly { ip: number; ifIndex: number; macHi: number; macLo: number; published: boolean }[];
+  // ---- bridges (control/compile/generation.ts; stages/bridge-input.ts, bridge-output.ts) ----
+  /** Bridge number → the bridge's interface index (enabled `/interface bridge` items, interface order). */
+  readonly bridgeIf: Int32Array;
+  /** Bridge number → `ageing-time` in seconds (default 300). */
+  readonly bridgeAgeing: Float64Array;
+  /**
+   * Bridge number → its ports (port numbers, `/interface bridge port` order). A bridge's interface has the
+   * virtual port number `portNames.length + bridge number` in `ifPort` (and ifMode 1: a routed L3 interface),
+   * so routing and arp-resolve treat it like any routed port; bridge-output turns it into real ports.
+   */
+  readonly bridgePorts: readonly Int32Array[];
+  /** Port number → bridge number (-1: not a bridge port, or the port item is disabled). */
+  readonly portBridge: Int32Array;
+  /** Port number → `horizon` (-1 = none). */
+  readonly portHorizon: Int32Array;
+  /** Port number → BridgePortFlag bits (learn, unknown-unicast-flood, unknown-multicast-flood, broadcast-flood). */
+  readonly portFlags: Uint8Array;
 }
+
+/** `/interface bridge port` switches as bits of FlowTables.portFlags. */
+export const BridgePortFlag = { LEARN: 1, UNKNOWN_UNICAST_FLOOD: 2, UNKNOWN_MULTICAST_FLOOD: 4, BROADCAST_FLOOD: 8 } as const;
 
 /** Called by interface-tx for every frame leaving a port; the callee owns the slot (must free it). */
 export type TransmitFn = (slot: number, port: number) => void;
@@ -88,6 +109,11 @@ export const EV = {
   ICMP: traceEvent('icmp', (a, b) => `sent type ${a} code ${b}`),
   ECHO_REPLY: traceEvent('echo-reply', () => 'answered'),
   FRAGMENTED: traceEvent('fragmented', (a, b) => `into ${a} fragments for MTU ${b}`),
+  BRIDGE_LEARN: traceEvent('bridge-learn', (a, b, n) => `source MAC ${b === 1 ? 'learned' : b === 2 ? 'moved' : 'refreshed'} on ${n.port(a)}`),
+  BRIDGE_FORWARD: traceEvent('bridge-forward', (a, _b, n) => `known unicast to ${n.port(a)}`),
+  BRIDGE_FLOOD: traceEvent('bridge-flood', (a, b) => `flooded ${a} copies${b === 1 ? ' and up to the bridge' : ''}`),
+  BRIDGE_COPY: traceEvent('bridge-copy', (a, _b, n) => `flooded copy for ${n.port(a)}`),
+  BRIDGE_LOCAL: traceEvent('bridge-local', (a, _b, n) => `to the router on ${n.port(a)}`),
 } as const;
 
 /** Fate of a packet as the replay reports it. */
@@ -134,8 +160,16 @@ export class FlowState {
   ctx!: StageContext;
   /** Scratch for ARP queue releases. */
   readonly released: Uint32Array;
-  /** Stage indices the stages inject into (filled by flow.ts once the graph exists). */
-  readonly at = { ip4Rewrite: -1, interfaceTx: -1, routingOutput: -1, arpResolve: -1, ip4Fragment: -1 };
+  /**
+   * Stage indices the stages inject into (filled by flow.ts once the graph exists). `interfaceTx` is where
+   * router-made frames for an interface go (bridge-output when the config has bridges: a frame for a bridge
+   * interface still needs its port); `portTx` is interface-tx itself (frames whose port is known).
+   */
+  readonly at = { ip4Rewrite: -1, interfaceTx: -1, routingOutput: -1, arpResolve: -1, ip4Fragment: -1, portTx: -1 };
+  /** One FDB per bridge (FlowTables.bridgeIf order); learned by bridge-input, read by bridge-output. */
+  readonly fdbs: Fdb[];
+  /** Bridge copies that could not be made (pool exhausted; also counted as pool-exhausted drops). */
+  bridgeCopyFailed = 0;
   /** Time as float seconds (ARP table clock). */
   now = 0;
   /** Send ICMP errors and echo replies (dataplane/ip4/icmp-gen.ts). */
@@ -166,6 +200,19 @@ export class FlowState {
       delivered: new Float64Array(p),
       rxDrops: new Float64Array(p * DROP_COUNT),
     };
+    // One FDB per bridge, holding LOCAL entries (RouterOS flags D L) for the bridge's MAC and its ports' MACs:
+    // frames to them go up to the router, and nothing is learned over them. Their port is the bridge's
+    // virtual port (portNames.length + bridge number), which bridge-input reads as "up".
+    this.fdbs = Array.from(tables.bridgeIf, (bif, br) => {
+      const fdb = new Fdb();
+      const up = tables.portNames.length + br;
+      const local = (ifi: number) => {
+        if (ifi >= 0) fdb.addStatic(tables.macHi[ifi]!, tables.macLo[ifi]!, 0, up, true);
+      };
+      local(bif);
+      for (const p of tables.bridgePorts[br]!) local(tables.portIf[p]!);
+      return fdb;
+    });
     for (const a of tables.staticArp) this.arp.addStatic(a.ip, a.ifIndex, a.macHi, a.macLo, a.published, 0);
   }
 

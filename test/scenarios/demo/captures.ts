@@ -6,9 +6,9 @@
  *   npm run build && node dist/test/scenarios/demo/captures.js --write
  *
  * The story (all times UTC on 2026-01-01, addresses from the documentation ranges):
- *   ether2 (LAN port)  host 192.168.88.10 resolves the router, pings it, looks up a name on a public
+ *   ether2 (bridge-lan port)  host 192.168.88.10 resolves the router, pings it, looks up a name on a public
  *                      resolver, fetches a web page; then pings with TTL 1, and sends two broken frames.
- *   ether3 (LAN port)  a guest on VLAN 20 tries to reach the LAN web server (the config forbids it).
+ *   ether3 (bridge-lan port)  a guest on VLAN 20 tries to reach the LAN web server (the config forbids it).
  *   ether1 (WAN)       the upstream answers the LAN's DNS and web requests; a visitor uses the port
  *                      forward 8080 -> 192.168.88.10:80; a known scanner and an SSH probe knock.
  */
@@ -17,10 +17,9 @@ import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../p
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 
-// Router ports (config.rsc pins these MACs) and hosts.
+// Router MACs (config.rsc pins them; R_LAN is bridge-lan's admin-mac, the LAN and guest VLAN MAC) and hosts.
 const R_WAN = '02:f1:00:00:00:01';
 const R_LAN = '02:f1:00:00:00:02';
-const R_GUEST = '02:f1:00:00:00:03';
 const ISP = '02:00:5e:00:00:01';
 const HOST = '02:00:00:00:88:0a';
 const GUEST = '02:00:00:00:20:32';
@@ -70,7 +69,7 @@ export function demoCaptures(): Record<string, FixtureFrame[]> {
   ];
 
   const ether3: FixtureFrame[] = [
-    at(300, frame().eth({ src: GUEST, dst: R_GUEST }).vlan(20).ipv4({ src: '192.168.20.50', dst: LAN_IP, id: 1 }).tcp({ sport: 42000, dport: 80, flags: 'S', seq: 77, options: syn }).build()),
+    at(300, frame().eth({ src: GUEST, dst: R_LAN }).vlan(20).ipv4({ src: '192.168.20.50', dst: LAN_IP, id: 1 }).tcp({ sport: 42000, dport: 80, flags: 'S', seq: 77, options: syn }).build()),
   ];
 
   const ether1: FixtureFrame[] = [

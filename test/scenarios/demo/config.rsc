@@ -1,25 +1,30 @@
 # flowplane demo: a small office router.
 #   ether1  WAN, 203.0.113.2/30, upstream gateway 203.0.113.1
-#   ether2  LAN, 192.168.88.1/24 (a routed port: the bridged LAN comes with the bridge stage)
-#   ether3  guests on VLAN 20, 192.168.20.1/24
+#   bridge-lan (ether2, ether3)  LAN, 192.168.88.1/24
+#   vlan20-guest on bridge-lan   guests on VLAN 20, 192.168.20.1/24
 # A port forward publishes a LAN web server (192.168.88.10:80) as 203.0.113.2:8080; the firewall, NAT and
 # the guest queue are read but not applied until the [stateful] and [queues] stages land.
 /interface ethernet
 set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
 set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
 set [ find default-name=ether3 ] mac-address=02:F1:00:00:00:03
+/interface bridge
+add name=bridge-lan admin-mac=02:F1:00:00:00:02 auto-mac=no
+/interface bridge port
+add bridge=bridge-lan interface=ether2
+add bridge=bridge-lan interface=ether3
 /interface vlan
-add interface=ether3 name=vlan20-guest vlan-id=20
+add interface=bridge-lan name=vlan20-guest vlan-id=20
 /interface list
 add name=WAN
 add name=LAN
 /interface list member
 add interface=ether1 list=WAN
-add interface=ether2 list=LAN
+add interface=bridge-lan list=LAN
 add interface=vlan20-guest list=LAN
 /ip address
 add address=203.0.113.2/30 interface=ether1 network=203.0.113.0
-add address=192.168.88.1/24 interface=ether2 network=192.168.88.0
+add address=192.168.88.1/24 interface=bridge-lan network=192.168.88.0
 add address=192.168.20.1/24 interface=vlan20-guest network=192.168.20.0
 /ip route
 add dst-address=0.0.0.0/0 gateway=203.0.113.1
