@@ -82,6 +82,9 @@ const TABLE = [
   ['bridge-same-port', 'bridged frame whose destination MAC was learned on the port it arrived on (Linux br_forward: not sent back)'],
   ['bridge-horizon', 'bridged frame whose destination port has the same horizon value as the ingress port'],
   ['bridge-no-flood-port', 'broadcast/multicast/unknown-unicast frame with no port to flood to (all excluded by ingress, horizon or flood switches)'],
+  // added by VLAN interfaces (dataplane/stages/vlan-input.ts, vlan-output.ts)
+  ['vlan-unknown', 'a tagged frame whose tag (TPID + VLAN ID) matches no /interface vlan on the interface it arrived on (Linux: no VLAN device)'],
+  ['vlan-no-headroom', 'no room in front of the frame to push a VLAN tag (slot headroom used up)'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -169,4 +172,6 @@ export const Drop = {
   BRIDGE_SAME_PORT: dropCode('bridge-same-port'),
   BRIDGE_HORIZON: dropCode('bridge-horizon'),
   BRIDGE_NO_FLOOD_PORT: dropCode('bridge-no-flood-port'),
+  VLAN_UNKNOWN: dropCode('vlan-unknown'),
+  VLAN_NO_HEADROOM: dropCode('vlan-no-headroom'),
 } as const;

@@ -4,9 +4,11 @@
  * ```
  *  port ─► ethernet-input ─┬─► arp-input ─┬─► interface-tx                          (ARP reply)
  *            │  (bridge     │              └─► local-in                              (ARP consumed)
- *            │   ports)     └─► ip4-input ...
+ *            │   ports)     ├─► ip4-input ...
+ *            │              └─► vlan-input ─► arp-input / ip4-input (tagged: in-interface = the VLAN, tags popped)
  *            └─► bridge-input ─┬─► interface-tx                     (d) bridged: known port, or flooded copies
- *                              └─► arp-input / ip4-input            up to the router, in-interface = the bridge
+ *                              ├─► arp-input / ip4-input            up to the router, in-interface = the bridge
+ *                              └─► vlan-input                       tagged and up: a VLAN on the bridge
  *  ethernet-input (routed port) ─► ip4-input ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
  *                                 ─► routing ─┬─► ip4-forward ─► mangle-forward ─► filter-forward ─┐  (a) forward
  *                                             └─► mangle-input ─► filter-input ─► nat-input ─► local-in   (b) input
@@ -14,15 +16,17 @@
  *                                 ─► filter-output ─┐                                                  (c) output
  *            ┌──────────────────────────────────────┴───────────────────────────────────────────────┘
  *            └─► mangle-postrouting ─► srcnat ─► queue-global ─► simple-queues ─► ip4-fragment
- *                 ─► arp-resolve ─┬─► ip4-rewrite ─► interface-queue ─► [bridge-output] ─► interface-tx ─► port
+ *                 ─► arp-resolve ─┬─► ip4-rewrite ─► interface-queue ─► [vlan-output] ─► [bridge-output] ─► interface-tx ─► port
  *                                 └─► arp-wait   (queued until the neighbour answers; released to ip4-rewrite)
+ *  [vlan-output] is in the graph only when the config has VLAN interfaces: frames for a VLAN interface (its
+ *  virtual port) get its tag pushed (QinQ: the parent VLAN's tag too) and move to the parent's port.
  *  [bridge-output] is in the graph only when the config has bridges: frames for a bridge interface (its
  *  virtual port) get their real port from the bridge's FDB, or are flooded to its ports.
  * ```
  *
  * Real stages (dataplane/stages/, one per file, each file's comment says what it decides): ethernet-input,
  * arp-input, ip4-input, routing, ip4-forward, ip4-fragment, arp-resolve, ip4-rewrite, interface-tx, local-in,
- * routing-output (the routing stage in output mode), arp-wait, bridge-input, bridge-output.
+ * routing-output (the routing stage in output mode), arp-wait, bridge-input, bridge-output, vlan-input, vlan-output.
  *
  * **Placeholders until [stateful] / [queues]**: raw-prerouting, conntrack, mangle-prerouting, dstnat,
  * mangle-forward, filter-forward, mangle-input, filter-input, nat-input, raw-output, mangle-output,
@@ -32,8 +36,9 @@
  * no cost. `placeholders: false` leaves them out (the benchmark measures both).
  *
  * Bridging: basic (learning, forwarding, flooding, horizon, flood switches; no vlan-filtering, bridge
- * filter/nat, STP, static hosts, use-ip-firewall). Not yet in the flow: VLAN interfaces (tagged frames are
- * dropped with a named reason), IPv6, policy routing, reassembly for local delivery.
+ * filter/nat, STP, static hosts, use-ip-firewall). VLAN interfaces on ports, bridges and VLANs (QinQ); a tag
+ * no VLAN interface claims is `vlan-unknown`. Not yet in the flow: IPv6, policy routing, reassembly for local
+ * delivery.
  *
  * Time: the flow's clock is set by its driver (`setClock`: the capture clock in replay). ARP timers
  * (retransmissions, failed resolutions) run when the clock advances; `finish()` runs them until no packet
@@ -56,6 +61,8 @@ import { InterfaceTx } from './stages/interface-tx';
 import { BridgeInput } from './stages/bridge-input';
 import { BridgeOutput } from './stages/bridge-output';
 import { LocalIn } from './stages/local-in';
+import { VlanInput } from './stages/vlan-input';
+import { VlanOutput } from './stages/vlan-output';
 import { passThrough, holdSink } from './stages/passthrough';
 
 export { Fate, type FlowTables, type TransmitFn } from './stages/state';
@@ -101,7 +108,7 @@ export class Flow {
     const postrouting = ['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'];
     const toPost = ph ? postrouting[0]! : 'ip4-fragment';
 
-    stages.push(new EthernetInput(st), new BridgeInput(st), new ArpInput(st));
+    stages.push(new EthernetInput(st), new BridgeInput(st), new VlanInput(st), new ArpInput(st));
     // (a)/(b) prerouting
     const pre = ['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'];
     stages.push(new Ip4Input(st, ph ? pre[0]! : 'routing'));
@@ -124,10 +131,14 @@ export class Flow {
     stages.push(new Ip4Fragment(st, 'arp-resolve'));
     stages.push(this.arpResolve, holdSink('arp-wait'));
     // bridge-output (only with bridges) picks the port of frames for a bridge interface.
+    // vlan-output (only with VLAN interfaces) pushes the tags of frames for a VLAN interface first.
     const bridges = tables.bridgeIf.length > 0;
-    const tx = bridges ? 'bridge-output' : 'interface-tx';
+    const vlans = tables.vlanIf.length > 0;
+    const toPort = bridges ? 'bridge-output' : 'interface-tx';
+    const tx = vlans ? 'vlan-output' : toPort;
     stages.push(new Ip4Rewrite(st, ph ? 'interface-queue' : tx));
     chain(['interface-queue'], tx);
+    if (vlans) stages.push(new VlanOutput(st, toPort));
     if (bridges) stages.push(new BridgeOutput(st));
     stages.push(new InterfaceTx(st));
 
@@ -188,7 +199,11 @@ export class Flow {
   traceNames(): TraceNames {
     return {
       stage: (i) => this.graph.stages[i]?.name ?? `stage ${i}`,
-      port: (i) => this.tables.portNames[i] ?? this.tables.ifNames[this.tables.bridgeIf[i - this.tables.portNames.length] ?? -1] ?? `port ${i}`,
+      port: (i) => {
+        const t = this.tables;
+        const b = i - t.portNames.length;
+        return t.portNames[i] ?? t.ifNames[t.bridgeIf[b] ?? t.vlanIf[b - t.bridgeIf.length] ?? -1] ?? `port ${i}`;
+      },
     };
   }
 

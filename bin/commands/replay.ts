@@ -10,9 +10,9 @@
  * frames are only parsed and described, as before.
  *
  * Implemented in the flow so far: routed ethernet ports, bridges (learning, forwarding, flooding, the
- * bridge's own IP interface), ARP, IPv4 forwarding, ICMP echo and errors, fragmentation on egress.
- * VLAN interfaces, IPv6, firewall/NAT and queues are not applied yet: their frames are dropped with a
- * named reason (vlan-not-implemented, ipv6-not-implemented) or pass the placeholder stages unchanged.
+ * bridge's own IP interface), /interface vlan (802.1Q, 802.1ad, QinQ), ARP, IPv4 forwarding, ICMP echo
+ * and errors, fragmentation on egress. IPv6, firewall/NAT and queues are not applied yet: IPv6 frames are
+ * dropped with a named reason (ipv6-not-implemented); the others pass the placeholder stages unchanged.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -53,9 +53,9 @@ options:
   -h, --help         this help
 
 With a config, frames go through the router: routed ethernet ports, bridges (learning, forwarding,
-flooding), ARP, IPv4 forwarding, ICMP and fragmentation are applied; VLAN interfaces, IPv6, firewall,
-NAT and queues are not yet (those frames are dropped with a named reason, or pass the firewall/queue
-stages unchanged). Without a config frames are parsed and described only.
+flooding), VLAN interfaces, ARP, IPv4 forwarding, ICMP and fragmentation are applied; IPv6, firewall,
+NAT and queues are not yet (IPv6 frames are dropped with a named reason; the others pass the
+firewall/queue stages unchanged). Without a config frames are parsed and described only.
 
 exit status: 0 all inputs read, 1 an input is truncated or corrupt (frames before the fault are still
 replayed and printed), 2 usage error.
@@ -268,7 +268,7 @@ function runFlow(plan: Plan, inputs: ReplayInput[], ifaces: string[], o: FlowOpt
   if (outDir !== undefined) fs.mkdirSync(outDir, { recursive: true });
 
   io.out(`flowplane replay: ${plan.title}\n`);
-  io.out(`  config  ${rel(file)}  (applied: ports, bridges, ARP, IPv4 forwarding, ICMP, fragmentation; not yet: VLAN, IPv6, firewall, NAT, queues)\n`);
+  io.out(`  config  ${rel(file)}  (applied: ports, bridges, VLANs, ARP, IPv4 forwarding, ICMP, fragmentation; not yet: IPv6, firewall, NAT, queues)\n`);
   plan.inputs.forEach((inp, i) => io.out(`  ${inp.iface.padEnd(7)} <- ${rel(inp.file)} (${inputs[i]!.reader.format})\n`));
   io.out('\n');
 

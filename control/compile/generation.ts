@@ -9,7 +9,7 @@
  *   there are dropped as `no-interface`). Bridges and VLANs are interfaces but not ports.
  * - **Routed ports**: `ifMode` 1 for an ethernet interface that is not a bridge port, 2 for a bridge port
  *   (its frames go to bridge-input), 1 for a bridge (a routed L3 interface reached through a virtual port,
- *   below), 0 for VLANs (not ports; routes out of them are dropped as `bridge-not-implemented` for now).
+ *   below), 1 for VLANs (also reached through a virtual port, below).
  * - **Bridges** (enabled `/interface bridge`, bridge number = order of interface index): `bridgeIf`,
  *   `bridgeAgeing` (`ageing-time`, default 5m), `bridgePorts` (enabled `/interface bridge port` items whose
  *   interface is a port), and per port `portBridge`, `portHorizon` (-1 = none), `portFlags` (learn,
@@ -18,6 +18,11 @@
  *   it as a routed port; bridge-output maps it to real ports). Its MAC: `admin-mac` when `auto-mac=no`, else
  *   the MAC of its first port (RouterOS auto-mac picks a port's MAC; we take the first in port order), else,
  *   with no port, the MAC derived from the bridge's name.
+ * - **VLANs** (enabled `/interface vlan` with an indexed parent, VLAN number = order of interface index):
+ *   `vlanIf`, `vlanParent` (ethernet, bridge or VLAN), `vlanId`, `vlanTpid` (0x88a8 with
+ *   `use-service-tag=yes`, else 0x8100), `ifVlan`. A VLAN interface gets `ifPort` = `portNames.length +
+ *   bridgeIf.length + VLAN number` (a virtual port; vlan-output pushes the tag and moves the frame to the
+ *   parent). Its MAC is its parent's (RouterOS `mac-address` is read-only on VLANs).
  * - **MAC per interface** (`macs`, 6 bytes per interface index, and `macHi`/`macLo`): `mac-address` from
  *   the config when set, else a stable address derived from the interface name: `02` (locally
  *   administered, unicast) followed by 5 bytes of two FNV-1a 32-bit hashes of the name (`02:` + low byte
@@ -204,6 +209,40 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     ifMode[i] = 1;
   });
 
+  // VLAN interfaces (VLAN number = order of interface index): enabled, with an indexed parent (a disabled
+  // parent is not indexed). Each gets a virtual port after the bridges' (see FlowTables.vlanIf).
+  const vlanIfList: number[] = [];
+  for (let i = 0; i < n; i++) if (ifs.kinds[i] === 'vlan' && ifs.parent[i]! >= 0) vlanIfList.push(i);
+  // A VLAN whose parent chain does not end at an ethernet port or a bridge (a cycle) is left out.
+  const endsWell = (i: number): boolean => {
+    let j = i;
+    for (let d = 0; d <= n; d++) {
+      if (ifs.kinds[j] !== 'vlan') return true;
+      j = ifs.parent[j]!;
+      if (j < 0) return false;
+    }
+    return false;
+  };
+  const vlanList = vlanIfList.filter(endsWell);
+  const vlanIf = Int32Array.from(vlanList);
+  const vlanParent = Int32Array.from(vlanList, (i) => ifs.parent[i]!);
+  const vlanId = new Uint16Array(vlanList.length);
+  const vlanTpid = new Uint16Array(vlanList.length).fill(0x8100);
+  const ifVlan = new Int32Array(n).fill(-1);
+  vlanList.forEach((i, v) => {
+    ifVlan[i] = v;
+    ifPort[i] = portNames.length + bridgeIfList.length + v;
+    ifMode[i] = 1;
+  });
+  const vt = store.table('/interface vlan');
+  for (const item of vt?.items ?? []) {
+    const v = ifVlan[ifs.byName.get(vt!.value(item, 'name') ?? '') ?? -1];
+    if (v === undefined || v < 0) continue;
+    const id = Number(vt!.value(item, 'vlan-id'));
+    if (Number.isInteger(id) && id >= 0 && id <= 4095) vlanId[v] = id;
+    if (vt!.value(item, 'use-service-tag') === 'yes') vlanTpid[v] = 0x88a8;
+  }
+
   const macHi = new Uint16Array(n);
   const macLo = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
@@ -222,6 +261,15 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     macs.set(m, i * 6);
     macHi[i] = (m[0]! << 8) | m[1]!;
     macLo[i] = ((m[2]! << 24) | (m[3]! << 16) | (m[4]! << 8) | m[5]!) >>> 0;
+  }
+  // A VLAN has its parent's MAC, whatever the parent's MAC came from (a bridge's auto-mac, a QinQ stack):
+  // copied from the root of its parent chain.
+  for (const i of vlanList) {
+    let j = i;
+    while (ifs.kinds[j] === 'vlan') j = ifs.parent[j]!;
+    macs.copyWithin(i * 6, j * 6, j * 6 + 6);
+    macHi[i] = macHi[j]!;
+    macLo[i] = macLo[j]!;
   }
 
   // Primary addresses: the first local entry per interface.
@@ -297,5 +345,10 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     portBridge,
     portHorizon,
     portFlags,
+    vlanIf,
+    vlanParent,
+    vlanId,
+    vlanTpid,
+    ifVlan,
   };
 }

@@ -1,13 +1,14 @@
 /**
  * bridge-input: the bridging decision for frames received on a bridge port (ROUTEROS-FLOW.md §1 (d); Linux
- * br_handle_frame / br_handle_frame_finish). ethernet-input hands over every parsed, untagged frame from a
+ * br_handle_frame / br_handle_frame_finish). ethernet-input hands over every parsed frame (tagged or not) from a
  * port whose interface is a bridge port. Per frame:
  * - learn the source MAC on the ingress port in the bridge's FDB (VID 0: no vlan-filtering yet), unless the
  *   port has `learn=no` or the source is multicast (Linux br_fdb_update ignores those);
  * - destination = a LOCAL FDB entry (the bridge's MAC or one of its ports' MACs, added by FlowState; RouterOS
  *   `/interface bridge host` flags D L) → up to the router: the frame enters the IP stack as received on the
  *   bridge interface (inIf = the bridge; ARP → arp-input, IPv4 → ip4-input, IPv6 → `ipv6-not-implemented`,
- *   anything else `unknown-ethertype`);
+ *   anything else `unknown-ethertype`; a tagged frame goes to vlan-input, for a VLAN interface on the bridge);
+ *   tagged frames are otherwise bridged unchanged (no vlan-filtering: the FDB is VID 0);
  * - known unicast (`lookupFresh`, so forwarding does not depend on when ageing ran) on another port →
  *   out that port (interface-tx); on the ingress port → `bridge-same-port` (Linux drops it); on a port with the
  *   ingress port's horizon → `bridge-horizon`;
@@ -29,6 +30,7 @@ import { FlowStage, dropIn, rec, EV, BridgePortFlag, type FlowState } from './st
 export const BR_NEXT_ARP = 0;
 export const BR_NEXT_IP4 = 1;
 export const BR_NEXT_TX = 2;
+export const BR_NEXT_VLAN = 3;
 
 /** Slots the incremental FDB collector checks per vector and bridge. */
 const AGE_BUDGET = 32;
@@ -61,7 +63,7 @@ export class BridgeInput extends FlowStage {
   private readonly cols: { [i: number]: number }[];
 
   constructor(st: FlowState) {
-    super('bridge-input', ['arp-input', 'ip4-input', 'interface-tx'], st);
+    super('bridge-input', ['arp-input', 'ip4-input', 'interface-tx', 'vlan-input'], st);
     this.cols = metaColumnList(st);
   }
 
@@ -179,8 +181,9 @@ export class BridgeInput extends FlowStage {
     }
   }
 
-  /** Up to the router as received on the bridge: by ethertype. */
+  /** Up to the router as received on the bridge: tagged → vlan-input (a VLAN on the bridge), else by ethertype. */
   private up(slot: number, trace: TraceBuffer | null): number {
+    if ((this.st.pool.meta.flags[slot]! & 0x1) !== 0) return BR_NEXT_VLAN;
     const et = this.st.pool.meta.etherType[slot]!;
     if (et === 0x0800) return BR_NEXT_IP4;
     if (et === 0x0806) return BR_NEXT_ARP;

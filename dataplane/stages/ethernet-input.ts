@@ -1,8 +1,12 @@
 /**
  * ethernet-input: the first stage of the flow (RouterOS "in-interface"). Per frame:
  * - the port must carry an enabled ethernet interface (`no-interface`); frames on a bridge port (ifMode 2) go
- *   to bridge-input once parsed (no own-MAC check: the bridge decides); tagged frames are dropped as
- *   `vlan-not-implemented` until `/interface vlan` lands; only Ethernet link type (`unsupported-link-type`);
+ *   to bridge-input once parsed, tagged or not (no own-MAC check: the bridge decides; without vlan-filtering
+ *   it forwards tagged frames unchanged), except a tagged frame whose outer tag matches a VLAN interface on
+ *   the port itself (Linux: vlan_do_receive runs before the bridge's rx_handler), which goes to vlan-input as
+ *   on a routed port; tagged frames on a routed port go to vlan-input (which matches
+ *   them to `/interface vlan` items, checks the MAC and pops the tags); only Ethernet link type
+ *   (`unsupported-link-type`);
  * - parseFrame classifies it (malformed frames are dropped with parseFrame's reason);
  * - a unicast frame for another MAC is `not-for-router` (Linux PACKET_OTHERHOST: ip_rcv and arp_rcv drop it);
  * - by ethertype: ARP → arp-input, IPv4 → ip4-input, IPv6 → `ipv6-not-implemented`, anything else
@@ -18,10 +22,19 @@ import { FlowStage, dropIn, rec, EV, type FlowState } from './state';
 export const NEXT_ARP = 0;
 export const NEXT_IP4 = 1;
 export const NEXT_BRIDGE = 2;
+export const NEXT_VLAN = 3;
 
 export class EthernetInput extends FlowStage {
   constructor(st: FlowState) {
-    super('ethernet-input', ['arp-input', 'ip4-input', 'bridge-input'], st);
+    super('ethernet-input', ['arp-input', 'ip4-input', 'bridge-input', 'vlan-input'], st);
+  }
+
+  /** Does the outer tag of the frame at `off` match a VLAN interface on (bridge port) interface `ifi`? */
+  private vlanOnPort(b: Uint8Array, off: number, ifi: number, vid: number): boolean {
+    const t = this.st.tables;
+    const tpid = (b[off + 12]! << 8) | b[off + 13]!;
+    for (let k = 0; k < t.vlanIf.length; k++) if (t.vlanParent[k] === ifi && t.vlanId[k] === vid && t.vlanTpid[k] === tpid) return true;
+    return false;
   }
 
   process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void {
@@ -50,6 +63,7 @@ export class EthernetInput extends FlowStage {
     const macHi = t.macHi;
     const macLo = t.macLo;
     const inIf = st.inIf;
+    const hasVlan = st.ifHasVlan;
     // rx counters are summed in locals while the port stays the same (a vector usually comes from one
     // port): no load-add-store chain on the same Float64Array cell per packet.
     let cPort = -1;
@@ -87,8 +101,8 @@ export class EthernetInput extends FlowStage {
         drop = parseFrame(b, off, lenCol[slot]!, 1, m, slot, false);
         if (drop === 0) {
           const f = flags[slot]!;
-          if ((f & 0x1) !== 0) drop = Drop.VLAN_NOT_IMPLEMENTED;
-          else if (ifMode[ifi] === 2) code = NEXT_BRIDGE;
+          if (ifMode[ifi] === 2) code = (f & 0x1) !== 0 && hasVlan[ifi] === 1 && this.vlanOnPort(b, off, ifi, m.vlanOuter[slot]!) ? NEXT_VLAN : NEXT_BRIDGE;
+          else if ((f & 0x1) !== 0) code = NEXT_VLAN;
           else if (
             (f & 0x800) === 0 &&
             (((b[off]! << 8) | b[off + 1]!) !== macHi[ifi] ||

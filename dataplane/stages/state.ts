@@ -81,6 +81,22 @@ export interface FlowTables {
   readonly portHorizon: Int32Array;
   /** Port number → BridgePortFlag bits (learn, unknown-unicast-flood, unknown-multicast-flood, broadcast-flood). */
   readonly portFlags: Uint8Array;
+  // ---- VLAN interfaces (control/compile/generation.ts; stages/vlan-input.ts, vlan-output.ts) ----
+  /**
+   * VLAN number → the VLAN's interface index (enabled `/interface vlan` items whose parent is indexed,
+   * interface order). A VLAN interface has the virtual port number `portNames.length + bridgeIf.length +
+   * VLAN number` in `ifPort` (ifMode 1), so routing and arp-resolve treat it like a routed port; vlan-output
+   * pushes its tag and moves the frame to its parent's port.
+   */
+  readonly vlanIf: Int32Array;
+  /** VLAN number → parent interface index (an ethernet port, a bridge, or another VLAN for QinQ). */
+  readonly vlanParent: Int32Array;
+  /** VLAN number → `vlan-id` (1..4094). */
+  readonly vlanId: Uint16Array;
+  /** VLAN number → TPID: 0x88a8 with `use-service-tag=yes` (802.1ad), else 0x8100 (802.1Q). */
+  readonly vlanTpid: Uint16Array;
+  /** Interface index → VLAN number (-1: not a VLAN interface). */
+  readonly ifVlan: Int32Array;
 }
 
 /** `/interface bridge port` switches as bits of FlowTables.portFlags. */
@@ -114,6 +130,8 @@ export const EV = {
   BRIDGE_FLOOD: traceEvent('bridge-flood', (a, b) => `flooded ${a} copies${b === 1 ? ' and up to the bridge' : ''}`),
   BRIDGE_COPY: traceEvent('bridge-copy', (a, _b, n) => `flooded copy for ${n.port(a)}`),
   BRIDGE_LOCAL: traceEvent('bridge-local', (a, _b, n) => `to the router on ${n.port(a)}`),
+  VLAN_POP: traceEvent('vlan-pop', (a, b, n) => `tag ${b} popped: received on ${n.port(a)}`),
+  VLAN_PUSH: traceEvent('vlan-push', (a, b, n) => `tag ${b} pushed: out ${n.port(a)}`),
 } as const;
 
 /** Fate of a packet as the replay reports it. */
@@ -162,12 +180,15 @@ export class FlowState {
   readonly released: Uint32Array;
   /**
    * Stage indices the stages inject into (filled by flow.ts once the graph exists). `interfaceTx` is where
-   * router-made frames for an interface go (bridge-output when the config has bridges: a frame for a bridge
-   * interface still needs its port); `portTx` is interface-tx itself (frames whose port is known).
+   * router-made frames for an interface go (vlan-output when the config has VLAN interfaces, else bridge-output
+   * when it has bridges: a frame for a VLAN needs its tag, one for a bridge interface still needs its port);
+   * `portTx` is interface-tx itself (frames whose port is known).
    */
   readonly at = { ip4Rewrite: -1, interfaceTx: -1, routingOutput: -1, arpResolve: -1, ip4Fragment: -1, portTx: -1 };
   /** One FDB per bridge (FlowTables.bridgeIf order); learned by bridge-input, read by bridge-output. */
   readonly fdbs: Fdb[];
+  /** Interface index → 1 when a VLAN interface has it as parent (ethernet-input: a bridge port's VLANs). */
+  readonly ifHasVlan: Uint8Array;
   /** Bridge copies that could not be made (pool exhausted; also counted as pool-exhausted drops). */
   bridgeCopyFailed = 0;
   /** Time as float seconds (ARP table clock). */
@@ -213,6 +234,8 @@ export class FlowState {
       for (const p of tables.bridgePorts[br]!) local(tables.portIf[p]!);
       return fdb;
     });
+    this.ifHasVlan = new Uint8Array(tables.ifNames.length);
+    for (const p of tables.vlanParent) if (p >= 0) this.ifHasVlan[p] = 1;
     for (const a of tables.staticArp) this.arp.addStatic(a.ip, a.ifIndex, a.macHi, a.macLo, a.published, 0);
   }
 

@@ -53,7 +53,7 @@ describe('generation', () => {
 describe('ethernet-input', () => {
   const gen = generationFrom(`${BASE}/interface bridge\nadd name=br1\n/interface bridge port\nadd bridge=br1 interface=ether3\n`);
   test.each([
-    ['tagged frame', 'ether1', frame().eth({ src: A, dst: R1 }).vlan(10).ipv4({ src: '10.0.1.10', dst: '10.0.2.2' }).udp({ sport: 1, dport: 2 }).build(), 'drop vlan-not-implemented'],
+    ['tagged frame', 'ether1', frame().eth({ src: A, dst: R1 }).vlan(10).ipv4({ src: '10.0.1.10', dst: '10.0.2.2' }).udp({ sport: 1, dport: 2 }).build(), 'drop vlan-unknown'],
     ['bridge port: unknown unicast, no other port to flood to', 'ether3', ping('10.0.2.2'), 'drop bridge-no-flood-port'],
     ['IPv6', 'ether1', frame().eth({ src: A, dst: R1 }).ipv6({ src: 'fe80::1', dst: 'fe80::2' }).udp({ sport: 1, dport: 2 }).build(), 'drop ipv6-not-implemented'],
     ['LLDP', 'ether1', frame().eth({ src: A, dst: '01:80:c2:00:00:0e', type: 0x88cc }).payload(new Uint8Array(46)).build(), 'drop unknown-ethertype'],
