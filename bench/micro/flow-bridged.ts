@@ -11,9 +11,8 @@
  */
 import type { AddBench } from '../harness';
 import { sink } from '../harness';
-import { RouterInstance } from '../../control/instance/router';
-import { compileGeneration } from '../../control/compile/generation';
-import { Flow } from '../../dataplane/flow';
+import { compileBenchConfig, flowRig, timeRounds } from '../flow-harness';
+import type { Flow } from '../../dataplane/flow';
 import { PacketPool } from '../../dataplane/buf/pool';
 import { frame } from '../../pcap/fixture';
 
@@ -35,22 +34,10 @@ export interface BridgedBench {
 }
 
 export function setup(placeholders = true): BridgedBench {
-  const r = new RouterInstance();
-  const res = r.load(CONFIG, 'bench.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('; '));
-  const gen = compileGeneration(r.store, { fib: true });
+  const gen = compileBenchConfig(CONFIG);
   const pool = new PacketPool({ slots: VECTOR * 2, slotSize: 128, headroom: 0 });
   const slots = new Uint32Array(VECTOR);
-  const out = new Uint32Array(VECTOR);
-  let outN = 0;
-  const flow = new Flow(gen, {
-    pool,
-    placeholders,
-    transmit: (slot) => {
-      out[outN++] = slot;
-    },
-  });
-  flow.setClock(1000, 0);
+  const { flow, out, outCount, clearOut } = flowRig(gen, pool, placeholders, VECTOR);
   const e2 = gen.portNames.indexOf('ether2');
   const e3 = gen.portNames.indexOf('ether3');
   const fdb = flow.state.fdbs[0]!;
@@ -89,11 +76,11 @@ export function setup(placeholders = true): BridgedBench {
   let n = 0;
   const round = (): void => {
     if ((++n & 15) === 0) readdress();
-    outN = 0;
+    clearOut();
     flow.receive(slots, VECTOR);
-    if (outN !== VECTOR) throw new Error(`only ${outN} of ${VECTOR} frames bridged: ${[...flow.dropCounts()].join(', ')}`);
+    if (outCount() !== VECTOR) throw new Error(`only ${outCount()} of ${VECTOR} frames bridged: ${[...flow.dropCounts()].join(', ')}`);
     for (let i = 0; i < VECTOR; i++) if (pool.meta.outPort[out[i]!] !== e3) throw new Error('wrong port');
-    sink.n += outN;
+    sink.n += VECTOR;
   };
   return { flow, round };
 }
@@ -103,20 +90,4 @@ export function register(add: AddBench): void {
   add('bridged 64 B frames between two ports, 10k learned MACs, vectors of 256', b.round, VECTOR, 'packets', 10e6);
 }
 
-if (require.main === module) {
-  const b = setup();
-  for (let i = 0; i < 2000; i++) b.round(); // warm up
-  for (const r of b.flow.graph.runtime) {
-    r.calls = r.vectors = r.packets = 0;
-    r.ns = 0;
-  }
-  const start = performance.now();
-  let n = 0;
-  while (performance.now() - start < 2000) {
-    for (let i = 0; i < 100; i++) b.round();
-    n += 100 * VECTOR;
-  }
-  const secs = (performance.now() - start) / 1000;
-  console.log(`\nflow-bridged: ${(n / secs / 1e6).toFixed(2)} M packets/s (${((secs * 1e9) / n).toFixed(1)} ns/packet, 10k learned MACs)`);
-  console.log(b.flow.graph.formatRuntime());
-}
+if (require.main === module) timeRounds('flow-bridged (10k learned MACs)', setup(), VECTOR);

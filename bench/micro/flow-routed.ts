@@ -16,9 +16,8 @@
 import type { AddBench } from '../harness';
 import { sink } from '../harness';
 import { internetPrefixes, addressesInPrefixes } from '../gen/internet-prefixes';
-import { RouterInstance } from '../../control/instance/router';
-import { compileGeneration } from '../../control/compile/generation';
-import { Flow } from '../../dataplane/flow';
+import { compileBenchConfig, flowRig, timeRounds } from '../flow-harness';
+import type { Flow } from '../../dataplane/flow';
 import { PacketPool } from '../../dataplane/buf/pool';
 import { frame } from '../../pcap/fixture';
 
@@ -46,10 +45,7 @@ export interface RoutedBench {
 
 /** Build the router, its 1M-prefix FIB and 256 slots of frames cycling through 64k destinations. */
 export function setup(placeholders: boolean, prefixes = 1_000_000): RoutedBench {
-  const r = new RouterInstance();
-  const res = r.load(CONFIG, 'bench.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('; '));
-  const gen = compileGeneration(r.store);
+  const gen = compileBenchConfig(CONFIG);
   const fib = gen.fibs[gen.mainTable]!;
   // The default route's group forwards via 10.0.2.254: give every generated prefix that group.
   const via = fib.lookup(0x08080808);
@@ -80,15 +76,7 @@ export function setup(placeholders: boolean, prefixes = 1_000_000): RoutedBench 
   const csum = new Uint16Array(VECTOR);
   const offs = new Uint32Array(VECTOR);
   let cursor = 0;
-  const out = new Uint32Array(VECTOR);
-  let outN = 0;
-  const flow = new Flow(gen, {
-    pool,
-    placeholders,
-    transmit: (slot) => {
-      out[outN++] = slot;
-    },
-  });
+  const { flow, outCount, clearOut } = flowRig(gen, pool, placeholders, VECTOR);
   const rewriteDst = (): void => {
     // A new set of destinations each round (the FIB working set is 64k addresses), with their checksums.
     for (let i = 0; i < VECTOR; i++) {
@@ -122,10 +110,10 @@ export function setup(placeholders: boolean, prefixes = 1_000_000): RoutedBench 
       b[o + 24] = csum[i]! >>> 8;
       b[o + 25] = csum[i]!;
     }
-    outN = 0;
+    clearOut();
     flow.receive(slots, VECTOR);
-    if (outN !== VECTOR) throw new Error(`only ${outN} of ${VECTOR} frames forwarded: ${[...flow.dropCounts()].join(', ')}`);
-    sink.n += outN;
+    if (outCount() !== VECTOR) throw new Error(`only ${outCount()} of ${VECTOR} frames forwarded: ${[...flow.dropCounts()].join(', ')}`);
+    sink.n += VECTOR;
   };
   // Several rounds over different destinations so the benchmark does not hit the same 256 addresses only.
   let r2 = 0;
@@ -147,21 +135,7 @@ if (require.main === module) {
   for (const ph of [true, false]) {
     const t0 = performance.now();
     const b = setup(ph);
-    const built = performance.now() - t0;
-    for (let i = 0; i < 2000; i++) b.round(); // warm up
-    for (const r of b.flow.graph.runtime) {
-      r.calls = r.vectors = r.packets = 0;
-      r.ns = 0;
-    }
-    const start = performance.now();
-    let n = 0;
-    while (performance.now() - start < 2000) {
-      for (let i = 0; i < 100; i++) b.round();
-      n += 100 * VECTOR;
-    }
-    const secs = (performance.now() - start) / 1000;
-    console.log(`\nflow-routed ${ph ? 'with' : 'without'} placeholder stages: ${(n / secs / 1e6).toFixed(2)} M packets/s ` +
-      `(${((secs * 1e9) / n).toFixed(1)} ns/packet; ${b.prefixes} prefixes, setup ${(built / 1000).toFixed(2)} s)`);
-    console.log(b.flow.graph.formatRuntime());
+    const label = `flow-routed ${ph ? 'with' : 'without'} placeholder stages (${b.prefixes} prefixes, setup ${((performance.now() - t0) / 1000).toFixed(2)} s)`;
+    timeRounds(label, b, VECTOR);
   }
 }

@@ -14,9 +14,8 @@
  */
 import type { AddBench } from '../harness';
 import { sink } from '../harness';
-import { RouterInstance } from '../../control/instance/router';
-import { compileGeneration } from '../../control/compile/generation';
-import { Flow } from '../../dataplane/flow';
+import { compileBenchConfig, flowRig, timeRounds } from '../flow-harness';
+import type { Flow } from '../../dataplane/flow';
 import { PacketPool } from '../../dataplane/buf/pool';
 import { frame } from '../../pcap/fixture';
 
@@ -46,22 +45,10 @@ export interface VlanBench {
 }
 
 export function setup(placeholders = true): VlanBench {
-  const r = new RouterInstance();
-  const res = r.load(config(), 'bench.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('; '));
-  const gen = compileGeneration(r.store, { fib: true });
+  const gen = compileBenchConfig(config());
   const pool = new PacketPool({ slots: VECTOR * 2, slotSize: 256, headroom: 64 });
   const slots = new Uint32Array(VECTOR);
-  const out = new Uint32Array(VECTOR);
-  let outN = 0;
-  const flow = new Flow(gen, {
-    pool,
-    placeholders,
-    transmit: (slot) => {
-      out[outN++] = slot;
-    },
-  });
-  flow.setClock(1000, 0);
+  const { flow, outCount, clearOut } = flowRig(gen, pool, placeholders, VECTOR);
   const e1 = gen.portNames.indexOf('ether1');
   const templates: Uint8Array[] = [];
   for (let i = 0; i < VECTOR; i++) {
@@ -83,9 +70,9 @@ export function setup(placeholders = true): VlanBench {
   const b = pool.bytes;
   const start0 = pool.meta.start[slots[0]!]!;
   const round = (): void => {
-    outN = 0;
+    clearOut();
     flow.receive(slots, VECTOR);
-    if (outN !== VECTOR) throw new Error(`only ${outN} of ${VECTOR} frames routed: ${[...flow.dropCounts()].join(', ')}`);
+    if (outCount() !== VECTOR) throw new Error(`only ${outCount()} of ${VECTOR} frames routed: ${[...flow.dropCounts()].join(', ')}`);
     for (let i = 0; i < VECTOR; i++) {
       const s = slots[i]!;
       const o = pool.frameOffset(s);
@@ -98,7 +85,7 @@ export function setup(placeholders = true): VlanBench {
       b[o + 28] = t[28]!;
       b[o + 29] = t[29]!;
     }
-    sink.n += outN;
+    sink.n += VECTOR;
   };
   return { flow, round };
 }
@@ -109,21 +96,5 @@ export function register(add: AddBench): void {
 }
 
 if (require.main === module) {
-  for (const ph of [true, false]) {
-    const b = setup(ph);
-    for (let i = 0; i < 2000; i++) b.round(); // warm up
-    for (const r of b.flow.graph.runtime) {
-      r.calls = r.vectors = r.packets = 0;
-      r.ns = 0;
-    }
-    const start = performance.now();
-    let n = 0;
-    while (performance.now() - start < 2000) {
-      for (let i = 0; i < 100; i++) b.round();
-      n += 100 * VECTOR;
-    }
-    const secs = (performance.now() - start) / 1000;
-    console.log(`\nflow-vlan (${ph ? 'with' : 'without'} placeholders): ${(n / secs / 1e6).toFixed(2)} M packets/s (${((secs * 1e9) / n).toFixed(1)} ns/packet)`);
-    console.log(b.flow.graph.formatRuntime());
-  }
+  for (const ph of [true, false]) timeRounds(`flow-vlan (${ph ? 'with' : 'without'} placeholders)`, setup(ph), VECTOR);
 }
