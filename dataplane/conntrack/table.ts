@@ -6,9 +6,9 @@
  * An entry `id` (0..maxEntries-1) holds two tuples: the original direction (as the first packet arrived,
  * before any NAT) and the reply direction (what a reply looks like on the wire, after NAT: a srcnat'ed
  * connection's reply goes to the translated address). A tuple is `(src, dst, ports, proto)`: addresses as
- * int32 bit patterns, `ports = sport << 16 | dport` (ICMP echo: `id << 16`, 0; other protocols: 0). Tuple
- * columns are indexed by `ref = id * 2 + dir` (dir 0 original, 1 reply), so a lookup answers with the ref: the
- * entry and the direction the packet travels in at once.
+ * int32 bit patterns, `ports = sport << 16 | dport` (ICMP echo: `id << 16`, 0; other protocols: 0), stored as
+ * four words at `tup[ref * 4]` with `ref = id * 2 + dir` (dir 0 original, 1 reply), so a lookup answers with
+ * the ref: the entry and the direction the packet travels in at once.
  *
  * ## Lifecycle (Linux nf_conntrack's, which RouterOS runs)
  * `alloc` takes a free entry for a packet that matched nothing: it is *unconfirmed* — not in the hash,
@@ -113,9 +113,11 @@ export class ConnTable {
   private readonly hash: Int32Array;
 
   // ---- per tuple (index ref = id * 2 + dir) ----
-  readonly src: Int32Array;
-  readonly dst: Int32Array;
-  readonly ports: Int32Array;
+  /**
+   * Tuples, four int32 words per ref — `[src, dst, ports, proto]` at `ref * 4` — so the compare after a hash
+   * hit reads one cache line.
+   */
+  readonly tup: Int32Array;
   /** Tuple hashes, kept so removal finds the slots without rehashing. */
   private readonly tupleH: Int32Array;
   /** Packets and bytes seen in each direction (RouterOS orig-/repl-packets, -bytes). */
@@ -162,9 +164,7 @@ export class ConnTable {
     this.mask = slots - 1;
     this.seed = (opts.seed ?? 0) | 0;
     this.hash = new Int32Array(slots * 2);
-    this.src = new Int32Array(max * 2);
-    this.dst = new Int32Array(max * 2);
-    this.ports = new Int32Array(max * 2);
+    this.tup = new Int32Array(max * 8);
     this.tupleH = new Int32Array(max * 2);
     this.packets = new Float64Array(max * 2);
     this.bytes = new Float64Array(max * 2);
@@ -195,7 +195,7 @@ export class ConnTable {
   /** Bytes held by the table's arrays. */
   bytesUsed(): number {
     let n = this.hash.byteLength + this.nextFree.byteLength;
-    for (const a of [this.src, this.dst, this.ports, this.tupleH, this.packets, this.bytes, this.proto, this.status, this.pstate, this.mark, this.expires, this.created, this.master, this.track, this.ftPackets, this.ftBytes]) {
+    for (const a of [this.tup, this.tupleH, this.packets, this.bytes, this.proto, this.status, this.pstate, this.mark, this.expires, this.created, this.master, this.track, this.ftPackets, this.ftBytes]) {
       n += a.byteLength;
     }
     return n;
@@ -215,7 +215,9 @@ export class ConnTable {
       if (w === 0) return -1;
       if (w === h) {
         const ref = hash[i * 2 + 1]! - 1;
-        if (this.src[ref] === src && this.dst[ref] === dst && this.ports[ref] === ports && this.proto[ref >> 1] === proto) {
+        const t = this.tup;
+        const q = ref * 4;
+        if (t[q] === src && t[q + 1] === dst && t[q + 2] === ports && t[q + 3] === proto) {
           const id = ref >> 1;
           if (this.expires[id]! <= now) {
             this.expired++;
@@ -242,12 +244,15 @@ export class ConnTable {
     this.used++;
     const o = id * 2;
     const r = o + 1;
-    this.src[o] = src;
-    this.dst[o] = dst;
-    this.ports[o] = ports;
-    this.src[r] = dst;
-    this.dst[r] = src;
-    this.ports[r] = ((ports & 0xffff) << 16) | (ports >>> 16);
+    const t = this.tup;
+    t[o * 4] = src;
+    t[o * 4 + 1] = dst;
+    t[o * 4 + 2] = ports;
+    t[o * 4 + 3] = proto;
+    t[r * 4] = dst;
+    t[r * 4 + 1] = src;
+    t[r * 4 + 2] = ((ports & 0xffff) << 16) | (ports >>> 16);
+    t[r * 4 + 3] = proto;
     this.packets[o] = 0;
     this.packets[r] = 0;
     this.bytes[o] = 0;
@@ -267,10 +272,10 @@ export class ConnTable {
 
   /** Set the reply tuple of an unconfirmed entry (NAT: what replies will look like). */
   setReply(id: number, src: number, dst: number, ports: number): void {
-    const r = id * 2 + 1;
-    this.src[r] = src;
-    this.dst[r] = dst;
-    this.ports[r] = ports;
+    const q = (id * 2 + 1) * 4;
+    this.tup[q] = src;
+    this.tup[q + 1] = dst;
+    this.tup[q + 2] = ports;
   }
 
   /** Is this tuple held by a confirmed live entry other than `except` (NAT port choice asks before taking one). */
@@ -283,8 +288,9 @@ export class ConnTable {
   confirm(id: number): boolean {
     if (this.status[id]! & CtStatus.CONFIRMED) return true;
     const o = id * 2;
-    const ho = tupleHash(this.src[o]!, this.dst[o]!, this.ports[o]!, this.proto[id]!, this.seed);
-    const hr = tupleHash(this.src[o + 1]!, this.dst[o + 1]!, this.ports[o + 1]!, this.proto[id]!, this.seed);
+    const t = this.tup;
+    const ho = tupleHash(t[o * 4]!, t[o * 4 + 1]!, t[o * 4 + 2]!, this.proto[id]!, this.seed);
+    const hr = tupleHash(t[o * 4 + 4]!, t[o * 4 + 5]!, t[o * 4 + 6]!, this.proto[id]!, this.seed);
     if (this.findSlot(o, ho) >= 0 || this.findSlot(o + 1, hr) >= 0) return false;
     this.tupleH[o] = ho;
     this.tupleH[o + 1] = hr;
@@ -396,17 +402,18 @@ export class ConnTable {
   private findSlot(ref: number, h: number): number {
     const hash = this.hash;
     const mask = this.mask;
-    const s = this.src[ref]!;
-    const d = this.dst[ref]!;
-    const p = this.ports[ref]!;
-    const pr = this.proto[ref >> 1]!;
+    const t = this.tup;
+    const s = t[ref * 4]!;
+    const d = t[ref * 4 + 1]!;
+    const p = t[ref * 4 + 2]!;
+    const pr = t[ref * 4 + 3]!;
     let i = h & mask;
     for (;;) {
       const w = hash[i * 2]!;
       if (w === 0) return -1;
       if (w === h) {
-        const r = hash[i * 2 + 1]! - 1;
-        if (this.src[r] === s && this.dst[r] === d && this.ports[r] === p && this.proto[r >> 1] === pr) return i;
+        const q = (hash[i * 2 + 1]! - 1) * 4;
+        if (t[q] === s && t[q + 1] === d && t[q + 2] === p && t[q + 3] === pr) return i;
       }
       i = (i + 1) & mask;
     }
