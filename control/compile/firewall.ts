@@ -1,0 +1,828 @@
+/**
+ * Compile `/ip firewall raw|filter|mangle|nat`, `/ip firewall address-list` and `/interface list` into the
+ * dataplane's firewall tables (dataplane/firewall/rules.ts FwTable): typed-array rule rows, chains as rule
+ * index lists, a bit-vector classifier per long chain, interface-list membership, interned marks and address
+ * lists. Done once per config generation; the stages never parse text.
+ *
+ * What a rule cannot be compiled into (a matcher flowplane does not evaluate yet, a name that resolves to
+ * nothing) is reported in `problems` with the rule's `.id`; such a rule keeps its place but never matches
+ * (matcher bit UNSUPPORTED), so it cannot act on a packet it would not have matched in RouterOS — the price is
+ * that a drop rule with an unsupported matcher lets traffic through. `flowplane check` prints the problems.
+ *
+ * Disabled rules are left out (as RouterOS skips them), so rule indices are not `print` numbers: traces name
+ * rules by `.id` and comment.
+ */
+import type { ConfigStore, Item, MenuTable } from '../store/store';
+import { idText } from '../store/store';
+import { parseIpv4Spec, parseIntRange, parsePortList, parseTime, parseMac, parseRate, type Ipv4Spec } from '../routeros/values';
+import { BUILTIN_CHAINS, type Table } from '../menus/firewall-props';
+import type { InterfaceIndex } from './interfaces';
+import { A, ACTION_NAMES, AT, CN, CS, M, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
+import { buildClassifier } from '../../dataplane/firewall/classify';
+import { AddressLists } from '../../dataplane/tables/address-list';
+
+/** IP protocol numbers by RouterOS name (`protocol=`). */
+export const IP_PROTOCOLS: Readonly<Record<string, number>> = {
+  icmp: 1,
+  igmp: 2,
+  ggp: 3,
+  'ip-encap': 4,
+  st: 5,
+  tcp: 6,
+  egp: 8,
+  pup: 12,
+  udp: 17,
+  hmp: 20,
+  'xns-idp': 22,
+  rdp: 27,
+  'iso-tp4': 29,
+  dccp: 33,
+  xtp: 36,
+  ddp: 37,
+  'idpr-cmtp': 38,
+  ipv6: 41,
+  'ipv6-route': 43,
+  'ipv6-frag': 44,
+  idrp: 45,
+  rsvp: 46,
+  gre: 47,
+  'ipsec-esp': 50,
+  'ipsec-ah': 51,
+  icmpv6: 58,
+  'ipv6-nonxt': 59,
+  'ipv6-opts': 60,
+  rspf: 73,
+  vmtp: 81,
+  ospf: 89,
+  ipip: 94,
+  etherip: 97,
+  encap: 98,
+  pim: 103,
+  vrrp: 112,
+  l2tp: 115,
+  sctp: 132,
+  'udp-lite': 136,
+};
+
+const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
+
+const TCP_FLAG_BITS: Readonly<Record<string, number>> = { fin: 0x01, syn: 0x02, rst: 0x04, psh: 0x08, ack: 0x10, urg: 0x20, ece: 0x40, cwr: 0x80 };
+const CSTATE_BITS: Readonly<Record<string, number>> = { new: CS.NEW, established: CS.ESTABLISHED, related: CS.RELATED, invalid: CS.INVALID, untracked: CS.UNTRACKED };
+const CNAT_BITS: Readonly<Record<string, number>> = { srcnat: CN.SRCNAT, dstnat: CN.DSTNAT, 'ein-snat': CN.EIN_SNAT, 'ein-dnat': CN.EIN_DNAT };
+const ATYPE_BITS: Readonly<Record<string, number>> = {
+  unicast: AT.UNICAST,
+  local: AT.LOCAL,
+  broadcast: AT.BROADCAST,
+  multicast: AT.MULTICAST,
+  blackhole: AT.BLACKHOLE,
+  unreachable: AT.UNREACHABLE,
+  prohibit: AT.PROHIBIT,
+};
+const REJECT_CODES: Readonly<Record<string, number>> = {
+  'icmp-network-unreachable': (3 << 8) | 0,
+  'icmp-net-unreachable': (3 << 8) | 0,
+  'icmp-host-unreachable': (3 << 8) | 1,
+  'icmp-protocol-unreachable': (3 << 8) | 2,
+  'icmp-port-unreachable': (3 << 8) | 3,
+  'icmp-net-prohibited': (3 << 8) | 9,
+  'icmp-host-prohibited': (3 << 8) | 10,
+  'icmp-admin-prohibited': (3 << 8) | 13,
+  'tcp-reset': TCP_RESET,
+};
+
+/** Matchers evaluated elsewhere or not yet: a rule using one is reported and never matches. */
+const NOT_YET = [
+  'connection-type',
+  'connection-bytes',
+  'connection-rate',
+  'connection-limit',
+  'layer7-protocol',
+  'dst-limit',
+  'per-connection-classifier',
+  'psd',
+  'content',
+  'tls-host',
+  'time',
+  'ipsec-policy',
+  'hotspot',
+  'in-bridge-port',
+  'out-bridge-port',
+  'in-bridge-port-list',
+  'out-bridge-port-list',
+  'ipv4-options',
+  'priority',
+  'ingress-priority',
+  'tos',
+  'realm',
+  'p2p',
+  'routing-table',
+];
+
+export interface FirewallProblem {
+  readonly table: Table;
+  readonly id: string;
+  readonly message: string;
+}
+
+/** Names the firewall shares with the rest of the generation: marks, lists. */
+export class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly names: string[] = [''];
+  constructor(private readonly max = 0xffff) {}
+  /** Id of `name` (1..), allocating one; `no-mark` is 0. */
+  id(name: string): number {
+    if (name === 'no-mark' || name === '') return 0;
+    let i = this.ids.get(name);
+    if (i === undefined) {
+      if (this.names.length > this.max) throw new RangeError(`more than ${this.max} names`);
+      i = this.names.length;
+      this.ids.set(name, i);
+      this.names.push(name);
+    }
+    return i;
+  }
+  has(name: string): boolean {
+    return this.ids.has(name);
+  }
+}
+
+export interface CompiledFirewall {
+  readonly raw: FwTable;
+  readonly filter: FwTable;
+  readonly mangle: FwTable;
+  readonly nat: FwTable;
+  /** Interface-list membership `[list * ifCount + ifIndex]` and the list names by id. */
+  readonly ifLists: Uint8Array;
+  readonly ifCount: number;
+  readonly ifListNames: readonly string[];
+  /** Address-list names by id (index = id). */
+  readonly addressListNames: readonly string[];
+  /** Packet and connection mark names by id (0 = no-mark). */
+  readonly markNames: readonly string[];
+  /** The configured (static) address-list entries, loaded into a fresh AddressLists per router. */
+  readonly staticAddresses: readonly { list: number; lo: number; hi: number; timeout: number }[];
+  /** Any rule in any table (conntrack `enabled=auto` turns on with the first rule). */
+  readonly anyRule: boolean;
+  readonly problems: readonly FirewallProblem[];
+}
+
+export interface FirewallOptions {
+  /** Routing-mark code for a routing table name (mark-routing, routing-mark=); undefined = unknown table. */
+  routingMark?: (name: string) => number | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Interface lists
+
+function compileInterfaceLists(store: ConfigStore, ifs: InterfaceIndex): { names: string[]; member: Uint8Array } {
+  const n = ifs.names.length;
+  const names = ['all', 'none', 'dynamic', 'static'];
+  const lt = store.table('/interface list');
+  for (const item of lt?.items ?? []) {
+    const name = lt!.value(item, 'name');
+    if (name !== undefined && !names.includes(name)) names.push(name);
+  }
+  const L = names.length;
+  const direct: Set<number>[] = names.map(() => new Set());
+  for (let i = 0; i < n; i++) {
+    direct[0]!.add(i);
+    direct[3]!.add(i);
+  }
+  const mt = store.table('/interface list member');
+  for (const item of mt?.items ?? []) {
+    if (mt!.disabled(item)) continue;
+    const l = names.indexOf(mt!.value(item, 'list') ?? '');
+    const i = ifs.byName.get(mt!.value(item, 'interface') ?? '');
+    if (l >= 0 && i !== undefined) direct[l]!.add(i);
+  }
+  // include / exclude (one level of other lists, applied in list order; cycles are ignored).
+  const member = new Uint8Array(L * n);
+  const resolved: Set<number>[] = direct.map((s) => new Set(s));
+  for (const item of lt?.items ?? []) {
+    const l = names.indexOf(lt!.value(item, 'name') ?? '');
+    if (l < 0) continue;
+    for (const inc of (lt!.value(item, 'include') ?? '').split(',').filter(Boolean)) {
+      const o = names.indexOf(inc);
+      if (o >= 0 && o !== l) for (const i of direct[o]!) resolved[l]!.add(i);
+    }
+    for (const exc of (lt!.value(item, 'exclude') ?? '').split(',').filter(Boolean)) {
+      const o = names.indexOf(exc);
+      if (o >= 0 && o !== l) for (const i of direct[o]!) resolved[l]!.delete(i);
+    }
+  }
+  resolved.forEach((s, l) => {
+    for (const i of s) member[l * n + i] = 1;
+  });
+  return { names, member };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules
+
+class TableBuilder {
+  readonly rows: number;
+  readonly ids: string[] = [];
+  readonly comments: string[] = [];
+  readonly logPrefix: string[] = [];
+  readonly has: Int32Array;
+  readonly neg: Int32Array;
+  readonly proto: Uint8Array;
+  readonly inIf: Int32Array;
+  readonly outIf: Int32Array;
+  readonly inList: Int32Array;
+  readonly outList: Int32Array;
+  readonly srcLo: Int32Array;
+  readonly srcHi: Int32Array;
+  readonly dstLo: Int32Array;
+  readonly dstHi: Int32Array;
+  readonly sportAt: Int32Array;
+  readonly dportAt: Int32Array;
+  readonly portAt: Int32Array;
+  readonly sportN: Uint8Array;
+  readonly dportN: Uint8Array;
+  readonly portN: Uint8Array;
+  readonly ports: number[] = [];
+  readonly cstate: Uint8Array;
+  readonly cnat: Uint8Array;
+  readonly pmark: Uint16Array;
+  readonly cmark: Uint16Array;
+  readonly rmark: Uint16Array;
+  readonly tcpMask: Uint8Array;
+  readonly tcpVal: Uint8Array;
+  readonly icmpType: Uint8Array;
+  readonly icmpCodeLo: Int16Array;
+  readonly icmpCodeHi: Int16Array;
+  readonly sizeLo: Uint16Array;
+  readonly sizeHi: Uint16Array;
+  readonly ttlOp: Uint8Array;
+  readonly ttlVal: Uint8Array;
+  readonly dscp: Uint8Array;
+  readonly macHi: Int32Array;
+  readonly macLo: Int32Array;
+  readonly fragment: Uint8Array;
+  readonly srcList: Int32Array;
+  readonly dstList: Int32Array;
+  readonly srcType: Uint8Array;
+  readonly dstType: Uint8Array;
+  readonly mssLo: Uint16Array;
+  readonly mssHi: Uint16Array;
+  readonly randomPct: Uint8Array;
+  readonly nthEvery: Int32Array;
+  readonly nthPacket: Int32Array;
+  readonly limitRate: Float64Array;
+  readonly limitBurst: Float64Array;
+  readonly limitBits: Uint8Array;
+  readonly action: Uint8Array;
+  readonly jump: Int32Array;
+  readonly passthrough: Uint8Array;
+  readonly newMark: Uint16Array;
+  readonly rejectWith: Uint16Array;
+  readonly addList: Int32Array;
+  readonly addTimeout: Float64Array;
+  readonly modOp: Uint8Array;
+  readonly modVal: Int32Array;
+  readonly log: Uint8Array;
+  readonly toAddrLo: Int32Array;
+  readonly toAddrHi: Int32Array;
+  readonly toPortLo: Uint16Array;
+  readonly toPortHi: Uint16Array;
+  readonly natFlags: Uint8Array;
+
+  constructor(n: number) {
+    this.rows = n;
+    this.has = new Int32Array(n);
+    this.neg = new Int32Array(n);
+    this.proto = new Uint8Array(n);
+    this.inIf = new Int32Array(n);
+    this.outIf = new Int32Array(n);
+    this.inList = new Int32Array(n);
+    this.outList = new Int32Array(n);
+    this.srcLo = new Int32Array(n);
+    this.srcHi = new Int32Array(n);
+    this.dstLo = new Int32Array(n);
+    this.dstHi = new Int32Array(n);
+    this.sportAt = new Int32Array(n);
+    this.dportAt = new Int32Array(n);
+    this.portAt = new Int32Array(n);
+    this.sportN = new Uint8Array(n);
+    this.dportN = new Uint8Array(n);
+    this.portN = new Uint8Array(n);
+    this.cstate = new Uint8Array(n);
+    this.cnat = new Uint8Array(n);
+    this.pmark = new Uint16Array(n);
+    this.cmark = new Uint16Array(n);
+    this.rmark = new Uint16Array(n);
+    this.tcpMask = new Uint8Array(n);
+    this.tcpVal = new Uint8Array(n);
+    this.icmpType = new Uint8Array(n);
+    this.icmpCodeLo = new Int16Array(n);
+    this.icmpCodeHi = new Int16Array(n);
+    this.sizeLo = new Uint16Array(n);
+    this.sizeHi = new Uint16Array(n);
+    this.ttlOp = new Uint8Array(n);
+    this.ttlVal = new Uint8Array(n);
+    this.dscp = new Uint8Array(n);
+    this.macHi = new Int32Array(n);
+    this.macLo = new Int32Array(n);
+    this.fragment = new Uint8Array(n);
+    this.srcList = new Int32Array(n);
+    this.dstList = new Int32Array(n);
+    this.srcType = new Uint8Array(n);
+    this.dstType = new Uint8Array(n);
+    this.mssLo = new Uint16Array(n);
+    this.mssHi = new Uint16Array(n);
+    this.randomPct = new Uint8Array(n);
+    this.nthEvery = new Int32Array(n).fill(1);
+    this.nthPacket = new Int32Array(n).fill(1);
+    this.limitRate = new Float64Array(n);
+    this.limitBurst = new Float64Array(n);
+    this.limitBits = new Uint8Array(n);
+    this.action = new Uint8Array(n);
+    this.jump = new Int32Array(n).fill(-1);
+    this.passthrough = new Uint8Array(n).fill(1);
+    this.newMark = new Uint16Array(n);
+    this.rejectWith = new Uint16Array(n);
+    this.addList = new Int32Array(n).fill(-1);
+    this.addTimeout = new Float64Array(n).fill(Infinity);
+    this.modOp = new Uint8Array(n);
+    this.modVal = new Int32Array(n);
+    this.log = new Uint8Array(n);
+    this.toAddrLo = new Int32Array(n);
+    this.toAddrHi = new Int32Array(n);
+    this.toPortLo = new Uint16Array(n);
+    this.toPortHi = new Uint16Array(n);
+    this.natFlags = new Uint8Array(n);
+  }
+}
+
+function specRange(s: Ipv4Spec): [number, number] {
+  if (s.kind === 'range') return [s.range.from, s.range.to];
+  const size = 2 ** (32 - s.prefix.length);
+  return [s.prefix.network, s.prefix.network + size - 1];
+}
+
+/** `limit=rate[/time],burst[:packet|bit]` → tokens per second, burst, bits mode. */
+function parseLimit(text: string): { rate: number; burst: number; bits: boolean } | string {
+  const m = /^(\d+(?:\.\d+)?[kKMGT]?)(?:\/([^,]+))?,(\d+[kKMG]?)(?::(packet|bit))?$/.exec(text);
+  if (m === null) return `limit=${text}: expected rate[/time],burst[:packet|bit]`;
+  const rate = parseRate(m[1]!);
+  const per = m[2] === undefined ? { ok: true as const, value: 1000 } : parseTime(m[2]);
+  const burst = parseRate(m[3]!);
+  if (!rate.ok || !per.ok || !burst.ok || per.value <= 0) return `limit=${text}: bad number`;
+  return { rate: rate.value / (per.value / 1000), burst: Math.max(1, burst.value), bits: m[4] === 'bit' };
+}
+
+interface Ctx {
+  readonly ifs: InterfaceIndex;
+  readonly ifListNames: string[];
+  readonly lists: Interner;
+  readonly marks: Interner;
+  readonly routingMarks: Interner;
+  readonly opts: FirewallOptions;
+  readonly problems: FirewallProblem[];
+}
+
+function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8Array): FwTable {
+  const t: MenuTable | undefined = store.table(`/ip firewall ${table}`);
+  const items: Item[] = (t?.items ?? []).filter((i) => !t!.disabled(i));
+  const n = items.length;
+  const b = new TableBuilder(n);
+  // Chains: built-ins first, then user chains in order of first appearance (as chain= or jump-target=).
+  const chainNames = [...BUILTIN_CHAINS[table]];
+  const chainOf = (name: string): number => {
+    let c = chainNames.indexOf(name);
+    if (c < 0) {
+      c = chainNames.length;
+      chainNames.push(name);
+    }
+    return c;
+  };
+  const ruleChain = new Int32Array(n);
+  items.forEach((item, r) => {
+    const v = (k: string): string | undefined => t!.value(item, k);
+    const given = (k: string): string | undefined => item.values.get(k);
+    const problem = (message: string): void => {
+      cx.problems.push({ table, id: idText(item.id), message });
+      b.has[r] = b.has[r]! | M.UNSUPPORTED;
+    };
+    b.ids.push(idText(item.id));
+    b.comments.push(given('comment') ?? '');
+    b.logPrefix.push(given('log-prefix') ?? '');
+    ruleChain[r] = chainOf(v('chain') ?? '');
+    /** Set matcher `bit` from `text` (possibly `!`-negated) with `fill(valueWithoutBang)` → error text or undefined. */
+    const matcher = (prop: string, bit: number, fill: (s: string) => string | undefined): void => {
+      const text = given(prop);
+      if (text === undefined) return;
+      const negated = text.startsWith('!');
+      const err = fill(negated ? text.slice(1) : text);
+      if (err !== undefined) return problem(`${prop}=${text}: ${err}`);
+      b.has[r] = b.has[r]! | bit;
+      if (negated) b.neg[r] = b.neg[r]! | bit;
+    };
+    matcher('protocol', M.PROTO, (s) => {
+      const p = IP_PROTOCOLS[s] ?? (/^\d{1,3}$/.test(s) && Number(s) <= 255 ? Number(s) : undefined);
+      if (p === undefined) return 'unknown protocol';
+      b.proto[r] = p;
+      return undefined;
+    });
+    const iface = (s: string): number | string => cx.ifs.byName.get(s) ?? `no interface named ${s}`;
+    matcher('in-interface', M.IN_IF, (s) => {
+      const i = iface(s);
+      if (typeof i === 'string') return i;
+      b.inIf[r] = i;
+      return undefined;
+    });
+    matcher('out-interface', M.OUT_IF, (s) => {
+      const i = iface(s);
+      if (typeof i === 'string') return i;
+      b.outIf[r] = i;
+      return undefined;
+    });
+    matcher('in-interface-list', M.IN_LIST, (s) => {
+      const l = cx.ifListNames.indexOf(s);
+      if (l < 0) return `no interface list named ${s}`;
+      b.inList[r] = l;
+      return undefined;
+    });
+    matcher('out-interface-list', M.OUT_LIST, (s) => {
+      const l = cx.ifListNames.indexOf(s);
+      if (l < 0) return `no interface list named ${s}`;
+      b.outList[r] = l;
+      return undefined;
+    });
+    for (const [prop, bit, lo, hi] of [
+      ['src-address', M.SRC, b.srcLo, b.srcHi],
+      ['dst-address', M.DST, b.dstLo, b.dstHi],
+    ] as const) {
+      matcher(prop, bit, (s) => {
+        const p = parseIpv4Spec(s);
+        if (!p.ok) return p.error;
+        const [a, z] = specRange(p.value);
+        lo[r] = biasIp(a);
+        hi[r] = biasIp(z);
+        return undefined;
+      });
+    }
+    for (const [prop, bit, at, cnt] of [
+      ['src-port', M.SPORT, b.sportAt, b.sportN],
+      ['dst-port', M.DPORT, b.dportAt, b.dportN],
+      ['port', M.PORT, b.portAt, b.portN],
+    ] as const) {
+      matcher(prop, bit, (s) => {
+        const p = parsePortList(s);
+        if (!p.ok) return p.error;
+        if (p.value.length > 255) return 'too many port ranges';
+        at[r] = b.ports.length / 2;
+        cnt[r] = p.value.length;
+        for (const x of p.value) b.ports.push(x.from, x.to);
+        return undefined;
+      });
+    }
+    if (b.has[r]! & (M.SPORT | M.DPORT | M.PORT) && !(b.has[r]! & M.PROTO && PORT_PROTOS.has(b.proto[r]!) && !(b.neg[r]! & M.PROTO))) {
+      problem('a port matcher needs protocol=tcp, udp, udp-lite, sctp or dccp');
+    }
+    const bitsOf = (map: Readonly<Record<string, number>>, s: string): number | string => {
+      let bits = 0;
+      for (const w of s.split(',')) {
+        const x = map[w];
+        if (x === undefined) return `unknown value ${w}`;
+        bits |= x;
+      }
+      return bits;
+    };
+    matcher('connection-state', M.CSTATE, (s) => {
+      const x = bitsOf(CSTATE_BITS, s);
+      if (typeof x === 'string') return x;
+      b.cstate[r] = x;
+      return undefined;
+    });
+    matcher('connection-nat-state', M.CNAT, (s) => {
+      const x = bitsOf(CNAT_BITS, s);
+      if (typeof x === 'string') return x;
+      b.cnat[r] = x;
+      return undefined;
+    });
+    matcher('packet-mark', M.PMARK, (s) => void (b.pmark[r] = cx.marks.id(s)));
+    matcher('connection-mark', M.CMARK, (s) => void (b.cmark[r] = cx.marks.id(s)));
+    matcher('routing-mark', M.RMARK, (s) => {
+      const code = s === 'no-mark' ? 0 : (cx.opts.routingMark?.(s) ?? cx.routingMarks.id(s));
+      b.rmark[r] = code;
+      return undefined;
+    });
+    const flagsText = given('tcp-flags');
+    if (flagsText !== undefined) {
+      let mask = 0;
+      let val = 0;
+      let bad = '';
+      for (const w of flagsText.split(',')) {
+        const neg = w.startsWith('!');
+        const bit = TCP_FLAG_BITS[neg ? w.slice(1) : w];
+        if (bit === undefined) bad = w;
+        else {
+          mask |= bit;
+          if (!neg) val |= bit;
+        }
+      }
+      if (bad) problem(`tcp-flags=${flagsText}: unknown flag ${bad}`);
+      else {
+        b.has[r] = b.has[r]! | M.TCP_FLAGS;
+        b.tcpMask[r] = mask;
+        b.tcpVal[r] = val;
+      }
+    }
+    matcher('icmp-options', M.ICMP, (s) => {
+      const m = /^(\d{1,3})(?::(\d{1,3})(?:-(\d{1,3}))?)?$/.exec(s);
+      if (m === null || Number(m[1]) > 255) return 'expected type[:code[-code]]';
+      b.icmpType[r] = Number(m[1]);
+      b.icmpCodeLo[r] = m[2] === undefined ? -1 : Number(m[2]);
+      b.icmpCodeHi[r] = m[3] === undefined ? (m[2] === undefined ? -1 : Number(m[2])) : Number(m[3]);
+      return undefined;
+    });
+    matcher('packet-size', M.SIZE, (s) => {
+      const p = parseIntRange(s, { min: 0, max: 65535 });
+      if (!p.ok) return p.error;
+      b.sizeLo[r] = p.value.from;
+      b.sizeHi[r] = p.value.to;
+      return undefined;
+    });
+    matcher('tcp-mss', M.MSS, (s) => {
+      const p = parseIntRange(s, { min: 0, max: 65535 });
+      if (!p.ok) return p.error;
+      b.mssLo[r] = p.value.from;
+      b.mssHi[r] = p.value.to;
+      return undefined;
+    });
+    matcher('ttl', M.TTL, (s) => {
+      const m = /^(equal|not-equal|less-than|greater-than):(\d{1,3})$/.exec(s);
+      if (m === null || Number(m[2]) > 255) return 'expected equal|not-equal|less-than|greater-than:N';
+      b.ttlOp[r] = TTL_OP[m[1]!.toUpperCase().replace('-', '_') as keyof typeof TTL_OP];
+      b.ttlVal[r] = Number(m[2]);
+      return undefined;
+    });
+    matcher('dscp', M.DSCP, (s) => {
+      if (!/^\d{1,2}$/.test(s) || Number(s) > 63) return 'expected 0..63';
+      b.dscp[r] = Number(s);
+      return undefined;
+    });
+    matcher('src-mac-address', M.SRC_MAC, (s) => {
+      const p = parseMac(s);
+      if (!p.ok) return p.error;
+      const mac = p.value;
+      b.macHi[r] = (mac[0]! << 8) | mac[1]!;
+      b.macLo[r] = (mac[2]! << 24) | (mac[3]! << 16) | (mac[4]! << 8) | mac[5]!;
+      return undefined;
+    });
+    const frag = given('fragment');
+    if (frag !== undefined) {
+      b.has[r] = b.has[r]! | M.FRAGMENT;
+      b.fragment[r] = frag === 'yes' ? 1 : 0;
+    }
+    matcher('src-address-list', M.SRC_LIST, (s) => void (b.srcList[r] = cx.lists.id(s) - 1));
+    matcher('dst-address-list', M.DST_LIST, (s) => void (b.dstList[r] = cx.lists.id(s) - 1));
+    matcher('src-address-type', M.SRC_TYPE, (s) => {
+      const x = bitsOf(ATYPE_BITS, s);
+      if (typeof x === 'string') return x;
+      b.srcType[r] = x;
+      return undefined;
+    });
+    matcher('dst-address-type', M.DST_TYPE, (s) => {
+      const x = bitsOf(ATYPE_BITS, s);
+      if (typeof x === 'string') return x;
+      b.dstType[r] = x;
+      return undefined;
+    });
+    const rnd = given('random');
+    if (rnd !== undefined) {
+      if (!/^\d{1,2}$/.test(rnd) || Number(rnd) < 1) problem(`random=${rnd}: expected 1..99`);
+      else {
+        b.has[r] = b.has[r]! | M.RANDOM;
+        b.randomPct[r] = Number(rnd);
+      }
+    }
+    matcher('nth', M.NTH, (s) => {
+      const m = /^(\d+)(?:,(\d+))?$/.exec(s);
+      if (m === null) return 'expected every,packet';
+      const every = Number(m[1]);
+      const packet = m[2] === undefined ? every : Number(m[2]);
+      if (every < 1 || packet < 1 || packet > every) return 'expected 1 <= packet <= every';
+      b.nthEvery[r] = every;
+      b.nthPacket[r] = packet;
+      return undefined;
+    });
+    matcher('limit', M.LIMIT, (s) => {
+      const l = parseLimit(s);
+      if (typeof l === 'string') return l;
+      b.limitRate[r] = l.rate;
+      b.limitBurst[r] = l.bits ? l.burst : l.burst;
+      b.limitBits[r] = l.bits ? 1 : 0;
+      return undefined;
+    });
+    for (const prop of NOT_YET) if (given(prop) !== undefined) problem(`${prop} is not evaluated by flowplane yet`);
+
+    // ---- action ----
+    const actionName = v('action') ?? 'accept';
+    const code = (ACTION_NAMES as readonly string[]).indexOf(actionName === 'sniff-pc' ? 'sniff-tzsp' : actionName);
+    if (code < 0) problem(`action=${actionName} is not known`);
+    b.action[r] = code < 0 ? A.PASSTHROUGH : code;
+    if ((v('log') ?? 'no') === 'yes' || code === A.LOG) b.log[r] = 1;
+    if (v('passthrough') === 'no') b.passthrough[r] = 0;
+    if (code === A.JUMP) {
+      const target = given('jump-target');
+      if (target === undefined) problem('action=jump needs jump-target');
+      else b.jump[r] = chainOf(target);
+    }
+    if (code === A.REJECT) b.rejectWith[r] = REJECT_CODES[v('reject-with') ?? 'icmp-network-unreachable'] ?? REJECT_CODES['icmp-network-unreachable']!;
+    if (code === A.ADD_SRC_LIST || code === A.ADD_DST_LIST) {
+      const list = given('address-list');
+      if (list === undefined) problem(`action=${actionName} needs address-list`);
+      else b.addList[r] = cx.lists.id(list) - 1;
+      const to = v('address-list-timeout') ?? 'none-dynamic';
+      if (to === 'none-dynamic' || to === 'none-static') b.addTimeout[r] = Infinity;
+      else {
+        const p = parseTime(to);
+        if (p.ok) b.addTimeout[r] = p.value / 1000;
+        else problem(`address-list-timeout=${to}: ${p.error}`);
+      }
+    }
+    if (code === A.MARK_CONNECTION) b.newMark[r] = cx.marks.id(given('new-connection-mark') ?? '');
+    if (code === A.MARK_PACKET) b.newMark[r] = cx.marks.id(given('new-packet-mark') ?? '');
+    if (code === A.MARK_ROUTING) {
+      const name = given('new-routing-mark') ?? '';
+      const c = cx.opts.routingMark ? cx.opts.routingMark(name) : cx.routingMarks.id(name);
+      if (c === undefined) problem(`new-routing-mark=${name}: no such routing table`);
+      else b.newMark[r] = c;
+    }
+    if (code === A.CHANGE_TTL) {
+      const m = /^(set|increment|decrement):(\d{1,3})$/.exec(given('new-ttl') ?? '');
+      if (m === null) problem('action=change-ttl needs new-ttl=set|increment|decrement:N');
+      else {
+        b.modOp[r] = m[1] === 'set' ? 0 : m[1] === 'increment' ? 1 : 2;
+        b.modVal[r] = Number(m[2]);
+      }
+    }
+    if (code === A.CHANGE_DSCP) {
+      const d = given('new-dscp') ?? '';
+      if (!/^\d{1,2}$/.test(d) || Number(d) > 63) problem(`new-dscp=${d}: only 0..63 is evaluated`);
+      else b.modVal[r] = Number(d);
+    }
+    if (code === A.CHANGE_MSS) {
+      const s = given('new-mss') ?? '';
+      if (s === 'clamp-to-pmtu') b.modVal[r] = 0;
+      else if (/^\d{1,5}$/.test(s) && Number(s) <= 65535) b.modVal[r] = Number(s);
+      else problem(`new-mss=${s}: expected a number or clamp-to-pmtu`);
+    }
+    if (code >= A.SRC_NAT) {
+      const to = given('to-addresses');
+      if (to !== undefined) {
+        const p = parseIpv4Spec(to);
+        if (!p.ok) problem(`to-addresses=${to}: ${p.error}`);
+        else {
+          const [a, z] = specRange(p.value);
+          b.toAddrLo[r] = biasIp(a);
+          b.toAddrHi[r] = biasIp(z);
+        }
+      }
+      const tp = given('to-ports');
+      if (tp !== undefined) {
+        const p = parseIntRange(tp, { min: 0, max: 65535 });
+        if (!p.ok) problem(`to-ports=${tp}: ${p.error}`);
+        else {
+          b.toPortLo[r] = p.value.from;
+          b.toPortHi[r] = p.value.to;
+        }
+      }
+      b.natFlags[r] = (v('randomise-ports') === 'yes' ? 1 : 0) | (v('same-not-by-dst') === 'yes' ? 2 : 0);
+    }
+  });
+  // Chain rule lists (after every chain name is known: jump targets may name chains with no rules).
+  const chainLists: number[][] = chainNames.map(() => []);
+  for (let r = 0; r < n; r++) chainLists[ruleChain[r]!]!.push(r);
+  const chainRules = chainLists.map((l) => Int32Array.from(l));
+  const table0 = {
+    n,
+    ids: b.ids,
+    comments: b.comments,
+    chainNames,
+    chainRules,
+    chainIndex: [] as FwTable['chainIndex'],
+    has: b.has,
+    neg: b.neg,
+    proto: b.proto,
+    inIf: b.inIf,
+    outIf: b.outIf,
+    inList: b.inList,
+    outList: b.outList,
+    srcLo: b.srcLo,
+    srcHi: b.srcHi,
+    dstLo: b.dstLo,
+    dstHi: b.dstHi,
+    sportAt: b.sportAt,
+    dportAt: b.dportAt,
+    portAt: b.portAt,
+    portN: b.portN,
+    sportN: b.sportN,
+    dportN: b.dportN,
+    portLo: Uint16Array.from(b.ports.filter((_, k) => k % 2 === 0)),
+    portHi: Uint16Array.from(b.ports.filter((_, k) => k % 2 === 1)),
+    cstate: b.cstate,
+    cnat: b.cnat,
+    pmark: b.pmark,
+    cmark: b.cmark,
+    rmark: b.rmark,
+    tcpMask: b.tcpMask,
+    tcpVal: b.tcpVal,
+    icmpType: b.icmpType,
+    icmpCodeLo: b.icmpCodeLo,
+    icmpCodeHi: b.icmpCodeHi,
+    sizeLo: b.sizeLo,
+    sizeHi: b.sizeHi,
+    ttlOp: b.ttlOp,
+    ttlVal: b.ttlVal,
+    dscp: b.dscp,
+    macHi: b.macHi,
+    macLo: b.macLo,
+    fragment: b.fragment,
+    srcList: b.srcList,
+    dstList: b.dstList,
+    srcType: b.srcType,
+    dstType: b.dstType,
+    mssLo: b.mssLo,
+    mssHi: b.mssHi,
+    randomPct: b.randomPct,
+    nthEvery: b.nthEvery,
+    nthPacket: b.nthPacket,
+    limitRate: b.limitRate,
+    limitBurst: b.limitBurst,
+    limitBits: b.limitBits,
+    action: b.action,
+    jump: b.jump,
+    passthrough: b.passthrough,
+    newMark: b.newMark,
+    rejectWith: b.rejectWith,
+    addList: b.addList,
+    addTimeout: b.addTimeout,
+    modOp: b.modOp,
+    modVal: b.modVal,
+    log: b.log,
+    logPrefix: b.logPrefix,
+    toAddrLo: b.toAddrLo,
+    toAddrHi: b.toAddrHi,
+    toPortLo: b.toPortLo,
+    toPortHi: b.toPortHi,
+    natFlags: b.natFlags,
+  };
+  const ifCount = cx.ifs.names.length;
+  const chainIndex = chainRules.map((rules) => buildClassifier(table0, rules, ifMember, ifCount));
+  return { ...table0, chainIndex };
+}
+
+/** Compile the IPv4 firewall of a store. */
+export function compileFirewall(store: ConfigStore, ifs: InterfaceIndex, opts: FirewallOptions = {}): CompiledFirewall {
+  const { names: ifListNames, member } = compileInterfaceLists(store, ifs);
+  const lists = new Interner();
+  const cx: Ctx = { ifs, ifListNames, lists, marks: new Interner(4095), routingMarks: new Interner(), opts, problems: [] };
+  // Static address-list entries (list ids first, so they are stable across rule edits).
+  const staticAddresses: { list: number; lo: number; hi: number; timeout: number }[] = [];
+  const at = store.table('/ip firewall address-list');
+  for (const item of at?.items ?? []) {
+    if (at!.disabled(item) || item.dynamic) continue;
+    const list = at!.value(item, 'list');
+    const addr = at!.value(item, 'address');
+    if (list === undefined || addr === undefined) continue;
+    const id = lists.id(list) - 1;
+    const p = parseIpv4Spec(addr);
+    if (!p.ok) {
+      cx.problems.push({ table: 'filter', id: idText(item.id), message: `address-list entry ${addr}: DNS names are not resolved by flowplane` });
+      continue;
+    }
+    const [lo, hi] = specRange(p.value);
+    const to = item.values.get('timeout');
+    const tp = to === undefined ? undefined : parseTime(to);
+    staticAddresses.push({ list: id, lo, hi, timeout: tp?.ok ? tp.value / 1000 : Infinity });
+  }
+  const raw = compileTable(store, 'raw', cx, member);
+  const filter = compileTable(store, 'filter', cx, member);
+  const mangle = compileTable(store, 'mangle', cx, member);
+  const nat = compileTable(store, 'nat', cx, member);
+  return {
+    raw,
+    filter,
+    mangle,
+    nat,
+    ifLists: member,
+    ifCount: ifs.names.length,
+    ifListNames,
+    addressListNames: lists.names.slice(1),
+    markNames: cx.marks.names,
+    staticAddresses,
+    anyRule: raw.n + filter.n + mangle.n + nat.n > 0,
+    problems: cx.problems,
+  };
+}
+
+/** A router's address lists, loaded with the configured entries (timeouts counted from `now`). */
+export function loadAddressLists(fw: CompiledFirewall, now: number): AddressLists {
+  const al = new AddressLists(Math.max(1024, fw.staticAddresses.length * 2));
+  for (const e of fw.staticAddresses) al.add(e.list, e.lo, e.hi, now + e.timeout, false);
+  return al;
+}
