@@ -1,0 +1,201 @@
+/**
+ * NAT on connection-tracking entries (ROUTEROS-FLOW.md §4; the choices RouterOS leaves open follow Linux
+ * nf_nat_core.c).
+ *
+ * A translation is decided once, for the first packet of a connection (its entry still unconfirmed), by
+ * rewriting the entry's *reply* tuple: what replies will look like on the wire. Every later packet of the
+ * connection is rewritten from the two tuples (`rewriteDst` in the dstnat position, `rewriteSrc` in the
+ * srcnat position): a packet in the original direction is made the inverse of the reply tuple, a reply is
+ * made the inverse of the original tuple — so de-NAT of replies needs no rule and no extra state.
+ *
+ * Choosing the source (`snat`):
+ * 1. the address comes from `to-addresses` (one address, or a range chosen by a hash of source and
+ *    destination address, source only for `same` — deterministic, Linux's `find_best_ips_proto`);
+ * 2. the port: the original one if it is in the allowed range and the resulting reply tuple is not taken by
+ *    another connection; else the first free port from a hash-chosen offset in the range — `to-ports`, or
+ *    without it the original port's class (1-511, 600-1023, 1024-65535; Linux `nf_nat_l4proto_unique_tuple`).
+ *    ICMP echo ids are translated the same way over 0-65535. No free port: the packet is dropped
+ *    (`nat-no-port`), as Linux drops when no unique tuple exists.
+ * Choosing the destination (`dnat`): address from `to-addresses` as above, port from `to-ports` (its first
+ * port unless the original port falls in the range: Linux keeps in-range ports) — no uniqueness search,
+ * which is what Linux does for DNAT in practice (the original source keeps the tuple unique).
+ *
+ * [workers] note: each worker will get its own slice of each port range so workers never pick the same
+ * port; the slice is `portBase`/`portSpan` of a NatPorts (default: the whole range).
+ */
+import { ConnTable } from './table';
+import { ipv4RewriteDst, ipv4RewriteSrc, l4RewriteDstPort, l4RewriteSrcPort, icmpRewriteEchoId } from '../wire/checksum';
+
+/** Hash for address and port choice (deterministic; murmur fmix32). */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x5bd1e995, 0xcc9e2d51) ^ b;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Pick an address in lo..hi (unsigned) by a hash of `key1`, `key2`. */
+export function pickAddress(lo: number, hi: number, key1: number, key2: number): number {
+  lo >>>= 0;
+  hi >>>= 0;
+  if (hi <= lo) return lo;
+  return (lo + (mix(key1, key2) % (hi - lo + 1))) >>> 0;
+}
+
+/** The port class Linux keeps a source port in when no to-ports is given. */
+export function portClass(port: number): [number, number] {
+  if (port < 512) return [1, 511];
+  if (port < 1024) return [600, 1023];
+  return [1024, 65535];
+}
+
+/** Result of a choice: the new address and port, or -1 in `port` when nothing is free. */
+export class NatChoice {
+  addr = 0;
+  port = 0;
+}
+
+/**
+ * Choose the translated source for unconfirmed entry `id` (its original tuple already set) and write the
+ * reply tuple. `toLo..toHi` are unsigned addresses; `portLo..portHi` the allowed ports (0, 0 = keep the port's
+ * class). `bySrcOnly` for `same`. Returns false when no free port exists (the caller drops the packet).
+ */
+export function snat(ct: ConnTable, id: number, toLo: number, toHi: number, portLo: number, portHi: number, bySrcOnly: boolean, now: number, out: NatChoice): boolean {
+  const t = ct.tup;
+  const o = id * 8;
+  const src = t[o]!;
+  const dst = t[o + 1]!;
+  const ports = t[o + 2]!;
+  const proto = t[o + 3]!;
+  const sport = ports >>> 16;
+  const dport = ports & 0xffff;
+  const addr = pickAddress(toLo, toHi, src, bySrcOnly ? 0 : dst) | 0;
+  out.addr = addr >>> 0;
+  const hasPorts = proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136;
+  const isEcho = proto === 1 && sport !== 0;
+  if (!hasPorts && !isEcho) {
+    // Address-only translation (GRE, ESP, ICMP errors...): the reply tuple just carries the new address.
+    out.port = sport;
+    ct.setReply(id, dst, addr, ports);
+    return true;
+  }
+  // The reply tuple for a candidate port p: (dst, addr, dport << 16 | p) — for ICMP echo, (dst, addr, p): an
+  // echo reply's tuple carries the id in the low half (conntrack/tuple.ts).
+  const replyPorts = (p: number): number => (isEcho ? p : ((dport << 16) | p) | 0);
+  let lo = portLo;
+  let hi = portHi;
+  if (lo === 0 && hi === 0) [lo, hi] = isEcho ? [0, 65535] : portClass(sport);
+  if (sport >= lo && sport <= hi && !ct.inUse(dst, addr, replyPorts(sport), proto, now, id)) {
+    out.port = sport;
+    ct.setReply(id, dst, addr, replyPorts(sport));
+    return true;
+  }
+  const span = hi - lo + 1;
+  const start = mix(src ^ dst, ports) % span;
+  for (let k = 0; k < span; k++) {
+    const p = lo + ((start + k) % span);
+    if (!ct.inUse(dst, addr, replyPorts(p), proto, now, id)) {
+      out.port = p;
+      ct.setReply(id, dst, addr, replyPorts(p));
+      return true;
+    }
+  }
+  out.port = -1;
+  return false;
+}
+
+/**
+ * Choose the translated destination for unconfirmed entry `id` and write the reply tuple (`to-addresses`
+ * lo..hi unsigned; `portLo..portHi`, 0..0 = keep the port).
+ */
+export function dnat(ct: ConnTable, id: number, toLo: number, toHi: number, portLo: number, portHi: number, out: NatChoice): void {
+  const t = ct.tup;
+  const o = id * 8;
+  const src = t[o]!;
+  const dst = t[o + 1]!;
+  const ports = t[o + 2]!;
+  const proto = t[o + 3]!;
+  const sport = ports >>> 16;
+  const dport = ports & 0xffff;
+  const addr = pickAddress(toLo, toHi, src, dst) | 0;
+  let p = dport;
+  const hasPorts = proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136;
+  if (hasPorts && !(portLo === 0 && portHi === 0) && !(dport >= portLo && dport <= portHi)) p = portLo;
+  out.addr = addr >>> 0;
+  out.port = p;
+  // Reply: from the new destination back to the source. The reply tuple keeps the source side.
+  ct.setReply(id, addr, src, hasPorts ? ((p << 16) | sport) | 0 : t[o + 6]!);
+}
+
+/**
+ * Rewrite the destination of a packet of a NATed connection (the dstnat position): original direction →
+ * the reply tuple's source; reply direction → the original tuple's source. `ip`/`l4` are absolute offsets
+ * (l4 = -1: no L4 header, e.g. a later fragment). Returns true when something changed.
+ */
+export function rewriteDst(ct: ConnTable, ref: number, b: Uint8Array, ip: number, l4: number): boolean {
+  const t = ct.tup;
+  // The tuple whose inverse the packet must become.
+  const q = (ref ^ 1) * 4;
+  const wantDst = t[q]!;
+  const wantPorts = t[q + 2]!;
+  const proto = t[q + 3]!;
+  let changed = false;
+  const curDst = (b[ip + 16]! << 24) | (b[ip + 17]! << 16) | (b[ip + 18]! << 8) | b[ip + 19]!;
+  if (curDst !== wantDst) {
+    ipv4RewriteDst(b, ip, l4, wantDst >>> 0);
+    changed = true;
+  }
+  if (l4 >= 0) {
+    if (proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136) {
+      const want = wantPorts >>> 16;
+      if (((b[l4 + 2]! << 8) | b[l4 + 3]!) !== want) {
+        l4RewriteDstPort(b, l4, proto, want);
+        changed = true;
+      }
+    } else if (proto === 1 && (b[l4]! === 0 || b[l4]! === 8)) {
+      // Echo: the id is the high half of a request's tuple and the low half of a reply's (conntrack/tuple.ts);
+      // the packet becomes the inverse of the other tuple, whose halves are swapped.
+      const want = b[l4]! === 8 ? wantPorts & 0xffff : wantPorts >>> 16;
+      if (((b[l4 + 4]! << 8) | b[l4 + 5]!) !== want) {
+        icmpRewriteEchoId(b, l4, 1, want);
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+/** Rewrite the source of a packet of a NATed connection (the srcnat position); see rewriteDst. */
+export function rewriteSrc(ct: ConnTable, ref: number, b: Uint8Array, ip: number, l4: number): boolean {
+  const t = ct.tup;
+  const q = (ref ^ 1) * 4;
+  const wantSrc = t[q + 1]!;
+  const wantPorts = t[q + 2]!;
+  const proto = t[q + 3]!;
+  let changed = false;
+  const curSrc = (b[ip + 12]! << 24) | (b[ip + 13]! << 16) | (b[ip + 14]! << 8) | b[ip + 15]!;
+  if (curSrc !== wantSrc) {
+    ipv4RewriteSrc(b, ip, l4, wantSrc >>> 0);
+    changed = true;
+  }
+  if (l4 >= 0) {
+    if (proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136) {
+      const want = wantPorts & 0xffff;
+      if (((b[l4]! << 8) | b[l4 + 1]!) !== want) {
+        l4RewriteSrcPort(b, l4, proto, want);
+        changed = true;
+      }
+    } else if (proto === 1 && (b[l4]! === 0 || b[l4]! === 8)) {
+      // Echo: the id is the high half of a request's tuple and the low half of a reply's (conntrack/tuple.ts);
+      // the packet becomes the inverse of the other tuple, whose halves are swapped.
+      const want = b[l4]! === 8 ? wantPorts & 0xffff : wantPorts >>> 16;
+      if (((b[l4 + 4]! << 8) | b[l4 + 5]!) !== want) {
+        icmpRewriteEchoId(b, l4, 1, want);
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
