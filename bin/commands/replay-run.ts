@@ -7,8 +7,9 @@
  * golden files hold is what the command writes.
  *
  * Output captures: one nanosecond pcap per interface that transmitted, `<out-dir>/<interface>.pcap`, records
- * in transmit order with the flow clock as timestamp (a forwarded frame leaves at its arrival time); the
- * wire length of a frame shorter than 60 bytes is 60 (the padding a NIC adds), the bytes are as built.
+ * in transmit order with the flow clock as timestamp (a forwarded frame leaves at its arrival time), each
+ * frame exactly as the router built it (captured length = wire length: a capture taken on the router itself;
+ * a frame shorter than 60 bytes is not padded here, as the NIC would pad it on the wire).
  *
  * Traces (`--trace FILE`), one entry per input frame in serial order, with the steps of the frame and of the
  * packets the router made because of it (ARP requests, ICMP errors, flooded copies, fragments: `[3.1]`):
@@ -364,7 +365,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
         if (outDir !== undefined) {
           let w = writers.get(t.port);
           if (!w) writers.set(t.port, (w = PcapWriter.toFile(path.join(outDir, `${names[t.port]}.pcap`), { nanosecond: true })));
-          w.writeRecord(t.frame, 0, t.frame.length, Math.max(t.frame.length, 60), t.tsSec, t.tsNsec);
+          w.writeRecord(t.frame, 0, t.frame.length, t.frame.length, t.tsSec, t.tsNsec);
         }
         if (!o.summary) {
           const line = `${' '.repeat(7)}-> ${names[t.port]!.padEnd(width)}  ${describeFrame(t.frame, 0, t.frame.length, 1, { macs: !!o.macs })}`;
