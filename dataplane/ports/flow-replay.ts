@@ -74,6 +74,7 @@ export function replayThroughFlow(flow: Flow, src: ReplaySource, opts: FlowRepla
   let cause = 0;
   const one = new Uint32Array(1);
   const trace = opts.trace ? flow.ctx.trace : null;
+  const onInput = opts.onInput;
   // The ports' own MACs, so cooked captures can be turned into frames for them.
   const t = flow.tables;
   const ports = t.portNames.length;
@@ -99,7 +100,8 @@ export function replayThroughFlow(flow: Flow, src: ReplaySource, opts: FlowRepla
       const slot = vec.slots[0]!;
       serial++;
       cause = serial;
-      const rec: InputRecord = {
+      // The record (a copy of the frame) is made only for a caller that listens.
+      const rec: InputRecord | null = onInput === undefined ? null : {
         serial,
         port: m.inPort[slot]!,
         tsSec: m.tsSec[slot]!,
@@ -114,17 +116,20 @@ export function replayThroughFlow(flow: Flow, src: ReplaySource, opts: FlowRepla
       if (trace !== null) {
         m.flags[slot]! |= PktFlag.TRACE;
         trace.beginInput(slot, serial);
-        if (rec.cookedFrom !== 0) trace.record(slot, TRACE_PORT_STAGE, EV_SLL_CONVERTED, rec.cookedFrom, src.cookedType[slot]!);
+        const cooked = src.cookedFrom[slot]!;
+        if (cooked !== 0) trace.record(slot, TRACE_PORT_STAGE, EV_SLL_CONVERTED, cooked, src.cookedType[slot]!);
       }
       opts.prepare?.(slot);
-      flow.setClock(rec.tsSec, rec.tsNsec);
+      flow.setClock(m.tsSec[slot]!, m.tsNsec[slot]!);
       st.fate[slot] = 0;
       st.serial[slot] = serial;
       one[0] = slot;
       flow.receive(one, 1);
-      rec.fate = st.fate[slot]!;
-      rec.fateArg = st.fateArg[slot]!;
-      opts.onInput?.(rec);
+      if (rec !== null) {
+        rec.fate = st.fate[slot]!;
+        rec.fateArg = st.fateArg[slot]!;
+        onInput!(rec);
+      }
     }
     cause = 0;
     trace?.phase(0);
