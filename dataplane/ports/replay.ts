@@ -26,7 +26,9 @@
  *   frame body, the 802.3 length instead.
  * A record shorter than the cooked header is dropped at the port as `sll-truncated`. The conversion is
  * remembered per slot (`cookedFrom`, `cookedType`) so the replay can trace it. Without port MACs (a replay
- * that only describes frames) cooked records are left as they are.
+ * that only describes frames) cooked records are left as they are. These choices are flowplane's (a router
+ * never receives cooked frames); the group MACs follow RFC 1112 / RFC 2464. Not converted yet: raw IP
+ * captures (LINKTYPE_RAW 101), which ethernet-input drops as `unsupported-link-type`.
  */
 import type { PacketPool } from '../buf/pool';
 import type { PacketVector } from '../buf/vector';
