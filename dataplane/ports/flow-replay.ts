@@ -13,11 +13,18 @@
  * frame leaves at its arrival time; a frame released by an ARP reply leaves when the reply arrived); the
  * callee copies what it keeps. Per input frame `onInput` says its fate (Fate in stages/state.ts) and
  * argument (port for TX, drop reason for DROP, IP protocol for LOCAL, next hop for QUEUED).
+ *
+ * The source is given the ports' MACs, so Linux cooked (SLL/SLL2) records become Ethernet frames at the port
+ * (ports/replay.ts says how). With `trace`, every input is traced under its serial (`TraceBuffer.beginInput`,
+ * so the packets the router makes because of it are traced under it), a converted cooked record starts with
+ * a `port: sll-converted` step, and the phase marks say which input was being processed when a step
+ * happened. Without it, nothing of the trace is touched per frame.
  */
 import { PacketVector } from '../buf/vector';
 import { PktFlag } from '../buf/meta';
 import { Fate, type Flow } from '../flow';
-import type { ReplaySource } from './replay';
+import { TRACE_PORT_STAGE } from '../trace';
+import { EV_SLL_CONVERTED, type ReplaySource } from './replay';
 
 export interface TransmitRecord {
   port: number;
@@ -38,6 +45,8 @@ export interface InputRecord {
   /** Copy of the frame as received. */
   frame: Uint8Array;
   linkType: number;
+  /** Link type (113 / 276) of a Linux cooked record converted to Ethernet at the port, else 0. */
+  cookedFrom: number;
   /** Fate when its own run ended (Fate.QUEUED: waiting for ARP; its final fate comes in `onFinal`). */
   fate: number;
   fateArg: number;
@@ -64,6 +73,17 @@ export function replayThroughFlow(flow: Flow, src: ReplaySource, opts: FlowRepla
   let serial = 0;
   let cause = 0;
   const one = new Uint32Array(1);
+  const trace = opts.trace ? flow.ctx.trace : null;
+  const onInput = opts.onInput;
+  // The ports' own MACs, so cooked captures can be turned into frames for them.
+  const t = flow.tables;
+  const ports = t.portNames.length;
+  const macs = new Uint8Array(ports * 6);
+  for (let p = 0; p < ports; p++) {
+    const ifi = t.portIf[p]!;
+    if (ifi >= 0) macs.set(t.macs.subarray(ifi * 6, ifi * 6 + 6), p * 6);
+  }
+  src.setPortMacs(macs, ports);
   st.transmit = (slot, port) => {
     if (opts.onTransmit) {
       opts.onTransmit({ port, tsSec: flow.ctx.nowSec, tsNsec: flow.ctx.nowNsec, frame: pool.frameCopy(slot), cause });
@@ -80,7 +100,8 @@ export function replayThroughFlow(flow: Flow, src: ReplaySource, opts: FlowRepla
       const slot = vec.slots[0]!;
       serial++;
       cause = serial;
-      const rec: InputRecord = {
+      // The record (a copy of the frame) is made only for a caller that listens.
+      const rec: InputRecord | null = onInput === undefined ? null : {
         serial,
         port: m.inPort[slot]!,
         tsSec: m.tsSec[slot]!,
@@ -88,24 +109,30 @@ export function replayThroughFlow(flow: Flow, src: ReplaySource, opts: FlowRepla
         wireLen: m.wireLen[slot]!,
         frame: pool.frameCopy(slot),
         linkType: m.linkType[slot]!,
+        cookedFrom: src.cookedFrom[slot]!,
         fate: 0,
         fateArg: 0,
       };
-      if (opts.trace && flow.ctx.trace !== null) {
+      if (trace !== null) {
         m.flags[slot]! |= PktFlag.TRACE;
-        flow.ctx.trace.begin(slot);
+        trace.beginInput(slot, serial);
+        const cooked = src.cookedFrom[slot]!;
+        if (cooked !== 0) trace.record(slot, TRACE_PORT_STAGE, EV_SLL_CONVERTED, cooked, src.cookedType[slot]!);
       }
       opts.prepare?.(slot);
-      flow.setClock(rec.tsSec, rec.tsNsec);
+      flow.setClock(m.tsSec[slot]!, m.tsNsec[slot]!);
       st.fate[slot] = 0;
       st.serial[slot] = serial;
       one[0] = slot;
       flow.receive(one, 1);
-      rec.fate = st.fate[slot]!;
-      rec.fateArg = st.fateArg[slot]!;
-      opts.onInput?.(rec);
+      if (rec !== null) {
+        rec.fate = st.fate[slot]!;
+        rec.fateArg = st.fateArg[slot]!;
+        onInput!(rec);
+      }
     }
     cause = 0;
+    trace?.phase(0);
     flow.finish();
   } finally {
     st.onFate = null;

@@ -1,0 +1,436 @@
+/**
+ * What `flowplane replay` does once its arguments are parsed: open the inputs, run them through the router
+ * (or only describe them when there is no config), print a line per frame and a summary, write the output
+ * captures (`--out-dir`) and the trace (`--trace`, text or JSON Lines). bin/commands/replay.ts parses the
+ * command line into a ReplayPlan and ReplayRunOptions and calls `executeReplay`; the scenario runner
+ * (test/scenarios/runner.test.ts) calls the very same function with a scenario folder's plan, so what the
+ * golden files hold is what the command writes.
+ *
+ * Output captures: one nanosecond pcap per interface that transmitted, `<out-dir>/<interface>.pcap`, records
+ * in transmit order with the flow clock as timestamp (a forwarded frame leaves at its arrival time), each
+ * frame exactly as the router built it (captured length = wire length: a capture taken on the router itself;
+ * a frame shorter than 60 bytes is not padded here, as the NIC would pad it on the wire).
+ *
+ * Traces (`--trace FILE`), one entry per input frame in serial order, with the steps of the frame and of the
+ * packets the router made because of it (ARP requests, ICMP errors, flooded copies, fragments: `[3.1]`):
+ * - text (default): `packet N  time  interface  frame (tcpdump -e style)`, the steps (`stage: event details`,
+ *   `(during packet M)` when a later input's processing moved it on), and `=> fate`;
+ * - json: JSON Lines, one object per input frame:
+ *   `{"serial","time","tsSec","tsNsec","interface","length","ethSrc","ethDst","frame","steps":[{"stage",
+ *   "event","detail", "packet"?, "during"?, ...the event's named fields}],"fate":{"kind":"tx"|"local"|"drop"|
+ *   "queued", "interface"|"protocol"|"ethertype"|"reason"|"nextHop"}}`; when the trace buffer overflowed, a
+ *   last line `{"lostRecords":N}`.
+ * Tracing off costs nothing per packet beyond the replay itself: no trace buffer exists, inputs are not
+ * flagged, and no per-input trace data is kept.
+ *
+ * A truncated or corrupt input stops only that input: everything before it is replayed, written (captures,
+ * trace) and summarised, the summary and stderr name the byte offset, and the exit status is 1.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Io } from '../cli';
+import { PacketPool } from '../../dataplane/buf/pool';
+import { PacketVector } from '../../dataplane/buf/vector';
+import { ReplaySource, type ReplayInput } from '../../dataplane/ports/replay';
+import { parseFrame } from '../../dataplane/wire/parse';
+import { describeFrame } from '../../dataplane/wire/describe';
+import { macToString } from '../../dataplane/wire/ethernet';
+import { DROP_NAMES, Drop } from '../../dataplane/drop';
+import { openCapture, type AnyCaptureReader } from '../../pcap/reader';
+import { PcapWriter } from '../../pcap/writer';
+import { RouterInstance } from '../../control/instance/router';
+import { formatConfigError } from './config-args';
+import { compileGeneration } from '../../control/compile/generation';
+import { Flow, Fate } from '../../dataplane/flow';
+import { replayThroughFlow } from '../../dataplane/ports/flow-replay';
+import { TraceBuffer, type TraceNames } from '../../dataplane/trace';
+import { ipv4ToString } from '../../dataplane/wire/ipv4';
+
+/** One input capture and the interface it arrives on. */
+export interface ReplayInputSpec {
+  iface: string;
+  file: string;
+}
+
+/** What to replay: the inputs, and the config (none: frames are only described). */
+export interface ReplayPlan {
+  title: string;
+  config?: string;
+  inputs: ReplayInputSpec[];
+}
+
+export type TraceFormat = 'text' | 'json';
+
+export interface ReplayRunOptions {
+  /** Print link-level headers in the per-frame lines (`--macs`). */
+  macs?: boolean | undefined;
+  /** Print only the closing summary (`--summary`). */
+  summary?: boolean | undefined;
+  /** Write one capture per transmitting interface here (`--out-dir`). */
+  outDir?: string | undefined;
+  /** Write the trace here (`--trace`). */
+  trace?: string | undefined;
+  /** `--trace-format` (default text). */
+  traceFormat?: TraceFormat | undefined;
+}
+
+/** An input that stopped early. */
+export interface ReplayInputFault {
+  iface: string;
+  file: string;
+  offset: number;
+  message: string;
+}
+
+export interface ReplayResult {
+  /** Exit status: 0 all inputs read, 1 an input is truncated or corrupt, 2 usage error. */
+  code: number;
+  /** Input frames replayed. */
+  frames: number;
+  /**
+   * The closing summary as printed (frames per interface, fates, drops by reason, what each interface
+   * transmitted, `/interface print stats`-style counters, inputs that stopped early), without file paths:
+   * the same for the same inputs wherever the files are.
+   */
+  summary: string;
+  faults: ReplayInputFault[];
+}
+
+/** The plan for a scenario folder: its config.rsc and its `in-<interface>.pcap[ng]` captures (name order). */
+export function planFromScenario(dir: string): ReplayPlan | string {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return `${dir}: not a scenario folder`;
+  const inputs: ReplayInputSpec[] = [];
+  for (const f of fs.readdirSync(dir).sort()) {
+    const m = /^in-(.+)\.(pcap|pcapng)$/.exec(f);
+    if (m) inputs.push({ iface: m[1]!, file: path.join(dir, f) });
+  }
+  if (inputs.length === 0) return `${dir}: no input captures (in-<interface>.pcap) in the scenario folder`;
+  const cfg = path.join(dir, 'config.rsc');
+  const plan: ReplayPlan = { title: dir, inputs };
+  if (fs.existsSync(cfg)) plan.config = cfg;
+  return plan;
+}
+
+export function rel(p: string): string {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
+
+/** `HH:MM:SS.ffffff` (UTC), with nanoseconds when the capture has sub-microsecond precision. */
+export function formatTime(sec: number, nsec: number): string {
+  const d = new Date(sec * 1000);
+  const hms = d.toISOString().slice(11, 19);
+  const frac = nsec % 1000 === 0 ? String(nsec / 1000).padStart(6, '0') : String(nsec).padStart(9, '0');
+  return `${hms}.${frac}`;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` (UTC, always nanoseconds). */
+export function formatIsoTime(sec: number, nsec: number): string {
+  return `${new Date(sec * 1000).toISOString().slice(0, 19)}.${String(nsec).padStart(9, '0')}Z`;
+}
+
+/** Names of the link types the replay header mentions. */
+function linkTypeName(t: number): string {
+  return t === 1 ? 'ethernet' : t === 113 ? 'linux-sll' : t === 276 ? 'linux-sll2' : t === 101 ? 'raw-ip' : `link type ${t}`;
+}
+
+/**
+ * Run a plan: open the inputs (a missing file is a usage error, before anything is printed), then replay
+ * them through the config's router, or describe them when the plan has no config.
+ */
+export function executeReplay(plan: ReplayPlan, o: ReplayRunOptions, io: Io): ReplayResult {
+  const usage = (msg: string): ReplayResult => {
+    io.err(`flowplane replay: ${msg}\n`);
+    return { code: 2, frames: 0, summary: '', faults: [] };
+  };
+  for (const inp of plan.inputs) if (!fs.existsSync(inp.file)) return usage(`${inp.file}: no such file`);
+  if (plan.config && !fs.existsSync(plan.config)) return usage(`${plan.config}: no such file`);
+  if (!plan.config && (o.outDir !== undefined || o.trace !== undefined)) {
+    return usage('--out-dir and --trace need a config (--config FILE or a scenario folder)');
+  }
+  // One port per distinct interface name, in order of appearance.
+  const ifaces: string[] = [];
+  const inputs: ReplayInput[] = [];
+  const readers: AnyCaptureReader[] = [];
+  for (const inp of plan.inputs) {
+    let port = ifaces.indexOf(inp.iface);
+    if (port < 0) port = ifaces.push(inp.iface) - 1;
+    const reader = openCapture(inp.file);
+    readers.push(reader);
+    inputs.push({ port, reader });
+  }
+  try {
+    return plan.config ? runFlow(plan, inputs, ifaces, o, io) : describeOnly(plan, inputs, ifaces, o, io);
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+/** Inputs that stopped early, matched back to their files. */
+function faultsOf(src: ReplaySource, plan: ReplayPlan, inputs: ReplayInput[], portName: (p: number) => string): ReplayInputFault[] {
+  return src.errors.map((e) => {
+    const i = inputs.findIndex((inp) => inp.port === e.port && inp.reader.error === e.error);
+    return { iface: portName(e.port), file: i >= 0 ? plan.inputs[i]!.file : '?', offset: e.error.offset, message: e.error.message };
+  });
+}
+
+function reportFaults(faults: ReplayInputFault[], io: Io): void {
+  for (const f of faults) io.err(`flowplane replay: ${f.iface}: ${rel(f.file)}: ${f.message}\n`);
+}
+
+function faultLines(faults: ReplayInputFault[]): string[] {
+  return faults.map((f) => `input stopped early: ${f.iface} (${path.basename(f.file)}) at byte ${f.offset}: ${f.message}`);
+}
+
+function inputHeader(plan: ReplayPlan, inputs: ReplayInput[], io: Io): void {
+  plan.inputs.forEach((inp, i) => {
+    const r = inputs[i]!.reader;
+    const lt = r.linkType ? `, ${linkTypeName(r.linkType)}${r.linkType === 113 || r.linkType === 276 ? ' converted to ethernet' : ''}` : '';
+    io.out(`  ${inp.iface.padEnd(7)} <- ${rel(inp.file)} (${r.format}${lt})\n`);
+  });
+}
+
+/** No config: parse and describe every frame. */
+function describeOnly(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: ReplayRunOptions, io: Io): ReplayResult {
+  io.out(`flowplane replay: ${plan.title}\n`);
+  plan.inputs.forEach((inp, i) => io.out(`  ${inp.iface.padEnd(7)} <- ${rel(inp.file)} (${inputs[i]!.reader.format})\n`));
+  io.out('\n');
+
+  const pool = new PacketPool({ slots: 1024 });
+  const vec = new PacketVector();
+  const src = new ReplaySource(pool, inputs);
+  const m = pool.meta;
+  const perIface = ifaces.map(() => 0);
+  const drops = new Map<string, number>();
+  let total = 0;
+  const width = Math.max(...ifaces.map((s) => s.length));
+  while (src.fill(vec) > 0) {
+    for (let i = 0; i < vec.count; i++) {
+      const slot = vec.slots[i]!;
+      const off = pool.frameOffset(slot);
+      const len = m.len[slot]!;
+      let drop = m.drop[slot]!;
+      if (drop === 0) drop = parseFrame(pool.bytes, off, len, m.linkType[slot]!, m, slot);
+      total++;
+      perIface[m.inPort[slot]!]!++;
+      if (drop !== 0) drops.set(DROP_NAMES[drop]!, (drops.get(DROP_NAMES[drop]!) ?? 0) + 1);
+      if (!o.summary) {
+        const what = len > 0 ? describeFrame(pool.bytes, off, len, m.linkType[slot]!, { macs: !!o.macs }) : '';
+        const verdict = drop !== 0 ? `  => dropped: ${DROP_NAMES[drop]}` : '';
+        io.out(
+          `${String(total).padStart(5)}  ${formatTime(m.tsSec[slot]!, m.tsNsec[slot]!)}  ${ifaces[m.inPort[slot]!]!.padEnd(width)}  ` +
+            `${String(m.wireLen[slot]).padStart(5)}  ${what}${verdict}\n`,
+        );
+      }
+      pool.free(slot);
+    }
+    vec.clear();
+  }
+
+  const per = ifaces.map((n, i) => `${n} ${perIface[i]}`).join(', ');
+  const malformed = [...drops.values()].reduce((a, b) => a + b, 0);
+  const dropText = malformed ? ` (${[...drops].map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
+  const faults = faultsOf(src, plan, inputs, (p) => ifaces[p]!);
+  const summary = [`${total} frames (${per}); ${total - malformed} parsed, ${malformed} malformed${dropText}`, ...faultLines(faults)].join('\n');
+  io.out(`\n${summary}\n`);
+  reportFaults(faults, io);
+  return { code: faults.length > 0 ? 1 : 0, frames: total, summary, faults };
+}
+
+/** What the trace keeps per input frame (only when tracing). */
+interface TracedInput {
+  serial: number;
+  tsSec: number;
+  tsNsec: number;
+  iface: string;
+  wireLen: number;
+  frame: Uint8Array;
+}
+
+function fateText(fate: number, arg: number, names: readonly string[]): string {
+  if (fate === Fate.TX) return `sent out ${names[arg]}`;
+  if (fate === Fate.LOCAL) return 'delivered to the router';
+  if (fate === Fate.DROP) return `dropped: ${DROP_NAMES[arg] ?? `reason ${arg}`}`;
+  if (fate === Fate.QUEUED) return `waiting for ARP of ${ipv4ToString(arg >>> 0)}`;
+  return 'no fate (bug)';
+}
+
+function fateObject(fate: number, arg: number, names: readonly string[]): Record<string, string | number> {
+  if (fate === Fate.TX) return { kind: 'tx', interface: names[arg] ?? `port ${arg}` };
+  if (fate === Fate.LOCAL) return arg >= 0 ? { kind: 'local', protocol: arg } : { kind: 'local' };
+  if (fate === Fate.DROP) return { kind: 'drop', reason: DROP_NAMES[arg] ?? `reason-${arg}` };
+  if (fate === Fate.QUEUED) return { kind: 'queued', nextHop: ipv4ToString(arg >>> 0) };
+  return { kind: 'none' };
+}
+
+/** The trace file's text: see the module comment. */
+function traceFile(
+  format: TraceFormat,
+  trace: TraceBuffer,
+  names: TraceNames,
+  traced: TracedInput[],
+  fateOf: (serial: number) => [number, number],
+  portNames: readonly string[],
+): string {
+  const bySerial = new Map(trace.packets().map((p) => [p.id, p.steps]));
+  const out: string[] = [];
+  for (const t of traced) {
+    const steps = bySerial.get(t.serial) ?? [];
+    const [fate, arg] = fateOf(t.serial);
+    const eth = t.frame.length >= 14;
+    if (format === 'json') {
+      out.push(
+        JSON.stringify({
+          serial: t.serial,
+          time: formatIsoTime(t.tsSec, t.tsNsec),
+          tsSec: t.tsSec,
+          tsNsec: t.tsNsec,
+          interface: t.iface,
+          length: t.wireLen,
+          ethSrc: eth ? macToString(t.frame, 6) : null,
+          ethDst: eth ? macToString(t.frame, 0) : null,
+          frame: t.frame.length > 0 ? describeFrame(t.frame, 0, t.frame.length, 1) : '',
+          steps: steps.map((s) => trace.stepObject(t.serial, s, names)),
+          fate: fateObject(fate, arg, portNames),
+        }),
+      );
+      continue;
+    }
+    const what = t.frame.length > 0 ? describeFrame(t.frame, 0, t.frame.length, 1, { macs: true }) : '(no bytes)';
+    out.push(`packet ${t.serial}  ${formatTime(t.tsSec, t.tsNsec)}  ${t.iface}  ${what}`);
+    for (const s of steps) out.push(`  ${trace.stepLine(t.serial, s, names)}`);
+    out.push(`  => ${fateText(fate, arg, portNames)}`);
+  }
+  if (trace.lost > 0) {
+    out.push(format === 'json' ? JSON.stringify({ lostRecords: trace.lost }) : `(${trace.lost} trace records lost: the trace buffer was full)`);
+  }
+  return out.length > 0 ? out.join('\n') + '\n' : '';
+}
+
+/** The replay through the router's packet flow (a config was given). */
+function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: ReplayRunOptions, io: Io): ReplayResult {
+  const fail = (msg: string): ReplayResult => {
+    io.err(`flowplane replay: ${msg}\n`);
+    return { code: 2, frames: 0, summary: '', faults: [] };
+  };
+  const file = plan.config!;
+  const router = new RouterInstance();
+  const res = router.load(fs.readFileSync(file, 'utf8'), rel(file));
+  if (!res.ok) {
+    for (const e of res.errors) io.err(formatConfigError(e));
+    return fail(`${rel(file)}: the config does not load (${res.errors.length} problem${res.errors.length === 1 ? '' : 's'})`);
+  }
+  const gen = compileGeneration(router.store);
+  // Bind each input to the router's port of that name.
+  for (const inp of inputs) {
+    const name = ifaces[inp.port]!;
+    const port = gen.portNames.indexOf(name);
+    if (port < 0) return fail(`${name}: not an ethernet interface of the config (ports: ${gen.portNames.join(', ')})`);
+    inp.port = port;
+  }
+  const outDir = o.outDir;
+  if (outDir !== undefined) fs.mkdirSync(outDir, { recursive: true });
+
+  const pool = new PacketPool({ slots: 1024 });
+  const tracing = o.trace !== undefined;
+  const trace = tracing ? new TraceBuffer(pool.slots, 1 << 20) : null;
+  const flow = new Flow(gen, { pool, trace });
+  const src = new ReplaySource(pool, inputs); // reads each input's first record: link types are known
+
+  io.out(`flowplane replay: ${plan.title}\n`);
+  io.out(`  config  ${rel(file)}  (applied: ports, bridges, VLANs, ARP, IPv4 forwarding, ICMP, fragmentation; not yet: IPv6, firewall, NAT, queues)\n`);
+  inputHeader(plan, inputs, io);
+  io.out('\n');
+  const names = gen.portNames;
+  const width = Math.max(...plan.inputs.map((i) => i.iface.length), 6);
+  const writers = new Map<number, PcapWriter>();
+  const perIn = new Map<string, number>();
+  const perOut = new Map<number, number>();
+  const finals = { tx: 0, local: 0, drop: 0 };
+  const finalOf = new Map<number, [number, number]>();
+  const lastOf = new Map<number, [number, number]>();
+  const dropReasons = new Map<string, number>();
+  let malformed = 0;
+  const malformedReasons = new Map<string, number>();
+  const pendingOut: string[] = [];
+  const traced: TracedInput[] = [];
+  const scratch = new PacketPool({ slots: 1 });
+  scratch.alloc();
+  let n = 0;
+  try {
+    n = replayThroughFlow(flow, src, {
+      trace: tracing,
+      onTransmit: (t) => {
+        perOut.set(t.port, (perOut.get(t.port) ?? 0) + 1);
+        if (outDir !== undefined) {
+          let w = writers.get(t.port);
+          if (!w) writers.set(t.port, (w = PcapWriter.toFile(path.join(outDir, `${names[t.port]}.pcap`), { nanosecond: true })));
+          w.writeRecord(t.frame, 0, t.frame.length, t.frame.length, t.tsSec, t.tsNsec);
+        }
+        if (!o.summary) {
+          const line = `${' '.repeat(7)}-> ${names[t.port]!.padEnd(width)}  ${describeFrame(t.frame, 0, t.frame.length, 1, { macs: !!o.macs })}`;
+          if (t.cause === 0) io.out(`${line}  (${formatTime(t.tsSec, t.tsNsec)})\n`);
+          else pendingOut.push(line);
+        }
+      },
+      onInput: (r) => {
+        const inName = names[r.port]!;
+        perIn.set(inName, (perIn.get(inName) ?? 0) + 1);
+        lastOf.set(r.serial, [r.fate, r.fateArg]);
+        if (tracing) traced.push({ serial: r.serial, tsSec: r.tsSec, tsNsec: r.tsNsec, iface: inName, wireLen: r.wireLen, frame: r.frame });
+        // Malformed or not, whatever the flow did with it (a frame dropped early is never parsed there).
+        const bad = r.frame.length > 0 ? parseFrame(r.frame, 0, r.frame.length, r.linkType, scratch.meta, 0) : Drop.FRAME_TOO_LARGE;
+        if (bad !== 0) {
+          malformed++;
+          const k = DROP_NAMES[bad]!;
+          malformedReasons.set(k, (malformedReasons.get(k) ?? 0) + 1);
+        }
+        if (!o.summary) {
+          const what = r.frame.length > 0 ? describeFrame(r.frame, 0, r.frame.length, r.linkType, { macs: !!o.macs }) : '';
+          const verdict = fateText(r.fate, r.fateArg, names);
+          io.out(`${String(r.serial).padStart(5)}  ${formatTime(r.tsSec, r.tsNsec)}  ${inName.padEnd(width)}  ${String(r.wireLen).padStart(5)}  ${what}  => ${verdict}\n`);
+          for (const l of pendingOut) io.out(l + '\n');
+        }
+        pendingOut.length = 0;
+      },
+      onFinal: (s, fate, arg) => {
+        finalOf.set(s, [fate, arg]);
+        if (fate === Fate.TX) finals.tx++;
+        else if (fate === Fate.LOCAL) finals.local++;
+        else if (fate === Fate.DROP) {
+          finals.drop++;
+          const k = DROP_NAMES[arg] ?? String(arg);
+          dropReasons.set(k, (dropReasons.get(k) ?? 0) + 1);
+        }
+      },
+    });
+  } finally {
+    // Whatever happened, what was transmitted and traced so far is written.
+    for (const w of writers.values()) w.close();
+    if (trace !== null) {
+      const fateOf = (s: number): [number, number] => finalOf.get(s) ?? lastOf.get(s) ?? [Fate.NONE, 0];
+      fs.writeFileSync(o.trace!, traceFile(o.traceFormat ?? 'text', trace, flow.traceNames(), traced, fateOf, names));
+    }
+  }
+
+  const faults = faultsOf(src, plan, inputs, (p) => names[p]!);
+  const per = plan.inputs.map((i) => i.iface).filter((v, i, a) => a.indexOf(v) === i).map((k) => `${k} ${perIn.get(k) ?? 0}`).join(', ');
+  const malText = malformed ? ` (${[...malformedReasons].map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
+  const dropText = finals.drop ? ` (${[...dropReasons].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
+  const outs = [...perOut].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${names[k]} ${v}`).join(', ');
+  const unfinished = n - finals.tx - finals.local - finals.drop;
+  const summary = [
+    `${n} frames (${per}); ${n - malformed} parsed, ${malformed} malformed${malText}`,
+    `fates: ${finals.tx} sent out, ${finals.local} delivered to the router, ${finals.drop} dropped${dropText}` +
+      (unfinished !== 0 ? `, ${unfinished} without a final fate (a bug)` : ''),
+    `transmitted: ${outs || 'nothing'}`,
+    '',
+    flow.formatInterfaceStats(),
+    ...(faults.length > 0 ? ['', ...faultLines(faults)] : []),
+  ].join('\n');
+  io.out(`\n${summary}\n`);
+  if (outDir !== undefined && perOut.size > 0) io.out(`captures: ${[...perOut.keys()].sort((a, b) => a - b).map((p) => rel(path.join(outDir, `${names[p]}.pcap`))).join(', ')}\n`);
+  if (trace !== null) io.out(`trace: ${rel(o.trace!)}${o.traceFormat === 'json' ? ' (JSON Lines)' : ''}\n`);
+  reportFaults(faults, io);
+  return { code: faults.length > 0 ? 1 : 0, frames: n, summary, faults };
+}
