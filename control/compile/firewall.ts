@@ -20,6 +20,8 @@ import type { InterfaceIndex } from './interfaces';
 import { A, ACTION_NAMES, AT, CN, CS, M, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
 import { buildClassifier } from '../../dataplane/firewall/classify';
 import { AddressLists } from '../../dataplane/tables/address-list';
+import { CtEnabled, type ConntrackSettings } from '../../dataplane/firewall/tables';
+import { TCP_TIMEOUT_DEFAULTS, tcpTimeoutTable } from '../../dataplane/conntrack/tcp-state';
 
 /** IP protocol numbers by RouterOS name (`protocol=`). */
 export const IP_PROTOCOLS: Readonly<Record<string, number>> = {
@@ -163,7 +165,50 @@ export interface CompiledFirewall {
   readonly staticAddresses: readonly { list: number; lo: number; hi: number; timeout: number }[];
   /** Any rule in any table (conntrack `enabled=auto` turns on with the first rule). */
   readonly anyRule: boolean;
+  readonly conntrack: ConntrackSettings;
   readonly problems: readonly FirewallProblem[];
+}
+
+/** Conntrack table size: RouterOS sizes it from RAM (max 1048576); flowplane uses a fixed default. */
+export const CONNTRACK_MAX_ENTRIES = 262144;
+
+function seconds(store: ConfigStore, path: string, prop: string, fallback: number): number {
+  const t = store.table(path);
+  const item = t?.items[0];
+  const text = item !== undefined ? t!.value(item, prop) : undefined;
+  if (text === undefined) return fallback;
+  const p = parseTime(text);
+  return p.ok ? p.value / 1000 : fallback;
+}
+
+/** `/ip firewall connection tracking` → settings (defaults for whatever is not set). */
+export function compileConntrackSettings(store: ConfigStore): ConntrackSettings {
+  const path = '/ip firewall connection tracking';
+  const t = store.table(path);
+  const item = t?.items[0];
+  const v = (k: string): string | undefined => (item !== undefined ? t!.value(item, k) : undefined);
+  const d = TCP_TIMEOUT_DEFAULTS;
+  const s = (prop: string, fallback: number): number => seconds(store, path, prop, fallback);
+  const enabled = v('enabled') ?? 'auto';
+  return {
+    enabled: enabled === 'yes' ? CtEnabled.YES : enabled === 'no' ? CtEnabled.NO : CtEnabled.AUTO,
+    tcpTimeouts: tcpTimeoutTable({
+      synSent: s('tcp-syn-sent-timeout', d.synSent),
+      synReceived: s('tcp-syn-received-timeout', d.synReceived),
+      established: s('tcp-established-timeout', d.established),
+      finWait: s('tcp-fin-wait-timeout', d.finWait),
+      closeWait: s('tcp-close-wait-timeout', d.closeWait),
+      lastAck: s('tcp-last-ack-timeout', d.lastAck),
+      timeWait: s('tcp-time-wait-timeout', d.timeWait),
+      close: s('tcp-close-timeout', d.close),
+    }),
+    udpTimeout: s('udp-timeout', 30),
+    udpStreamTimeout: s('udp-stream-timeout', 180),
+    icmpTimeout: s('icmp-timeout', 10),
+    genericTimeout: s('generic-timeout', 600),
+    looseTcp: (v('loose-tcp-tracking') ?? 'yes') !== 'no',
+    maxEntries: CONNTRACK_MAX_ENTRIES,
+  };
 }
 
 export interface FirewallOptions {
@@ -816,6 +861,7 @@ export function compileFirewall(store: ConfigStore, ifs: InterfaceIndex, opts: F
     markNames: cx.marks.names,
     staticAddresses,
     anyRule: raw.n + filter.n + mangle.n + nat.n > 0,
+    conntrack: compileConntrackSettings(store),
     problems: cx.problems,
   };
 }

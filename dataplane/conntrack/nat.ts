@@ -70,7 +70,10 @@ export function snat(ct: ConnTable, id: number, toLo: number, toHi: number, port
   const ports = t[o + 2]!;
   const proto = t[o + 3]!;
   const sport = ports >>> 16;
-  const dport = ports & 0xffff;
+  // The reply side as it stands (a dst-nat decided earlier for this connection has already changed it):
+  // replies come from `rsrc` port `dport`.
+  const rsrc = t[o + 4]!;
+  const dport = t[o + 6]! >>> 16;
   const addr = pickAddress(toLo, toHi, src, bySrcOnly ? 0 : dst) | 0;
   out.addr = addr >>> 0;
   const hasPorts = proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136;
@@ -78,7 +81,7 @@ export function snat(ct: ConnTable, id: number, toLo: number, toHi: number, port
   if (!hasPorts && !isEcho) {
     // Address-only translation (GRE, ESP, ICMP errors...): the reply tuple just carries the new address.
     out.port = sport;
-    ct.setReply(id, dst, addr, ports);
+    ct.setReply(id, rsrc, addr, t[o + 6]!);
     return true;
   }
   // The reply tuple for a candidate port p: (dst, addr, dport << 16 | p) — for ICMP echo, (dst, addr, p): an
@@ -87,18 +90,18 @@ export function snat(ct: ConnTable, id: number, toLo: number, toHi: number, port
   let lo = portLo;
   let hi = portHi;
   if (lo === 0 && hi === 0) [lo, hi] = isEcho ? [0, 65535] : portClass(sport);
-  if (sport >= lo && sport <= hi && !ct.inUse(dst, addr, replyPorts(sport), proto, now, id)) {
+  if (sport >= lo && sport <= hi && !ct.inUse(rsrc, addr, replyPorts(sport), proto, now, id)) {
     out.port = sport;
-    ct.setReply(id, dst, addr, replyPorts(sport));
+    ct.setReply(id, rsrc, addr, replyPorts(sport));
     return true;
   }
   const span = hi - lo + 1;
   const start = mix(src ^ dst, ports) % span;
   for (let k = 0; k < span; k++) {
     const p = lo + ((start + k) % span);
-    if (!ct.inUse(dst, addr, replyPorts(p), proto, now, id)) {
+    if (!ct.inUse(rsrc, addr, replyPorts(p), proto, now, id)) {
       out.port = p;
-      ct.setReply(id, dst, addr, replyPorts(p));
+      ct.setReply(id, rsrc, addr, replyPorts(p));
       return true;
     }
   }

@@ -158,3 +158,25 @@ test('an ICMP error quoting a packet yields the tuple of the connection it is ab
   expect(quotedTuple(err, ETH + 20, err.length - ETH - 20, tu)).toBe(true);
   expect([tu[TU.SRC]! >>> 0, tu[TU.DST]! >>> 0, tu[TU.PORTS], tu[TU.PROTO]]).toEqual([ip('93.184.216.34'), ip('198.51.100.2'), ctPorts(53, 5353), 17]);
 });
+
+test('hairpin: dst-nat then src-nat on one connection compose; the reply is translated back on both sides', () => {
+  const ct = new ConnTable({ maxEntries: 16 });
+  const ch = new NatChoice();
+  const f = tcp('192.168.88.20', '198.51.100.2', 50000, 8080);
+  const e = track(ct, f);
+  dnat(ct, e.id, ip('192.168.88.5'), ip('192.168.88.5'), 80, 80, ch);
+  rewriteDst(ct, e.ref, f, ETH, ETH + 20);
+  expect(snat(ct, e.id, ip('192.168.88.1'), ip('192.168.88.1'), 0, 0, false, 0, ch)).toBe(true);
+  ct.confirm(e.id);
+  rewriteSrc(ct, e.ref, f, ETH, ETH + 20);
+  expect(line(f)).toBe('IP 192.168.88.1.50000 > 192.168.88.5.80: Flags [S], seq 1000:1001, win 65535, length 1');
+  expect(valid(f)).toBe(true);
+  // The server answers the router; the reply goes back to the client from the public address.
+  const r = tcp('192.168.88.5', '192.168.88.1', 80, 50000, 'SA');
+  const back = track(ct, r);
+  expect(back.ref).toBe(e.id * 2 + 1);
+  rewriteDst(ct, back.ref, r, ETH, ETH + 20);
+  rewriteSrc(ct, back.ref, r, ETH, ETH + 20);
+  expect(line(r)).toBe('IP 198.51.100.2.8080 > 192.168.88.20.50000: Flags [S.], seq 1000:1001, ack 0, win 65535, length 1');
+  expect(valid(r)).toBe(true);
+});

@@ -1,0 +1,105 @@
+/**
+ * The firewall's mutable state in one router's flow: the connection table, the address lists (static entries
+ * plus what rules add), each table's rule counters and matcher state, the walkers, and per-slot columns the
+ * firewall stages share (the packet's connection ref, its connection state, what the rules asked for).
+ * Nothing global: several routers in one process each have their own.
+ */
+import { ConnTable } from '../conntrack/table';
+import { AddressLists } from '../tables/address-list';
+import { FwState } from './match';
+import { FwWalker } from './walk';
+import { PF } from './rules';
+import { conntrackOn, type FirewallTables } from './tables';
+
+/** Per-slot firewall flags (`FirewallState.slotFlags`). */
+export const SF = {
+  /** The slot's connection entry is unconfirmed and belongs to this packet (release it if the packet dies). */
+  NEW_ENTRY: 1,
+  /** raw `notrack`: skip connection tracking. */
+  NOTRACK: 2,
+  /** The connection is FastTracked. */
+  FASTTRACK: 4,
+} as const;
+
+/** One log line (`log=yes` / action=log): kept off the hot path, bounded. */
+export interface FwLogLine {
+  time: number;
+  text: string;
+}
+
+export const LOG_KEEP = 1000;
+
+export class FirewallState {
+  readonly ct: ConnTable;
+  readonly lists: AddressLists;
+  readonly raw: FwState;
+  readonly filter: FwState;
+  readonly mangle: FwState;
+  readonly nat: FwState;
+  readonly rawWalk: FwWalker;
+  readonly filterWalk: FwWalker;
+  readonly mangleWalk: FwWalker;
+  readonly natWalk: FwWalker;
+  /** Connection tracking is on (`enabled=yes`, or `auto` with rules). */
+  readonly tracking: boolean;
+  /** Per slot: the packet's connection ref (`id * 2 + dir`), -1 none. */
+  readonly ctRef: Int32Array;
+  /** Per slot: its connection state (rules.ts CS bit; 0 = not looked at yet). */
+  readonly ctInfo: Uint8Array;
+  /** Per slot: SF flags. */
+  readonly slotFlags: Uint8Array;
+  /** Field-vector scratch (rules.ts PF) and tuple scratch. */
+  readonly f = new Int32Array(PF.COUNT);
+  readonly tu = new Int32Array(4);
+  /** Log lines, newest last (at most LOG_KEEP). */
+  readonly log: FwLogLine[] = [];
+  /** Counters: connections created, packets found invalid, table-full drops, clashes resolved. */
+  created = 0;
+  invalid = 0;
+  full = 0;
+  clashes = 0;
+  private listsLoaded = false;
+
+  constructor(readonly tables: FirewallTables, slots: number, seed = 1) {
+    this.tracking = conntrackOn(tables);
+    this.ct = new ConnTable({ maxEntries: this.tracking ? tables.conntrack.maxEntries : 1, seed });
+    this.lists = new AddressLists();
+    this.raw = new FwState(tables.raw, seed ^ 0x1111);
+    this.filter = new FwState(tables.filter, seed ^ 0x2222);
+    this.mangle = new FwState(tables.mangle, seed ^ 0x3333);
+    this.nat = new FwState(tables.nat, seed ^ 0x4444);
+    const il = tables.ifLists;
+    const ic = tables.ifCount;
+    this.rawWalk = new FwWalker(tables.raw, this.raw, il, ic);
+    this.filterWalk = new FwWalker(tables.filter, this.filter, il, ic);
+    this.mangleWalk = new FwWalker(tables.mangle, this.mangle, il, ic);
+    this.natWalk = new FwWalker(tables.nat, this.nat, il, ic);
+    this.ctRef = new Int32Array(slots).fill(-1);
+    this.ctInfo = new Uint8Array(slots);
+    this.slotFlags = new Uint8Array(slots);
+  }
+
+  /** Load the configured address-list entries; timeouts count from `now` (the flow's first clock). */
+  loadLists(now: number): void {
+    if (this.listsLoaded) return;
+    this.listsLoaded = true;
+    for (const e of this.tables.staticAddresses) this.lists.add(e.list, e.lo, e.hi, now + e.timeout, false);
+  }
+
+  /** A packet leaves the flow: release an unconfirmed entry it owns and clear its columns. */
+  forget(slot: number): void {
+    if (this.slotFlags[slot]! & SF.NEW_ENTRY) {
+      const ref = this.ctRef[slot]!;
+      if (ref >= 0) this.ct.release(ref >> 1);
+    }
+    this.ctRef[slot] = -1;
+    this.ctInfo[slot] = 0;
+    this.slotFlags[slot] = 0;
+  }
+
+  /** Append a log line (bounded). */
+  addLog(time: number, text: string): void {
+    if (this.log.length >= LOG_KEEP) this.log.shift();
+    this.log.push({ time, text });
+  }
+}
