@@ -85,6 +85,13 @@ const TABLE = [
   // added by VLAN interfaces (dataplane/stages/vlan-input.ts, vlan-output.ts)
   ['vlan-unknown', 'a tagged frame whose tag (TPID + VLAN ID) matches no /interface vlan on the interface it arrived on (Linux: no VLAN device)'],
   ['vlan-no-headroom', 'no room in front of the frame to push a VLAN tag (slot headroom used up)'],
+  // added by the firewall (dataplane/stages/conntrack.ts, firewall-hook.ts, nat.ts)
+  ['conntrack-full', 'a new connection found the connection table full and nothing could be evicted (all entries assured)'],
+  ['conntrack-clash', 'a new connection clashed at confirm with a different connection holding one of its tuples'],
+  ['firewall-drop', 'dropped by a firewall rule (action=drop; the trace names the rule)'],
+  ['firewall-reject', 'rejected by a firewall rule (action=reject: the reject-with answer was sent)'],
+  ['firewall-tarpit', 'dropped by a firewall rule with action=tarpit (the holding SYN/ACK is not sent yet)'],
+  ['nat-no-port', 'no free port in the NAT rule\'s range for a new connection'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -174,4 +181,10 @@ export const Drop = {
   BRIDGE_NO_FLOOD_PORT: dropCode('bridge-no-flood-port'),
   VLAN_UNKNOWN: dropCode('vlan-unknown'),
   VLAN_NO_HEADROOM: dropCode('vlan-no-headroom'),
+  CONNTRACK_FULL: dropCode('conntrack-full'),
+  CONNTRACK_CLASH: dropCode('conntrack-clash'),
+  FIREWALL_DROP: dropCode('firewall-drop'),
+  FIREWALL_REJECT: dropCode('firewall-reject'),
+  FIREWALL_TARPIT: dropCode('firewall-tarpit'),
+  NAT_NO_PORT: dropCode('nat-no-port'),
 } as const;

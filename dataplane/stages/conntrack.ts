@@ -30,7 +30,8 @@ import { Tcp, tcpNext, tcpOpens } from '../conntrack/tcp-state';
 import { tupleOf, quotedTuple, TupleKind, TU } from '../conntrack/tuple';
 import { CS } from '../firewall/rules';
 import { SF, type FirewallState } from '../firewall/state';
-import { FlowStage, dropIn, rec, EV, type FlowState } from './state';
+import { FW_EV } from '../firewall/events';
+import { FlowStage, dropIn, rec, type FlowState } from './state';
 
 export class Conntrack extends FlowStage {
   constructor(
@@ -68,7 +69,7 @@ export class Conntrack extends FlowStage {
         continue;
       }
       fw.ctInfo[slot] = info;
-      if (trace !== null) rec(trace, m.flags, slot, this.index, EV.CT_STATE, info, fw.ctRef[slot]!);
+      if (trace !== null) rec(trace, m.flags, slot, this.index, FW_EV.CT, info, fw.ctRef[slot]!);
     }
   }
 
