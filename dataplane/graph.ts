@@ -20,6 +20,11 @@ import type { TraceBuffer } from './trace';
 
 /** Next code meaning "drop this packet" (its reason is in `meta.drop`). */
 export const NEXT_DROP = 255;
+/**
+ * Next code meaning "the stage kept the slot": it re-injected it elsewhere (a reject answered in place) or
+ * holds it; the graph leaves it alone.
+ */
+export const NEXT_CONSUMED = 254;
 
 /** What a stage sees besides its vector. */
 export interface StageContext {
@@ -58,6 +63,11 @@ export interface StageRuntime {
   ns: number;
 }
 
+/** Something that must know when a packet dies (state it keeps per slot). */
+export interface DropListener {
+  dropped(slot: number): void;
+}
+
 export interface GraphOptions {
   /** Packets per process() call at most (default 256). */
   vectorSize?: number;
@@ -68,6 +78,8 @@ export class StageGraph {
   readonly runtime: readonly StageRuntime[];
   /** Packets dropped, per drop reason code (dataplane/drop.ts). */
   readonly drops: Float64Array;
+  /** Told of every packet the graph drops, before its slot is freed (the firewall releases its entry). */
+  onDrop: DropListener | null = null;
   private readonly vectorSize: number;
   private readonly index = new Map<string, number>();
   /** Per stage: for each next code, the stage index it leads to. */
@@ -201,9 +213,11 @@ export class StageGraph {
       const slot = vec[i]!;
       const code = next[i]!;
       if (code >= targets.length) {
+        if (code === NEXT_CONSUMED) continue;
         // NEXT_DROP, or a next code the stage does not declare (a bug in the stage: counted under reason
         // `none` rather than losing the slot).
         this.drops[code === NEXT_DROP ? drop[slot]! : 0]!++;
+        if (this.onDrop !== null) this.onDrop.dropped(slot);
         this.pool.free(slot);
         continue;
       }

@@ -263,6 +263,7 @@ export class FlowState {
     if (trace !== null && (m.flags[slot]! & 0x2000) !== 0) trace.record(slot, stage, EV.DROP, reason);
     setFate(this, slot, Fate.DROP, reason);
     if (reason < DROP_COUNT) this.graph.drops[reason]!++;
+    if (this.graph.onDrop !== null) this.graph.onDrop.dropped(slot);
     this.pool.free(slot);
   }
 }
