@@ -14,7 +14,7 @@ import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
 import { needsFragmentation, fragmentIpv4 } from '../ip4/fragment';
 import { icmpError } from '../ip4/icmp-gen';
-import { FlowStage, dropIn, rec, EV, type FlowState } from './state';
+import { FlowStage, dropIn, rec, icmpErrorSource, EV, type FlowState } from './state';
 
 export class Ip4Fragment extends FlowStage {
   /** Fragments of one packet (a 64 KiB packet into MTU 68 needs 1366: such packets fail as fragmentation-failed). */
@@ -68,7 +68,7 @@ export class Ip4Fragment extends FlowStage {
       if (need === 2) {
         const ifi = st.inIf[slot]!;
         if (st.icmp && ifi >= 0) {
-          const s = icmpError(pool, slot, 3, 4, st.tables.ifAddr[ifi]!, mtu, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
+          const s = icmpError(pool, slot, 3, 4, icmpErrorSource(st, slot, ifi), mtu, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
           if (s >= 0) {
             st.inIf[s] = -1;
             if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ICMP, 3, 4);

@@ -152,14 +152,19 @@ describe('ip4-forward, arp-resolve, ip4-rewrite', () => {
     expect(h.feed('ether1', ping('10.0.2.20', { ttl: 0 }))).toBe('drop ttl-exceeded');
     expect(h.sent.length).toBe(1); // icmp: false
   });
-  test('the ARP queue holds 3 packets per neighbour; a 4th pushes the oldest out', () => {
+  test('the ARP queue holds what fits in Linux unres_qlen_bytes (101 full-size frames); the next pushes the oldest out', () => {
     const h = harness(generationFrom(BASE));
-    expect([1, 2, 3, 4].map((i) => h.feed('ether1', udp('10.0.2.30'), i))).toEqual(['queued', 'queued', 'queued', 'queued']);
+    const big = frame().eth({ src: A, dst: R1 }).ipv4({ src: '10.0.1.10', dst: '10.0.2.30' }).udp({ sport: 1000, dport: 2000 }).payload(new Uint8Array(1472)).build();
+    expect(big.length).toBe(1514);
+    const fates = Array.from({ length: 102 }, (_, i) => h.feed('ether1', big, i));
+    expect(fates.every((f) => f === 'queued')).toBe(true);
     expect(h.finals.get(1)).toBe('drop arp-queue-overflow');
+    expect(h.finals.size).toBe(1);
+    expect(h.flow.state.waiting).toBe(101);
     expect(h.sent.filter((s) => describe1(s.frame).startsWith('ARP')).length).toBe(1); // one request while in progress
-    // The answer releases the three others in order.
-    h.feed('ether2', frame().eth({ src: '02:00:00:0b:00:30', dst: R2 }).arp({ op: 'reply', senderMac: '02:00:00:0b:00:30', senderIp: '10.0.2.30', targetMac: R2, targetIp: '10.0.2.1' }).pad().build(), 5);
-    expect([2, 3, 4].map((s) => h.finals.get(s))).toEqual(['tx ether2', 'tx ether2', 'tx ether2']);
+    // The answer releases the 101 others in order.
+    h.feed('ether2', frame().eth({ src: '02:00:00:0b:00:30', dst: R2 }).arp({ op: 'reply', senderMac: '02:00:00:0b:00:30', senderIp: '10.0.2.30', targetMac: R2, targetIp: '10.0.2.1' }).pad().build(), 500);
+    expect(Array.from({ length: 101 }, (_, i) => h.finals.get(i + 2))).toEqual(Array(101).fill('tx ether2'));
     expect(h.flow.state.waiting).toBe(0);
   });
 });
