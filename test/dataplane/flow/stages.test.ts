@@ -59,7 +59,7 @@ describe('ethernet-input', () => {
     ['LLDP', 'ether1', frame().eth({ src: A, dst: '01:80:c2:00:00:0e', type: 0x88cc }).payload(new Uint8Array(46)).build(), 'drop unknown-ethertype'],
     ['other host', 'ether1', ping('10.0.2.2', { dmac: '02:00:00:00:00:99' }), 'drop not-for-router'],
     ['truncated', 'ether1', ping('10.0.2.2').slice(0, 20), 'drop ipv4-truncated'],
-    ['limited broadcast', 'ether1', frame().eth({ src: A, dst: 'ff:ff:ff:ff:ff:ff' }).ipv4({ src: '0.0.0.0', dst: '255.255.255.255' }).udp({ sport: 68, dport: 67 }).payload('dhcp').build(), 'local'],
+    ['limited broadcast', 'ether1', frame().eth({ src: A, dst: 'ff:ff:ff:ff:ff:ff' }).ipv4({ src: '0.0.0.0', dst: '255.255.255.255' }).udp({ sport: 68, dport: 67 }).payload('dhcp').build(), 'drop udp-port-unreachable'], // reaches local-in: no DHCP server, no ICMP to a broadcast
   ])('%s', (_what, port, f, fate) => {
     const h = harness(gen);
     expect(h.feed(port, f)).toBe(fate);
@@ -217,7 +217,7 @@ describe('VRF', () => {
   test('an interface in a VRF routes in its table only: main\'s networks are not reachable', () => {
     const h = harness(gen, { icmp: false });
     expect(h.feed('ether3', fromBlue('10.0.2.20'))).toBe('drop no-route');
-    expect(h.feed('ether3', fromBlue('10.0.3.1'))).toBe('local');
+    expect(h.feed('ether3', fromBlue('10.0.3.1'))).toBe('drop udp-port-unreachable'); // local-in: delivered, no service on the port
     expect(h.feed('ether3', fromBlue('10.0.1.1'))).toBe('drop no-route'); // main's address is not local in blue
   });
   test('a route leaked into the VRF with gateway@main forwards', () => {
