@@ -306,7 +306,8 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
   for (const item of arp?.items ?? []) {
     if (arp!.disabled(item)) continue;
     const addr = arp!.value(item, 'address');
-    const macText = arp!.value(item, 'mac-address');
+    // A published entry needs no MAC of its own (the router answers with its MAC): 00:00:00:00:00:00 then.
+    const macText = arp!.value(item, 'mac-address') ?? (arp!.value(item, 'published') === 'yes' ? '00:00:00:00:00:00' : undefined);
     const ifIndex = ifs.byName.get(arp!.value(item, 'interface') ?? '');
     if (addr === undefined || macText === undefined || ifIndex === undefined) continue;
     const m = macParse(macText);
