@@ -85,6 +85,9 @@ const TABLE = [
   // added by VLAN interfaces (dataplane/stages/vlan-input.ts, vlan-output.ts)
   ['vlan-unknown', 'a tagged frame whose tag (TPID + VLAN ID) matches no /interface vlan on the interface it arrived on (Linux: no VLAN device)'],
   ['vlan-no-headroom', 'no room in front of the frame to push a VLAN tag (slot headroom used up)'],
+  // added by local delivery (dataplane/stages/local-in.ts)
+  ['udp-port-unreachable', 'UDP datagram to a port of the router with no service (ICMP port unreachable is sent, rate limit and RFC 1122 permitting)'],
+  ['tcp-no-listener', 'TCP segment to a port of the router with no service that gets no reset: it is a reset itself, or it was sent to a broadcast/multicast address'],
   // added by the firewall (dataplane/stages/conntrack.ts, firewall-hook.ts, nat.ts)
   ['conntrack-full', 'a new connection found the connection table full and nothing could be evicted (all entries assured)'],
   ['conntrack-clash', 'a new connection clashed at confirm with a different connection holding one of its tuples'],
@@ -181,6 +184,8 @@ export const Drop = {
   BRIDGE_NO_FLOOD_PORT: dropCode('bridge-no-flood-port'),
   VLAN_UNKNOWN: dropCode('vlan-unknown'),
   VLAN_NO_HEADROOM: dropCode('vlan-no-headroom'),
+  UDP_PORT_UNREACHABLE: dropCode('udp-port-unreachable'),
+  TCP_NO_LISTENER: dropCode('tcp-no-listener'),
   CONNTRACK_FULL: dropCode('conntrack-full'),
   CONNTRACK_CLASH: dropCode('conntrack-clash'),
   FIREWALL_DROP: dropCode('firewall-drop'),

@@ -11,7 +11,8 @@
  *                              └─► vlan-input                       tagged and up: a VLAN on the bridge
  *  ethernet-input (routed port) ─► ip4-input ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
  *                                 ─► routing ─┬─► ip4-forward ─► mangle-forward ─► filter-forward ─┐  (a) forward
- *                                             └─► mangle-input ─► filter-input ─► nat-input ─► local-in   (b) input
+ *                                             └─► ip4-reassembly ─► mangle-input ─► filter-input ─► nat-input ─► local-in   (b) input
+ *                                                  └─► reassembly-wait (fragments held until their datagram completes)
  *  local-in (echo reply, ICMP errors) ─► routing-output ─► raw-output ─► mangle-output ─► nat-output
  *                                 ─► filter-output ─┐                                                  (c) output
  *            ┌──────────────────────────────────────┴───────────────────────────────────────────────┘
@@ -25,7 +26,7 @@
  * ```
  *
  * Real stages (dataplane/stages/, one per file, each file's comment says what it decides): ethernet-input,
- * arp-input, ip4-input, routing, ip4-forward, ip4-fragment, arp-resolve, ip4-rewrite, interface-tx, local-in,
+ * arp-input, ip4-input, routing, ip4-forward, ip4-reassembly, ip4-fragment, arp-resolve, ip4-rewrite, interface-tx, local-in,
  * routing-output (the routing stage in output mode), arp-wait, bridge-input, bridge-output, vlan-input, vlan-output.
  *
  * **Placeholders until [stateful] / [queues]**: raw-prerouting, conntrack, mangle-prerouting, dstnat,
@@ -37,12 +38,11 @@
  *
  * Bridging: basic (learning, forwarding, flooding, horizon, flood switches; no vlan-filtering, bridge
  * filter/nat, STP, static hosts, use-ip-firewall). VLAN interfaces on ports, bridges and VLANs (QinQ); a tag
- * no VLAN interface claims is `vlan-unknown`. Not yet in the flow: IPv6, policy routing, reassembly for local
- * delivery.
+ * no VLAN interface claims is `vlan-unknown`. Not yet in the flow: IPv6, policy routing.
  *
  * Time: the flow's clock is set by its driver (`setClock`: the capture clock in replay). ARP timers
- * (retransmissions, failed resolutions) run when the clock advances; `finish()` runs them until no packet
- * waits for ARP any more, so every packet ends with a fate.
+ * (retransmissions, failed resolutions) and reassembly timeouts run when the clock advances; `finish()` runs
+ * them until no packet waits for ARP or reassembly any more, so every packet ends with a fate.
  */
 import { PacketPool } from './buf/pool';
 import { StageGraph, type Stage, type StageContext } from './graph';
@@ -61,6 +61,7 @@ import { InterfaceTx } from './stages/interface-tx';
 import { BridgeInput } from './stages/bridge-input';
 import { BridgeOutput } from './stages/bridge-output';
 import { LocalIn } from './stages/local-in';
+import { Ip4Reassembly } from './stages/ip4-reassembly';
 import { VlanInput } from './stages/vlan-input';
 import { VlanOutput } from './stages/vlan-output';
 import { passThrough, holdSink } from './stages/passthrough';
@@ -89,6 +90,7 @@ export class Flow {
   readonly ctx: StageContext;
   private readonly entry: number;
   private readonly arpResolve: ArpResolve;
+  private readonly reassembly: Ip4Reassembly;
 
   constructor(readonly tables: FlowTables, opts: FlowOptions = {}) {
     this.pool = opts.pool ?? new PacketPool({ slots: 4096 });
@@ -115,7 +117,9 @@ export class Flow {
     chain(pre, 'routing');
     const fwd = ph ? 'mangle-forward' : toPost;
     const input = ph ? 'mangle-input' : 'local-in';
-    stages.push(new Routing(st, false, 'ip4-forward', input));
+    stages.push(new Routing(st, false, 'ip4-forward', 'ip4-reassembly'));
+    this.reassembly = new Ip4Reassembly(st, input);
+    stages.push(this.reassembly, holdSink('reassembly-wait'));
     // (a) forward
     stages.push(new Ip4Forward(st, fwd));
     chain(['mangle-forward', 'filter-forward'], toPost);
@@ -168,6 +172,7 @@ export class Flow {
 
   private timers(): void {
     this.arpResolve.timers(this.ctx);
+    this.reassembly.timers(this.ctx);
     if (this.graph.inFlight > 0) this.graph.run(this.ctx);
   }
 
@@ -178,18 +183,25 @@ export class Flow {
   }
 
   /**
-   * Let the clock run until no packet waits for ARP (each resolution fails or is answered), so every packet
-   * has a fate. Returns the clock's final time (float seconds).
+   * Let the clock run until no packet waits for ARP (each resolution fails or is answered) or in reassembly
+   * (each datagram times out), so every packet has a fate. Returns the clock's final time (float seconds).
    */
   finish(): number {
     const st = this.state;
-    for (let guard = 0; st.waiting > 0 && guard < 1000; guard++) {
-      const d = st.arp.nextDeadline;
+    for (let guard = 0; (st.waiting > 0 || st.reassembly.queues > 0) && guard < 1000; guard++) {
+      const da = st.waiting > 0 ? st.arp.nextDeadline : Infinity;
+      const dr = st.reassembly.nextDeadline;
+      const d = Math.max(st.now, Math.min(da, dr));
       if (!Number.isFinite(d)) break;
       const sec = Math.floor(d);
       st.now = d;
       this.ctx.nowSec = sec;
       this.ctx.nowNsec = Math.min(999_999_999, Math.round((d - sec) * 1e9));
+      if (dr <= da && st.reassembly.nextDeadlineSec >= 0) {
+        // the reassembler compares (sec, nsec) exactly: use its own numbers, not the rounded float
+        this.ctx.nowSec = st.reassembly.nextDeadlineSec;
+        this.ctx.nowNsec = st.reassembly.nextDeadlineNsec;
+      }
       this.timers();
     }
     return st.now;

@@ -43,6 +43,7 @@
  *   the table index of its VRF. Other `/routing table`s get no FIB yet (routing marks and rules come with
  *   policy routing). Each FIB costs ~80 MB (DIR-24-8's tbl24).
  * - **Static ARP entries** (`/ip arp` items with a MAC, enabled), added to the ARP table as PERMANENT.
+ * - **ARP timeouts, ICMP settings, reassembly limits, listening ports**: control/compile/ip-settings.ts.
  *
  * Pure function of the store; the dataplane imports nothing from here (stages/state.ts declares the shape it
  * reads, `FlowTables`, and a Generation satisfies it).
@@ -54,6 +55,7 @@ import { isWireError } from '../../dataplane/wire/error';
 import type { ConfigStore } from '../store/store';
 import { ArpMode, BridgePortFlag, type FlowTables } from '../../dataplane/stages/state';
 import { compileRoutes, type RouteState, type RouteTables } from './routes';
+import { compileIpSettings } from './ip-settings';
 
 /** `arp=` modes as the dataplane's codes (`arpMode` column). */
 export const ARP_MODE = {
@@ -304,7 +306,8 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
   for (const item of arp?.items ?? []) {
     if (arp!.disabled(item)) continue;
     const addr = arp!.value(item, 'address');
-    const macText = arp!.value(item, 'mac-address');
+    // A published entry needs no MAC of its own (the router answers with its MAC): 00:00:00:00:00:00 then.
+    const macText = arp!.value(item, 'mac-address') ?? (arp!.value(item, 'published') === 'yes' ? '00:00:00:00:00:00' : undefined);
     const ifIndex = ifs.byName.get(arp!.value(item, 'interface') ?? '');
     if (addr === undefined || macText === undefined || ifIndex === undefined) continue;
     const m = macParse(macText);
@@ -350,5 +353,6 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     vlanId,
     vlanTpid,
     ifVlan,
+    ...compileIpSettings(store, ifs),
   };
 }

@@ -1,13 +1,16 @@
 /**
- * Menu schemas: IPv4 layer 3 — `/ip address`, `/ip arp`, `/ip route`, `/ip vrf`, `/ip settings`.
+ * Menu schemas: IPv4 layer 3 — `/ip address`, `/ip arp`, `/ip route`, `/ip vrf`, `/ip settings`, and the
+ * router's own services as far as the packet flow needs them (which ports it listens on, compiled by
+ * control/compile/ip-settings.ts): `/ip service`, `/ip dns` (settings only; `static`, `cache`... are
+ * unsupported submenus) and `/ip neighbor discovery-settings`.
  *
  * RouterOS v7 names and defaults (CLI reference, `/export verbose` of 7.2x). `/ip route` also accepts the v6
  * spellings real configs still carry (`routing-mark`, `type=blackhole|unreachable|prohibit`, `route-cache`
  * in `/ip settings`); the executor decides how to map them (see the property docs).
  */
 import { formatIpv4, parseIpv4Prefix } from '../routeros/values';
-import { IFACE, ip4, ip4Prefix, list, mac, orEmpty, size } from './interface';
-import { bool, int, intHex, menu, oneOf, raw, ref, str, time, type MenuSpec, type ValueType } from './schema';
+import { IFACE, ip4, ip4Prefix, list, mac, orEmpty, size, timeOr } from './interface';
+import { bool, flags, int, intHex, menu, oneOf, raw, ref, str, time, type MenuSpec, type ValueType } from './schema';
 
 const IP4_SRC = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
 
@@ -168,4 +171,94 @@ const settings = menu({
   ],
 });
 
-export const MENUS: MenuSpec[] = [vrf, settings, address, arp, route];
+// ---------------------------------------------------------------------------------------------------------
+// /ip service
+
+/**
+ * The built-in services and their RouterOS v7 defaults (ROUTEROS-FLOW §9: www-ssl is the one disabled by
+ * default; it needs a certificate). Initial values are explicit item values, as for /ip firewall service-port.
+ */
+export const IP_SERVICES: ReadonlyArray<Readonly<Record<string, string>>> = [
+  { name: 'telnet', port: '23' },
+  { name: 'ftp', port: '21' },
+  { name: 'www', port: '80' },
+  { name: 'ssh', port: '22' },
+  { name: 'www-ssl', port: '443', disabled: 'yes' },
+  { name: 'api', port: '8728' },
+  { name: 'winbox', port: '8291' },
+  { name: 'api-ssl', port: '8729' },
+];
+
+const service = menu({
+  path: '/ip service',
+  kind: 'fixed',
+  key: 'name',
+  fixedKey: 'name',
+  fixedItems: () => IP_SERVICES.map((s) => ({ ...s })),
+  doc: 'Management services of the router (TCP ports it listens on)',
+  props: [
+    { name: 'name', type: str(), readOnly: true, doc: 'service name' },
+    { name: 'port', type: int(1, 65535), doc: 'TCP port the service listens on' },
+    { name: 'address', type: list(raw(/^[0-9A-Fa-f.:]+(?:\/\d{1,3})?$/, 'an IPv4 or IPv6 address or prefix')), default: '', doc: 'prefixes allowed to connect (empty = any)' },
+    { name: 'certificate', type: str(), default: 'none', doc: 'TLS certificate (www-ssl, api-ssl)' },
+    { name: 'tls-version', type: oneOf('any', 'only-1.2', 'only-1.3'), default: 'any', doc: 'TLS versions accepted (www-ssl, api-ssl)' },
+    { name: 'vrf', type: str(), default: 'main', doc: 'VRF the service listens in' },
+    { name: 'max-sessions', type: int(1, 1000), default: '20', doc: 'concurrent sessions' },
+    { name: 'disabled', type: bool(), default: 'no', doc: 'service off' },
+    { name: 'invalid', type: bool(), readOnly: true },
+    { name: 'dynamic', type: bool(), readOnly: true },
+  ],
+  columns: ['name', 'port', 'address', 'certificate', 'vrf'],
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// /ip dns (the settings; static entries, cache, forwarders and adlists are not modelled)
+
+const dns = menu({
+  path: '/ip dns',
+  kind: 'single',
+  doc: 'DNS client and cache settings; allow-remote-requests makes the router a DNS server (port 53)',
+  props: [
+    { name: 'servers', type: list(raw(/^[0-9A-Fa-f.:]+$/, 'an IPv4 or IPv6 address')), default: '', doc: 'upstream DNS servers' },
+    { name: 'allow-remote-requests', type: bool(), default: 'no', doc: 'answer DNS queries from the network (UDP and TCP port 53)' },
+    { name: 'max-udp-packet-size', type: int(50, 65507), default: '4096' },
+    { name: 'query-server-timeout', type: time(), default: '2s' },
+    { name: 'query-total-timeout', type: time(), default: '10s' },
+    { name: 'max-concurrent-queries', type: int(0, 4294967295), default: '100' },
+    { name: 'max-concurrent-tcp-sessions', type: int(0, 4294967295), default: '20' },
+    { name: 'cache-size', type: size(), default: '2MiB' },
+    { name: 'cache-max-ttl', type: time(), default: '1w' },
+    { name: 'use-doh-server', type: str(), default: '' },
+    { name: 'verify-doh-cert', type: bool(), default: 'no' },
+    { name: 'doh-max-server-connections', type: int(0, 4294967295), default: '5' },
+    { name: 'doh-max-concurrent-queries', type: int(0, 4294967295), default: '50' },
+    { name: 'doh-timeout', type: time(), default: '5s' },
+    { name: 'address-list-extra-time', type: time(), default: '0s' },
+    { name: 'vrf', type: str(), default: 'main' },
+    { name: 'mdns-repeat-ifaces', type: str(), default: '' },
+    { name: 'dynamic-servers', type: str(), readOnly: true },
+    { name: 'cache-used', type: str(), readOnly: true },
+  ],
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// /ip neighbor discovery-settings
+
+const discovery = menu({
+  path: '/ip neighbor discovery-settings',
+  kind: 'single',
+  doc: 'Neighbour discovery (MNDP on UDP 5678, CDP, LLDP): on which interfaces and with which protocols',
+  props: [
+    { name: 'discover-interface-list', type: str(), default: 'static', doc: 'interface list discovery runs on (none = off)' },
+    { name: 'protocol', type: flags('cdp', 'lldp', 'mndp'), default: 'cdp,lldp,mndp', doc: 'discovery protocols' },
+    { name: 'mode', type: oneOf('tx-only', 'rx-only', 'tx-and-rx'), default: 'tx-and-rx' },
+    { name: 'discover-interval', type: timeOr('auto'), default: '30s' },
+    { name: 'lldp-med-net-policy-vlan', type: str(), default: 'disabled' },
+    { name: 'lldp-mac-phy-config', type: bool(), default: 'no' },
+    { name: 'lldp-max-frame-size', type: bool(), default: 'no' },
+    { name: 'lldp-vlan-info', type: bool(), default: 'no' },
+    { name: 'lldp-poe-power', type: bool(), default: 'yes' },
+  ],
+});
+
+export const MENUS: MenuSpec[] = [vrf, settings, address, arp, route, service, dns, discovery];

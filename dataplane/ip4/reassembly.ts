@@ -89,6 +89,14 @@ export class Ipv4Reassembly {
   readonly maxQueues: number;
   readonly maxFrags: number;
 
+  /**
+   * Told about every slot the reassembler frees itself, just before it is freed: `code` 0 (Drop.NONE) for a
+   * fragment whose data went into a reassembled datagram, else the drop reason (the rest of a discarded or
+   * timed-out datagram; `clear` passes 0 too). Set it once (a stage's bound method), never per packet:
+   * the packet flow uses it to report those fragments' fates.
+   */
+  onRelease: ((slot: number, code: number) => void) | null = null;
+
   /** Fragments offered to `add` (Linux ReasmReqds). */
   fragments = 0;
   /** Datagrams reassembled (ReasmOKs). */
@@ -285,6 +293,20 @@ export class Ipv4Reassembly {
     return n;
   }
 
+  /** Time (float seconds) of the earliest timeout of a datagram in progress (Infinity: none). */
+  get nextDeadline(): number {
+    const q = this.fifoHead;
+    return q < 0 ? Infinity : this.qDeadSec[q]! + this.qDeadNsec[q]! / 1e9;
+  }
+
+  /** The earliest timeout exactly, as (sec, nsec): -1 sec when nothing is in progress. */
+  get nextDeadlineSec(): number {
+    return this.fifoHead < 0 ? -1 : this.qDeadSec[this.fifoHead]!;
+  }
+  get nextDeadlineNsec(): number {
+    return this.fifoHead < 0 ? 0 : this.qDeadNsec[this.fifoHead]!;
+  }
+
   /** Free everything held (reconfiguration, shutdown). */
   clear(pool: PacketPool): void {
     while (this.fifoHead >= 0) this.kill(pool, this.fifoHead, Drop.NONE);
@@ -443,6 +465,7 @@ export class Ipv4Reassembly {
       const nx = this.fNext[i]!;
       const s = this.fSlot[i]!;
       if (s >= 0) {
+        if (this.onRelease !== null) this.onRelease(s, code);
         pool.free(s);
         this.drops[code] = this.drops[code]! + 1;
       }
@@ -511,7 +534,10 @@ export class Ipv4Reassembly {
       const shl = (b[sip]! & 15) << 2;
       const off = this.fOff[i]!;
       b.copyWithin(hip + hhl + off, sip + shl, sip + shl + (this.fEnd[i]! - off));
-      if (s !== hs) pool.free(s);
+      if (s !== hs) {
+        if (this.onRelease !== null) this.onRelease(s, Drop.NONE);
+        pool.free(s);
+      }
       this.releaseRecord(pool, i);
       i = nx;
     }

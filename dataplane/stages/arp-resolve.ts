@@ -7,22 +7,29 @@
  * - start resolution (no entry or FAILED → INCOMPLETE; `arp-table-full` when there is no room) and, when
  *   it was not already in progress, send a broadcast ARP request out of the egress interface in a new slot
  *   (sender = the interface's MAC and primary address, straight to interface-tx);
- * - queue the packet on the entry (3 per neighbour, Linux unres_qlen): next 1 is `arp-wait`, a sink that
- *   leaves the slot with the ArpTable. A full queue pushes out its oldest packet (`arp-queue-overflow`).
+ * - queue the packet on the entry, bounded as Linux bounds it (unres_qlen_bytes 212992 of skb truesize,
+ *   about 101 full-size frames; tables/arp-table.ts): next 1 is `arp-wait`, a sink that leaves the slot with
+ *   the ArpTable. A packet that does not fit pushes out the oldest ones (`arp-queue-overflow`).
  * The reply (arp-input) releases the queue to ip4-rewrite. Retransmissions and failures run on the flow's
- * clock in `arpTimers` (flow.ts calls it as time advances): failed resolutions drop their queue as
- * `arp-failed` and send ICMP 3/1 host unreachable to each packet's sender.
+ * clock in `timers` (flow.ts calls it as time advances), Linux's defaults: 3 broadcast requests 1 s apart
+ * (mcast_solicit 3, retrans_time 1 s), failure 1 s after the third — failed resolutions drop their queue as
+ * `arp-failed` and send ICMP 3/1 host unreachable to each packet's sender (Linux arp_error_report; source
+ * address: stages/state.ts icmpErrorSource, rate limited). Reachable times come from the interfaces'
+ * `arp-timeout` (FlowState.drawArpReachable, redrawn every 300 s of flow time as Linux does).
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
 import type { TraceBuffer } from '../trace';
-import { ArpState, ARP_DEFAULT_TIMEOUTS } from '../tables/arp-table';
+import { ArpState, ARP_DEFAULT_TIMEOUTS, skbTruesize } from '../tables/arp-table';
 import { emitArpRequest } from './arp-request';
-import { FlowStage, dropIn, rec, setFate, EV, ArpMode, Fate, type FlowState } from './state';
+import { FlowStage, dropIn, rec, setFate, icmpErrorSource, EV, ArpMode, Fate, type FlowState } from './state';
 import { icmpError } from '../ip4/icmp-gen';
 
-/** The ArpTable's defaults (RouterOS arp-timeout 30 s; /ip settings is not read yet). */
+/**
+ * The ArpTable's timers (Linux defaults). `reachable` is only the fallback: every interface has its own
+ * reachable time from its `arp-timeout` (FlowState.drawArpReachable → ArpTable.setReachableTimes).
+ */
 const ARP_TIMEOUTS = { ...ARP_DEFAULT_TIMEOUTS };
 
 export class ArpResolve extends FlowStage {
@@ -70,17 +77,17 @@ export class ArpResolve extends FlowStage {
         }
         this.request(oif, ip, -1, 0, slot, trace);
       }
-      const out = arp.enqueue(e, slot);
-      if (out === slot) {
-        // queueLen 0: nothing to wait in
+      const out = arp.enqueue(e, slot, skbTruesize(m.len[slot]!));
+      if (out < 0) {
+        // nothing to wait in (a slot number the table cannot link)
         dropIn(st, slot, Drop.ARP_QUEUE_OVERFLOW, this.index, trace);
         next[i] = NEXT_DROP;
         continue;
       }
       st.waiting++;
-      if (out >= 0) {
+      for (let k = 0; k < out; k++) {
         st.waiting--;
-        st.dropSlot(out, Drop.ARP_QUEUE_OVERFLOW, this.index, trace);
+        st.dropSlot(arp.pushed[k]!, Drop.ARP_QUEUE_OVERFLOW, this.index, trace);
       }
       setFate(st, slot, Fate.QUEUED, ip);
       if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ARP_QUEUED, ip);
@@ -107,6 +114,7 @@ export class ArpResolve extends FlowStage {
   timers(ctx: StageContext): void {
     const st = this.st;
     const arp = st.arp;
+    if (st.now >= st.arpRedrawAt) st.drawArpReachable();
     if (st.now < arp.nextDeadline) return;
     const ev = st.arpEvents;
     arp.expire(st.now, ARP_TIMEOUTS, ev);
@@ -120,7 +128,7 @@ export class ArpResolve extends FlowStage {
       st.waiting--;
       const ifi = st.inIf[slot]!;
       if (st.icmp && ifi >= 0) {
-        const s = icmpError(st.pool, slot, 3, 1, st.tables.ifAddr[ifi]!, 0, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
+        const s = icmpError(st.pool, slot, 3, 1, icmpErrorSource(st, slot, ifi), 0, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
         if (s >= 0) {
           st.inIf[s] = -1;
           if (ctx.trace !== null) rec(ctx.trace, st.pool.meta.flags, slot, this.index, EV.ICMP, 3, 1);

@@ -10,7 +10,7 @@ import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
 import { ipv4DecTtl } from '../wire/checksum';
 import { icmpError } from '../ip4/icmp-gen';
-import { FlowStage, dropIn, rec, EV, type FlowState } from './state';
+import { FlowStage, dropIn, rec, icmpErrorSource, EV, type FlowState } from './state';
 
 export class Ip4Forward extends FlowStage {
   constructor(st: FlowState, nextStage: string) {
@@ -32,7 +32,7 @@ export class Ip4Forward extends FlowStage {
       if (b[ip + 8]! <= 1) {
         const ifi = st.inIf[slot]!;
         if (st.icmp && ifi >= 0) {
-          const s = icmpError(pool, slot, 11, 0, st.tables.ifAddr[ifi]!, 0, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
+          const s = icmpError(pool, slot, 11, 0, icmpErrorSource(st, slot, ifi), 0, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
           if (s >= 0) {
             st.inIf[s] = -1;
             if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ICMP, 11, 0);

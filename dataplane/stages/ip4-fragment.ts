@@ -7,6 +7,9 @@
  *   the stage itself, so none overtakes another);
  * - DF set: dropped as `fragmentation-needed`, with ICMP 3/4 carrying the MTU to the sender (never rate
  *   limited, as Linux) — only for forwarded packets; the router's own packets are never that large here.
+ *   The error quotes the packet as it arrived: Linux's ip_forward checks the MTU before it decrements the
+ *   TTL, so the TTL ip4-forward took off is put back in the (dropped) packet first. Its source address is
+ *   stages/state.ts icmpErrorSource's.
  * A fragmentation that fails (`fragmentation-failed`, `pool-exhausted`) drops the packet with that reason.
  */
 import type { StageContext } from '../graph';
@@ -14,7 +17,8 @@ import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
 import { needsFragmentation, fragmentIpv4 } from '../ip4/fragment';
 import { icmpError } from '../ip4/icmp-gen';
-import { FlowStage, dropIn, rec, EV, type FlowState } from './state';
+import { ipv4RewriteTtl } from '../wire/checksum';
+import { FlowStage, dropIn, rec, icmpErrorSource, EV, type FlowState } from './state';
 
 export class Ip4Fragment extends FlowStage {
   /** Fragments of one packet (a 64 KiB packet into MTU 68 needs 1366: such packets fail as fragmentation-failed). */
@@ -68,7 +72,10 @@ export class Ip4Fragment extends FlowStage {
       if (need === 2) {
         const ifi = st.inIf[slot]!;
         if (st.icmp && ifi >= 0) {
-          const s = icmpError(pool, slot, 3, 4, st.tables.ifAddr[ifi]!, mtu, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
+          const ip = pool.frameOffset(slot) + m.l3Off[slot]!;
+          const ttl = pool.bytes[ip + 8]!;
+          if (ttl < 255) ipv4RewriteTtl(pool.bytes, ip, ttl + 1);
+          const s = icmpError(pool, slot, 3, 4, icmpErrorSource(st, slot, ifi), mtu, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
           if (s >= 0) {
             st.inIf[s] = -1;
             if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ICMP, 3, 4);

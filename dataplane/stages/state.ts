@@ -16,6 +16,7 @@ import { Fdb } from '../tables/fdb';
 import type { Dir24Fib } from '../tables/lpm-dir24';
 import { ipv4ToString } from '../wire/ipv4';
 import { IcmpRateLimiter } from '../ip4/icmp-gen';
+import { Ipv4Reassembly } from '../ip4/reassembly';
 
 /** Next-hop groups as typed arrays (control/compile/nexthops.ts NextHopTable). */
 export interface FlowNextHops {
@@ -97,6 +98,31 @@ export interface FlowTables {
   readonly vlanTpid: Uint16Array;
   /** Interface index → VLAN number (-1: not a VLAN interface). */
   readonly ifVlan: Int32Array;
+  // ---- ARP, ICMP and local delivery (control/compile/ip-settings.ts; stages arp-input, arp-resolve,
+  //      ip4-reassembly, local-in, ip4-fragment) ----
+  /**
+   * Interface index → base ARP reachable time in seconds: the interface's `arp-timeout`, `auto` = `/ip settings
+   * arp-timeout` (30). Entries stay REACHABLE for a random time in [t/2, 3t/2] (drawn per interface, seeded).
+   */
+  readonly arpTimeout: Float64Array;
+  /** ARP table size (`/ip settings max-neighbor-entries`, 16384). */
+  readonly arpMaxEntries: number;
+  /** `/ip settings icmp-rate-limit` in ms (10) and `icmp-rate-mask` (0x1818): the IcmpRateLimiter's settings. */
+  readonly icmpRateLimitMs: number;
+  readonly icmpRateMask: number;
+  /** `/ip settings icmp-errors-use-inbound-interface-address=yes`: errors come from the receiving interface's address. */
+  readonly icmpErrorsUseInbound: boolean;
+  /** Reassembly of datagrams for the router: seconds to complete (`ipv4-fragment-time`, 30) and memory (4 MiB). */
+  readonly reassemblyTimeout: number;
+  readonly reassemblyMemLimit: number;
+  /** Ports the router listens on, as bitmaps of 65536 bits (bit p of byte p >> 3): TCP and UDP (see `listening`). */
+  readonly listenTcp: Uint8Array;
+  readonly listenUdp: Uint8Array;
+}
+
+/** Is bit `port` set in a listen bitmap (FlowTables.listenTcp / listenUdp)? */
+export function listening(bits: Uint8Array, port: number): boolean {
+  return ((bits[port >>> 3]! >>> (port & 7)) & 1) === 1;
 }
 
 /** `/interface bridge port` switches as bits of FlowTables.portFlags. */
@@ -132,6 +158,12 @@ export const EV = {
   BRIDGE_LOCAL: traceEvent('bridge-local', (a, _b, n) => `to the router on ${n.port(a)}`),
   VLAN_POP: traceEvent('vlan-pop', (a, b, n) => `tag ${b} popped: received on ${n.port(a)}`),
   VLAN_PUSH: traceEvent('vlan-push', (a, b, n) => `tag ${b} pushed: out ${n.port(a)}`),
+  // ARP, ICMP and local delivery
+  ARP_PROXY: traceEvent('arp-proxy', (a, b) => `answered who-has ${ipv4ToString(a >>> 0)} with the router's MAC (${b === 1 ? 'proxy-arp' : b === 2 ? 'local-proxy-arp' : 'published'})`),
+  REASM_HELD: traceEvent('reassembly', (a) => `fragment held (${a} fragments held)`),
+  REASSEMBLED: traceEvent('reassembled', (a) => `datagram of ${a} bytes`),
+  LISTENING: traceEvent('listening', (a, b) => `${a === 6 ? 'TCP' : 'UDP'} port ${b} has a service`),
+  TCP_RESET: traceEvent('tcp-reset', (a) => `TCP port ${a} closed: reset sent`),
 } as const;
 
 /** Fate of a packet as the replay reports it. */
@@ -152,8 +184,15 @@ export interface FlowCounters {
 
 export class FlowState {
   readonly arp: ArpTable;
-  readonly arpEvents = new ArpEvents(1024);
-  readonly icmpLimiter = new IcmpRateLimiter();
+  readonly arpEvents: ArpEvents;
+  /** ICMP error rate limit (`/ip settings icmp-rate-limit`, `icmp-rate-mask`). */
+  readonly icmpLimiter: IcmpRateLimiter;
+  /** Datagrams for the router being reassembled (stages/ip4-reassembly.ts). */
+  readonly reassembly: Ipv4Reassembly;
+  /** Seeded generator state (xorshift32) for the flow's random choices: ARP reachable times. */
+  private rand = 0x2545f491;
+  /** Flow time (s) at which the ARP reachable times are drawn again (Linux: every 300 s). */
+  arpRedrawAt = 0;
   /** Per slot: incoming interface index (-1 router-originated). */
   readonly inIf: Int32Array;
   /** Per slot: outgoing interface index chosen by routing. */
@@ -201,7 +240,11 @@ export class FlowState {
     readonly pool: PacketPool,
     public transmit: TransmitFn,
   ) {
-    this.arp = new ArpTable();
+    this.arp = new ArpTable({ maxEntries: tables.arpMaxEntries, slots: pool.slots });
+    this.arpEvents = new ArpEvents(Math.max(1024, pool.slots));
+    this.icmpLimiter = new IcmpRateLimiter({ rateLimitMs: tables.icmpRateLimitMs, rateMask: tables.icmpRateMask });
+    this.reassembly = new Ipv4Reassembly({ timeoutSec: tables.reassemblyTimeout, memLimit: tables.reassemblyMemLimit });
+    this.drawArpReachable();
     const s = pool.slots;
     this.inIf = new Int32Array(s).fill(-1);
     this.outIf = new Int32Array(s).fill(-1);
@@ -211,7 +254,7 @@ export class FlowState {
     this.fate = new Uint8Array(s);
     this.fateArg = new Int32Array(s);
     this.serial = new Uint32Array(s);
-    this.released = new Uint32Array(Math.max(1, this.arp.queueLen));
+    this.released = new Uint32Array(s);
     const p = tables.portNames.length;
     this.counters = {
       rxPackets: new Float64Array(p),
@@ -240,6 +283,29 @@ export class FlowState {
   }
 
   private readonly one = new Uint32Array(1);
+
+  /** Next number in [0, 1) from the flow's seeded generator (xorshift32: replays repeat). */
+  random(): number {
+    let x = this.rand;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rand = x;
+    return (x >>> 0) / 4294967296;
+  }
+
+  /**
+   * Draw every interface's ARP reachable time: uniform in [t/2, 3t/2) of its base `arpTimeout` t (RouterOS
+   * `arp-timeout` "entry lifetime random in [t/2, 3t/2]"; Linux neigh_rand_reach_time, redrawn every 300 s by
+   * neigh_periodic_work). Called at start and by arp-resolve's timers.
+   */
+  drawArpReachable(): void {
+    const base = this.tables.arpTimeout;
+    const r = new Float64Array(base.length);
+    for (let i = 0; i < base.length; i++) r[i] = base[i]! * (0.5 + this.random());
+    this.arp.setReachableTimes(r);
+    this.arpRedrawAt = this.now + 300;
+  }
 
   /**
    * Hand a packet the router made (ARP request, echo reply, ICMP error) to stage `stage`: it starts its own
@@ -289,6 +355,34 @@ export function dropIn(st: FlowState, slot: number, reason: number, stage: numbe
   m.drop[slot] = reason;
   setFate(st, slot, Fate.DROP, reason);
   if (trace !== null && (m.flags[slot]! & 0x2000) !== 0) trace.record(slot, stage, EV.DROP, reason);
+}
+
+/**
+ * The source address of an ICMP error about `slot`, which arrived on interface `ifi` (Linux icmp_send):
+ * - `icmp-errors-use-inbound-interface-address=yes`: the receiving interface's primary address;
+ * - otherwise (default) the address of the interface the error leaves by: the route back to the
+ *   offending packet's source (in the receiving interface's table) names it, and its primary address is
+ *   taken (Linux lets the reply route pick — inet_select_addr prefers an address on the destination's
+ *   subnet and honours a route's pref-src; flowplane takes the primary and ignores pref-src). No route back,
+ *   or no address there: the receiving interface's primary address.
+ * Errors about packets addressed to the router itself take that address instead (the caller passes it).
+ */
+export function icmpErrorSource(st: FlowState, slot: number, ifi: number): number {
+  const t = st.tables;
+  const inAddr = ifi >= 0 ? t.ifAddr[ifi]! : 0;
+  if (t.icmpErrorsUseInbound || ifi < 0) return inAddr;
+  const fib = t.fibs[t.fibOfIf[ifi]!];
+  if (!fib) return inAddr;
+  const pool = st.pool;
+  const b = pool.bytes;
+  const ip = pool.frameOffset(slot) + pool.meta.l3Off[slot]!;
+  const src = ((b[ip + 12]! << 24) | (b[ip + 13]! << 16) | (b[ip + 14]! << 8) | b[ip + 15]!) >>> 0;
+  const nh = t.nextHops;
+  const id = fib.lookup(src);
+  if (id === 0 || nh.kind[id] !== NH.FORWARD || nh.hopCount[id] === 0) return inAddr;
+  const oif = nh.hopIfIndex[nh.hopStart[id]!]!;
+  const a = oif >= 0 ? t.ifAddr[oif]! : 0;
+  return a !== 0 ? a : inAddr;
 }
 
 /** Record a trace event for a traced packet (one flag test when tracing is on; call only if trace !== null). */

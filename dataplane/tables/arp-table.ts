@@ -29,7 +29,8 @@
  *
  * Defaults (`ARP_DEFAULT_TIMEOUTS`): reachable 30 s (RouterOS `/ip settings arp-timeout`; RouterOS/Linux pick
  * the real value at random in [t/2, 3t/2] — the router does that with its seeded generator and passes the
- * result, the table takes it as given), retransmit 1 s, 3 broadcast requests then FAILED (Linux mcast_probes),
+ * result, the table takes it as given; `setReachableTimes` gives one per interface, as Linux keeps
+ * reachable_time per device), retransmit 1 s, 3 broadcast requests then FAILED (Linux mcast_probes),
  * delay 5 s, 3 unicast probes (ucast_probes), stale entries removed 60 s after last use (gc_staletime), failed
  * entries shown for 15 s (Linux drops them at the next periodic gc, which runs every reachable/2 = 15 s).
  * Linux's locktime (ignore a different MAC within 1 s) is not modelled: the newest answer wins.
@@ -43,10 +44,15 @@
  * when `expire` finally runs is listed once.
  *
  * ## Queue of packets waiting for resolution
- * Per entry a ring of `queueLen` packet slot numbers (default 3, Linux's historic `unres_qlen`) in one shared
- * Uint32Array. A packet arriving at a full ring pushes out the oldest, which `enqueue` returns so the caller
- * counts and frees it. On resolution the ring comes back in arrival order; on failure its slots go to
- * `ArpEvents.drops` (ICMP host unreachable + drop count).
+ * Per entry a FIFO of packet slots, bounded as Linux (since 3.3; RouterOS v7's 5.6 included) bounds
+ * `arp_queue`: by bytes, `unres_qlen_bytes` = SK_WMEM_MAX = 212992, each packet counting its skb truesize
+ * (`skbTruesize(len)` = len + 576 on x86-64: SKB_TRUESIZE) — so about 101 full-size frames, Linux's
+ * displayed `unres_qlen`. A packet that would exceed the bound pushes out the oldest packets until it fits
+ * (it is queued even alone over the bound, as Linux's loop stops at an empty queue); `enqueue` lists the
+ * pushed-out slots in `pushed` so the caller counts and frees them. `queueLen` optionally caps the packet
+ * count too (flowplane; default none). The FIFO is linked through a per-slot column (a slot waits in at most
+ * one queue), so the table needs the slot capacity (`slots`). On resolution the queue comes back in arrival
+ * order; on failure its slots go to `ArpEvents.drops` (ICMP host unreachable + drop count).
  *
  * ## Indices, size, full table
  * Entries live in fixed columns indexed by an entry number that stays valid for the entry's life (a packet can
@@ -114,7 +120,17 @@ export const ARP_DEFAULT_TIMEOUTS: Readonly<ArpTimeouts> = Object.freeze({
 });
 
 export const ARP_DEFAULT_MAX_ENTRIES = 16384;
-export const ARP_DEFAULT_QUEUE_LEN = 3;
+/** No packet-count cap by default: the byte bound decides (Linux). */
+export const ARP_DEFAULT_QUEUE_LEN = 65535;
+/** Linux `unres_qlen_bytes` default: SK_WMEM_MAX (x86-64) = 212992. */
+export const ARP_DEFAULT_QUEUE_BYTES = 212992;
+/** Linux SKB_TRUESIZE overhead on x86-64: SKB_DATA_ALIGN(sizeof(sk_buff)) 256 + SKB_DATA_ALIGN(skb_shared_info) 320. */
+export const SKB_OVERHEAD = 576;
+
+/** What a queued packet of `len` bytes counts against `queueBytes` (Linux SKB_TRUESIZE(len)). */
+export function skbTruesize(len: number): number {
+  return len + SKB_OVERHEAD;
+}
 
 /** Output of `expire`, allocated once by the caller and reused (counts are reset by every call). */
 export class ArpEvents {
@@ -137,8 +153,12 @@ export class ArpEvents {
 export interface ArpTableOptions {
   /** Most entries (RouterOS max-neighbor-entries). Default 16384. */
   maxEntries?: number;
-  /** Packets queued per unresolved entry. Default 3; 0..255. */
+  /** Most packets queued per unresolved entry (flowplane's cap; Linux has none). Default 65535; 0 = queue nothing. */
   queueLen?: number;
+  /** Bytes (skb truesize) queued per unresolved entry (Linux unres_qlen_bytes). Default 212992. */
+  queueBytes?: number;
+  /** Slot numbers that can be queued are 0 .. slots-1 (the packet pool's size). Default 65536. */
+  slots?: number;
   /** Hash seed (layout only). Default 0. */
   seed?: number;
 }
@@ -187,6 +207,9 @@ const FORCED_GC_INTERVAL = 1;
 export class ArpTable {
   readonly maxEntries: number;
   readonly queueLen: number;
+  readonly queueBytes: number;
+  /** Slots `enqueue` pushed out (valid until the next `enqueue`). */
+  readonly pushed: Uint32Array;
   /** Hash slots: four words per slot `[ip, ifIndex + 1, entry, 0]`; word 1 === 0 means empty. */
   private readonly index: Int32Array;
   private readonly mask: number;
@@ -204,9 +227,15 @@ export class ArpTable {
   private readonly usedCol: Float64Array;
   /** Start of the running timer (INCOMPLETE/PROBE: last request; DELAY: entered; FAILED: failed at). */
   private readonly timerCol: Float64Array;
-  private readonly qHead: Uint8Array;
-  private readonly qLen: Uint8Array;
-  private readonly qCells: Uint32Array;
+  private readonly qHead: Int32Array;
+  private readonly qTail: Int32Array;
+  private readonly qLen: Int32Array;
+  private readonly qBytes: Float64Array;
+  /** Per slot: the next slot in its queue (-1: last), and what it counts against queueBytes. */
+  private readonly qNext: Int32Array;
+  private readonly qSize: Int32Array;
+  /** Interface index → reachable time (seconds) overriding `ArpTimeouts.reachable`; NaN/absent = use it. */
+  private reachOf: Float64Array = new Float64Array(0);
   private readonly free: Int32Array;
   private freeTop: number;
   /** Entries [0, highWater) have been used at least once: `expire` scans only those. */
@@ -226,13 +255,19 @@ export class ArpTable {
       throw new RangeError(`ArpTable: maxEntries must be an integer 1..2^24, got ${maxEntries}`);
     }
     const queueLen = opts.queueLen ?? ARP_DEFAULT_QUEUE_LEN;
-    if (!Number.isInteger(queueLen) || queueLen < 0 || queueLen > 255) {
-      throw new RangeError(`ArpTable: queueLen must be an integer 0..255, got ${queueLen}`);
+    if (!Number.isInteger(queueLen) || queueLen < 0 || queueLen > 65535) {
+      throw new RangeError(`ArpTable: queueLen must be an integer 0..65535, got ${queueLen}`);
     }
+    const queueBytes = opts.queueBytes ?? ARP_DEFAULT_QUEUE_BYTES;
+    if (!(queueBytes >= 0)) throw new RangeError(`ArpTable: queueBytes must be >= 0, got ${queueBytes}`);
+    const slotCap = opts.slots ?? 65536;
+    if (!Number.isInteger(slotCap) || slotCap < 1 || slotCap > 1 << 24) throw new RangeError(`ArpTable: slots must be an integer 1..2^24, got ${slotCap}`);
     let slots = 8;
     while (slots < maxEntries * 2) slots *= 2;
     this.maxEntries = maxEntries;
     this.queueLen = queueLen;
+    this.queueBytes = queueBytes;
+    this.pushed = new Uint32Array(Math.max(1, Math.min(queueLen, slotCap)));
     this.index = new Int32Array(slots * 4);
     this.mask = slots - 1;
     this.seed = (opts.seed ?? 0) | 0;
@@ -247,9 +282,12 @@ export class ArpTable {
     this.updatedCol = new Float64Array(maxEntries);
     this.usedCol = new Float64Array(maxEntries);
     this.timerCol = new Float64Array(maxEntries);
-    this.qHead = new Uint8Array(maxEntries);
-    this.qLen = new Uint8Array(maxEntries);
-    this.qCells = new Uint32Array(Math.max(1, maxEntries * queueLen));
+    this.qHead = new Int32Array(maxEntries).fill(-1);
+    this.qTail = new Int32Array(maxEntries).fill(-1);
+    this.qLen = new Int32Array(maxEntries);
+    this.qBytes = new Float64Array(maxEntries);
+    this.qNext = new Int32Array(slotCap).fill(-1);
+    this.qSize = new Int32Array(slotCap);
     this.free = new Int32Array(maxEntries);
     for (let i = 0; i < maxEntries; i++) this.free[i] = maxEntries - 1 - i;
     this.freeTop = maxEntries;
@@ -346,27 +384,55 @@ export class ArpTable {
   }
 
   /**
-   * Queue packet `slot` on INCOMPLETE entry `e`. Returns the slot the caller must drop: -1 if none, the oldest
-   * queued slot when the queue was full, or `slot` itself when `e` is not INCOMPLETE (nothing to wait for).
+   * Queue packet `slot` (counting `bytes` against `queueBytes`: pass `skbTruesize(frame length)`) on
+   * INCOMPLETE entry `e`. Returns the number of older slots pushed out to make room (listed in `pushed`, oldest
+   * first: the caller drops them), or -1 when `slot` itself is not queued — `e` is not INCOMPLETE (nothing to
+   * wait for), `queueLen` is 0, or the slot number is beyond `slots`: the caller drops it.
    */
-  enqueue(e: number, slot: number): number {
-    if (this.stateCol[e] !== INCOMPLETE) return slot;
-    const q = this.queueLen;
-    if (q === 0) return slot;
-    const base = e * q;
-    const n = this.qLen[e]!;
-    const h = this.qHead[e]!;
-    if (n < q) {
-      let p = h + n;
-      if (p >= q) p -= q;
-      this.qCells[base + p] = slot;
-      this.qLen[e] = n + 1;
-      return -1;
+  enqueue(e: number, slot: number, bytes: number = 0): number {
+    if (this.stateCol[e] !== INCOMPLETE || this.queueLen === 0 || !(slot >= 0 && slot < this.qNext.length)) return -1;
+    const size = bytes > 0 ? bytes | 0 : 0;
+    let n = 0;
+    // Linux __neigh_event_send: drop from the head while the new packet would not fit (never the new one)
+    while (this.qLen[e]! > 0 && (this.qLen[e]! + 1 > this.queueLen || this.qBytes[e]! + size > this.queueBytes)) {
+      const h = this.qHead[e]!;
+      this.qHead[e] = this.qNext[h]!;
+      this.qLen[e] = this.qLen[e]! - 1;
+      this.qBytes[e] = this.qBytes[e]! - this.qSize[h]!;
+      if (this.qLen[e] === 0) this.qTail[e] = -1;
+      this.pushed[n++] = h;
     }
-    const old = this.qCells[base + h]!;
-    this.qCells[base + h] = slot;
-    this.qHead[e] = h + 1 === q ? 0 : h + 1;
-    return old;
+    this.qNext[slot] = -1;
+    this.qSize[slot] = size;
+    const t = this.qTail[e]!;
+    if (t >= 0) this.qNext[t] = slot;
+    else this.qHead[e] = slot;
+    this.qTail[e] = slot;
+    this.qLen[e] = this.qLen[e]! + 1;
+    this.qBytes[e] = this.qBytes[e]! + size;
+    return n;
+  }
+
+  /** Bytes queued on entry `e` (sum of the sizes given to `enqueue`). */
+  queuedBytes(e: number): number {
+    return this.qBytes[e]!;
+  }
+
+  /**
+   * Per-interface reachable times (seconds, indexed by interface index; NaN or beyond the array = the
+   * `ArpTimeouts.reachable` given to `expire`). Linux keeps reachable_time per device (base_reachable_time
+   * randomised to [t/2, 3t/2]); the caller draws it. Takes effect at once (deadlines are recomputed).
+   */
+  setReachableTimes(times: Float64Array): void {
+    this.reachOf = Float64Array.from(times);
+    this.due = -Infinity;
+  }
+
+  /** Seconds entry `e` stays REACHABLE after a confirmation, under `t`. */
+  reachableFor(e: number, t: ArpTimeouts = this.t): number {
+    const i = this.ifCol[e]!;
+    const r = i >= 0 && i < this.reachOf.length ? this.reachOf[i]! : NaN;
+    return r === r ? r : t.reachable;
   }
 
   // ---- state changes --------------------------------------------------------------------------------------
@@ -601,7 +667,7 @@ export class ArpTable {
       case PROBE:
         return this.timerCol[e]! + t.retransmit;
       case REACHABLE:
-        return this.confirmedCol[e]! + t.reachable;
+        return this.confirmedCol[e]! + this.reachableFor(e, t);
       case DELAY:
         return this.timerCol[e]! + t.delayFirstProbe;
       case STALE:
@@ -623,15 +689,15 @@ export class ArpTable {
 
   private drain(e: number, out: Uint32Array, at: number): number {
     const n = this.qLen[e]!;
-    const q = this.queueLen;
-    const base = e * q;
     let h = this.qHead[e]!;
     for (let k = 0; k < n; k++) {
-      out[at + k] = this.qCells[base + h]!;
-      if (++h === q) h = 0;
+      out[at + k] = h;
+      h = this.qNext[h]!;
     }
     this.qLen[e] = 0;
-    this.qHead[e] = 0;
+    this.qHead[e] = -1;
+    this.qTail[e] = -1;
+    this.qBytes[e] = 0;
     return n;
   }
 
@@ -663,8 +729,10 @@ export class ArpTable {
     this.updatedCol[e] = now;
     this.usedCol[e] = now;
     this.timerCol[e] = now;
-    this.qHead[e] = 0;
+    this.qHead[e] = -1;
+    this.qTail[e] = -1;
     this.qLen[e] = 0;
+    this.qBytes[e] = 0;
     this.count++;
     return e;
   }
@@ -710,7 +778,9 @@ export class ArpTable {
     this.stateCol[e] = 0;
     this.flagCol[e] = 0;
     this.qLen[e] = 0;
-    this.qHead[e] = 0;
+    this.qHead[e] = -1;
+    this.qTail[e] = -1;
+    this.qBytes[e] = 0;
     this.free[this.freeTop++] = e;
     this.count--;
   }

@@ -119,7 +119,10 @@ describe('l2/l3 menu declarations', () => {
         '/interface vlan',
         '/ip address',
         '/ip arp',
+        '/ip dns',
+        '/ip neighbor discovery-settings',
         '/ip route',
+        '/ip service',
         '/ip settings',
         '/ip vrf',
         '/metarouter',
@@ -329,7 +332,7 @@ describe('unsupported menus', () => {
   });
 
   test('children and the menus seen in the corpus are covered', () => {
-    for (const p of ['/ip dhcp-server network', '/interface wireguard peers', '/routing ospf interface-template', '/routing bgp connection', '/interface ethernet switch port', '/tool mac-server mac-winbox', '/mpls ldp interface', '/system lcd page', '/ip neighbor discovery-settings']) {
+    for (const p of ['/ip dhcp-server network', '/interface wireguard peers', '/routing ospf interface-template', '/routing bgp connection', '/interface ethernet switch port', '/tool mac-server mac-winbox', '/mpls ldp interface', '/system lcd page', '/ip neighbor discovery', '/ip dns static']) {
       expect([p, registry.isUnsupported(p)]).toEqual([p, true]);
     }
     for (const p of ['/interface', '/ip', '/ip firewall', '/system', '/tool', '/routing', '/interface brige', '/ip adress']) expect([p, registry.isUnsupported(p)]).toEqual([p, false]);
@@ -436,8 +439,8 @@ describe('corpus fits the l2/l3 schemas', () => {
       [
         '/interface bonding', '/interface ethernet switch port', '/interface ethernet switch vlan', '/interface vpls', '/interface vrrp',
         '/interface wireguard', '/interface wireguard peers', '/interface wireless security-profiles',
-        '/ip dhcp-client', '/ip dhcp-relay', '/ip dhcp-server', '/ip dhcp-server network', '/ip dhcp-server option', '/ip dns', '/ip dns static',
-        '/ip neighbor discovery', '/ip neighbor discovery-settings', '/ip pool', '/ip route vrf',
+        '/ip dhcp-client', '/ip dhcp-relay', '/ip dhcp-server', '/ip dhcp-server network', '/ip dhcp-server option', '/ip dns static',
+        '/ip neighbor discovery', '/ip pool', '/ip route vrf',
         '/ipv6 dhcp-relay', '/ipv6 nd', '/mpls ldp', '/mpls ldp interface', '/mpls settings', '/port',
         '/routing bgp connection', '/routing bgp instance', '/routing bgp instance vrf', '/routing bgp network', '/routing bgp peer', '/routing bgp template', '/routing bgp vpn',
         '/routing ospf area', '/routing ospf instance', '/routing ospf interface-template', '/routing ospf network',

@@ -59,7 +59,7 @@ describe('ethernet-input', () => {
     ['LLDP', 'ether1', frame().eth({ src: A, dst: '01:80:c2:00:00:0e', type: 0x88cc }).payload(new Uint8Array(46)).build(), 'drop unknown-ethertype'],
     ['other host', 'ether1', ping('10.0.2.2', { dmac: '02:00:00:00:00:99' }), 'drop not-for-router'],
     ['truncated', 'ether1', ping('10.0.2.2').slice(0, 20), 'drop ipv4-truncated'],
-    ['limited broadcast', 'ether1', frame().eth({ src: A, dst: 'ff:ff:ff:ff:ff:ff' }).ipv4({ src: '0.0.0.0', dst: '255.255.255.255' }).udp({ sport: 68, dport: 67 }).payload('dhcp').build(), 'local'],
+    ['limited broadcast', 'ether1', frame().eth({ src: A, dst: 'ff:ff:ff:ff:ff:ff' }).ipv4({ src: '0.0.0.0', dst: '255.255.255.255' }).udp({ sport: 68, dport: 67 }).payload('dhcp').build(), 'drop udp-port-unreachable'], // reaches local-in: no DHCP server, no ICMP to a broadcast
   ])('%s', (_what, port, f, fate) => {
     const h = harness(gen);
     expect(h.feed(port, f)).toBe(fate);
@@ -152,14 +152,19 @@ describe('ip4-forward, arp-resolve, ip4-rewrite', () => {
     expect(h.feed('ether1', ping('10.0.2.20', { ttl: 0 }))).toBe('drop ttl-exceeded');
     expect(h.sent.length).toBe(1); // icmp: false
   });
-  test('the ARP queue holds 3 packets per neighbour; a 4th pushes the oldest out', () => {
+  test('the ARP queue holds what fits in Linux unres_qlen_bytes (101 full-size frames); the next pushes the oldest out', () => {
     const h = harness(generationFrom(BASE));
-    expect([1, 2, 3, 4].map((i) => h.feed('ether1', udp('10.0.2.30'), i))).toEqual(['queued', 'queued', 'queued', 'queued']);
+    const big = frame().eth({ src: A, dst: R1 }).ipv4({ src: '10.0.1.10', dst: '10.0.2.30' }).udp({ sport: 1000, dport: 2000 }).payload(new Uint8Array(1472)).build();
+    expect(big.length).toBe(1514);
+    const fates = Array.from({ length: 102 }, (_, i) => h.feed('ether1', big, i));
+    expect(fates.every((f) => f === 'queued')).toBe(true);
     expect(h.finals.get(1)).toBe('drop arp-queue-overflow');
+    expect(h.finals.size).toBe(1);
+    expect(h.flow.state.waiting).toBe(101);
     expect(h.sent.filter((s) => describe1(s.frame).startsWith('ARP')).length).toBe(1); // one request while in progress
-    // The answer releases the three others in order.
-    h.feed('ether2', frame().eth({ src: '02:00:00:0b:00:30', dst: R2 }).arp({ op: 'reply', senderMac: '02:00:00:0b:00:30', senderIp: '10.0.2.30', targetMac: R2, targetIp: '10.0.2.1' }).pad().build(), 5);
-    expect([2, 3, 4].map((s) => h.finals.get(s))).toEqual(['tx ether2', 'tx ether2', 'tx ether2']);
+    // The answer releases the 101 others in order.
+    h.feed('ether2', frame().eth({ src: '02:00:00:0b:00:30', dst: R2 }).arp({ op: 'reply', senderMac: '02:00:00:0b:00:30', senderIp: '10.0.2.30', targetMac: R2, targetIp: '10.0.2.1' }).pad().build(), 500);
+    expect(Array.from({ length: 101 }, (_, i) => h.finals.get(i + 2))).toEqual(Array(101).fill('tx ether2'));
     expect(h.flow.state.waiting).toBe(0);
   });
 });
@@ -212,7 +217,7 @@ describe('VRF', () => {
   test('an interface in a VRF routes in its table only: main\'s networks are not reachable', () => {
     const h = harness(gen, { icmp: false });
     expect(h.feed('ether3', fromBlue('10.0.2.20'))).toBe('drop no-route');
-    expect(h.feed('ether3', fromBlue('10.0.3.1'))).toBe('local');
+    expect(h.feed('ether3', fromBlue('10.0.3.1'))).toBe('drop udp-port-unreachable'); // local-in: delivered, no service on the port
     expect(h.feed('ether3', fromBlue('10.0.1.1'))).toBe('drop no-route'); // main's address is not local in blue
   });
   test('a route leaked into the VRF with gateway@main forwards', () => {

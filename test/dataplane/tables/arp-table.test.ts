@@ -5,7 +5,7 @@
  * and arrays (1000 sequences on tiny tables).
  */
 import fc from 'fast-check';
-import { ArpTable, ArpState, ArpEvents, ARP_DEFAULT_TIMEOUTS, type ArpTimeouts, type ArpEntry } from '../../../dataplane/tables/arp-table';
+import { ArpTable, ArpState, ArpEvents, ARP_DEFAULT_TIMEOUTS, ARP_DEFAULT_QUEUE_BYTES, skbTruesize, type ArpTimeouts, type ArpEntry } from '../../../dataplane/tables/arp-table';
 
 const T: ArpTimeouts = { ...ARP_DEFAULT_TIMEOUTS };
 const IP = 0xc0a80102; // 192.168.1.2
@@ -34,8 +34,8 @@ describe('ArpTable state machine', () => {
     expect(arp.state(e)).toBe(ArpState.INCOMPLETE);
     expect(arp.probes(e)).toBe(1);
     expect(arp.complete(e)).toBe(false);
-    expect(arp.enqueue(e, 7)).toBe(-1);
-    expect(arp.enqueue(e, 8)).toBe(-1);
+    expect(arp.enqueue(e, 7)).toBe(0);
+    expect(arp.enqueue(e, 8)).toBe(0);
     expect(arp.nextDeadline).toBe(101);
 
     expect(arp.expire(100.999, T, ev)).toBe(0);
@@ -77,12 +77,14 @@ describe('ArpTable state machine', () => {
     expect(arp.probes(e)).toBe(2);
   });
 
-  test('the queue keeps 3: the 4th packet pushes out the oldest; confirm returns the rest in order', () => {
+  test('queueLen 3: the 4th packet pushes out the oldest; confirm returns the rest in order', () => {
     const { arp, ev, out } = fresh();
     const e = arp.resolveStart(IP, 1, 0);
-    expect([arp.enqueue(e, 1), arp.enqueue(e, 2), arp.enqueue(e, 3)]).toEqual([-1, -1, -1]);
+    expect([arp.enqueue(e, 1), arp.enqueue(e, 2), arp.enqueue(e, 3)]).toEqual([0, 0, 0]);
     expect(arp.enqueue(e, 4)).toBe(1);
-    expect(arp.enqueue(e, 5)).toBe(2);
+    expect(arp.pushed[0]).toBe(1);
+    expect(arp.enqueue(e, 5)).toBe(1);
+    expect(arp.pushed[0]).toBe(2);
     expect(arp.queued(e)).toBe(3);
     expect(arp.confirm(IP, 1, MH, ML, 0.5, out)).toBe(3);
     expect(Array.from(out.subarray(0, 3))).toEqual([3, 4, 5]);
@@ -90,8 +92,8 @@ describe('ArpTable state machine', () => {
     expect(arp.state(e)).toBe(ArpState.REACHABLE);
     expect([arp.macHi(e), arp.macLo(e)]).toEqual([MH, ML]);
     expect(arp.queued(e)).toBe(0);
-    // a complete entry does not queue: the slot comes straight back
-    expect(arp.enqueue(e, 6)).toBe(6);
+    // a complete entry does not queue: the slot is refused
+    expect(arp.enqueue(e, 6)).toBe(-1);
     // no retransmissions after resolution
     arp.expire(10, T, ev);
     expect(requests(ev)).toEqual([]);
@@ -101,11 +103,62 @@ describe('ArpTable state machine', () => {
   test('queueLen 1 and 0', () => {
     const one = new ArpTable({ maxEntries: 4, queueLen: 1 });
     const e = one.resolveStart(IP, 0, 0);
-    expect(one.enqueue(e, 10)).toBe(-1);
-    expect(one.enqueue(e, 11)).toBe(10);
+    expect(one.enqueue(e, 10)).toBe(0);
+    expect(one.enqueue(e, 11)).toBe(1);
+    expect(one.pushed[0]).toBe(10);
     const zero = new ArpTable({ maxEntries: 4, queueLen: 0 });
     const z = zero.resolveStart(IP, 0, 0);
-    expect(zero.enqueue(z, 10)).toBe(10);
+    expect(zero.enqueue(z, 10)).toBe(-1);
+    // a slot number beyond the table's slot capacity cannot wait
+    const small = new ArpTable({ maxEntries: 4, slots: 8 });
+    expect(small.enqueue(small.resolveStart(IP, 0, 0), 8)).toBe(-1);
+  });
+
+  test('default bound is Linux unres_qlen_bytes (212992) of skb truesize: 101 full frames, oldest pushed out', () => {
+    const arp = new ArpTable({ maxEntries: 4 });
+    const e = arp.resolveStart(IP, 0, 0);
+    const full = skbTruesize(1514);
+    expect(full).toBe(2090);
+    for (let s = 0; s < 101; s++) expect(arp.enqueue(e, s, full)).toBe(0);
+    expect(arp.queuedBytes(e)).toBe(101 * 2090);
+    // the 102nd does not fit: the oldest goes
+    expect(arp.enqueue(e, 101, full)).toBe(1);
+    expect(arp.pushed[0]).toBe(0);
+    expect(arp.queued(e)).toBe(101);
+    // a 64 KiB packet pushes out as many as it needs (and is queued even if alone over the bound)
+    const big = skbTruesize(65535);
+    const k = arp.enqueue(e, 200, big);
+    expect(k).toBe(Math.ceil((101 * 2090 + big - ARP_DEFAULT_QUEUE_BYTES) / 2090));
+    expect(Array.from(arp.pushed.subarray(0, 3))).toEqual([1, 2, 3]);
+    expect(arp.queuedBytes(e)).toBeLessThanOrEqual(ARP_DEFAULT_QUEUE_BYTES);
+    const huge = new ArpTable({ maxEntries: 4, queueBytes: 1000 });
+    const h = huge.resolveStart(IP, 0, 0);
+    expect(huge.enqueue(h, 1, 5000)).toBe(0);
+    expect(huge.enqueue(h, 2, 5000)).toBe(1);
+    expect(huge.queued(h)).toBe(1);
+    const out = new Uint32Array(200);
+    expect(huge.confirm(IP, 0, MH, ML, 1, out)).toBe(1);
+    expect(out[0]).toBe(2);
+  });
+
+  test('per-interface reachable times override arp-timeout (Linux reachable_time per device)', () => {
+    const { arp, ev, out } = fresh();
+    arp.setReachableTimes(Float64Array.from([NaN, 7.5]));
+    arp.confirm(IP, 1, MH, ML, 0, out);
+    const a = arp.lastEntry;
+    arp.confirm(IP, 0, MH, ML, 0, out);
+    const b = arp.lastEntry;
+    arp.confirm(IP, 5, MH, ML, 0, out);
+    const c = arp.lastEntry;
+    expect([arp.reachableFor(a, T), arp.reachableFor(b, T), arp.reachableFor(c, T)]).toEqual([7.5, T.reachable, T.reachable]);
+    arp.expire(7.4, T, ev);
+    expect(arp.state(a)).toBe(ArpState.REACHABLE);
+    arp.expire(7.5, T, ev);
+    expect(arp.state(a)).toBe(ArpState.STALE);
+    expect(arp.state(b)).toBe(ArpState.REACHABLE);
+    arp.expire(T.reachable, T, ev);
+    expect(arp.state(b)).toBe(ArpState.STALE);
+    expect(arp.state(c)).toBe(ArpState.STALE);
   });
 
   test('REACHABLE becomes STALE exactly arp-timeout after the confirmation; STALE is removed 60 s after last use', () => {
@@ -318,7 +371,9 @@ describe('ArpTable state machine', () => {
 
   test('bad options and timeouts are refused', () => {
     expect(() => new ArpTable({ maxEntries: 0 })).toThrow(RangeError);
-    expect(() => new ArpTable({ queueLen: 256 })).toThrow(RangeError);
+    expect(() => new ArpTable({ queueLen: 65536 })).toThrow(RangeError);
+    expect(() => new ArpTable({ queueBytes: -1 })).toThrow(RangeError);
+    expect(() => new ArpTable({ slots: 0 })).toThrow(RangeError);
     const { arp, ev } = fresh();
     expect(() => arp.expire(0, { ...T, retransmit: 0 }, ev)).toThrow(RangeError);
     expect(() => arp.expire(0, { ...T, maxProbes: 0 }, ev)).toThrow(RangeError);
@@ -549,7 +604,8 @@ test('property: random packet/confirm/static/remove/expire sequences agree with 
               if (e < 0) got = 'full';
               else if (arp.state(e) === S.INCOMPLETE) {
                 const d = arp.enqueue(e, s);
-                got = d < 0 ? 'queued' : `drop ${d}`;
+                got = d < 0 ? `drop ${s}` : d === 0 ? 'queued' : `drop ${arp.pushed[0]}`;
+                expect(d).toBeLessThanOrEqual(1);
               } else {
                 expect(arp.complete(e)).toBe(true);
                 arp.use(e, now);

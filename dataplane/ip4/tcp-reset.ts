@@ -1,0 +1,150 @@
+/**
+ * The TCP reset the router sends for a segment to one of its addresses on a port nothing listens on, as
+ * Linux's tcp_v4_send_reset builds it (RouterOS documents none of this: ROUTEROS-FLOW.md §5 "TCP gets RST",
+ * the rest is Linux-derived and UNCONFIRMED for RouterOS).
+ *
+ * - Never in answer to a reset (RFC 793; Linux: `if (th->rst) return`).
+ * - Ports swapped. If the segment had ACK: flags RST, sequence number = its acknowledgment number, no ACK.
+ *   Otherwise: flags RST|ACK, sequence 0, acknowledgment = its sequence + SYN + FIN + data length (so a SYN
+ *   is answered with ack = seq + 1). Window 0, no options, data offset 5.
+ * - IP: 20-byte header, addresses swapped, TOS kept (Linux `arg.tos = ip_hdr(skb)->tos`), TTL 64
+ *   (ip_default_ttl), DF set with identification 0 (the per-netns TCP control socket uses
+ *   IP_PMTUDISC_DO and has no destination, so ip_select_ident leaves the ID 0).
+ * - Ethernet: MACs swapped, the router's MAC (routerMacHi/Lo) as source when given; padded to 60 bytes
+ *   (the NIC would pad the 54-byte frame).
+ * The segment is checked first: a whole TCP header and a valid checksum (Linux drops a bad one silently,
+ * TCP_MIB_CSUMERRORS). Broadcast/multicast destinations are the caller's business (Linux: no reset unless
+ * the route is RTN_LOCAL).
+ *
+ * Works in place, like icmpEchoReplyInPlace: the slot becomes the reset (router-originated metadata:
+ * inPort/outPort -1, marks 0), ready for routing-output. Returns 0, or a drop code with the slot untouched:
+ * `tcp-truncated`, `tcp-bad-data-offset`, `l4-bad-checksum`, `tcp-no-listener` (it was a reset), or an
+ * `ipv4-*` code for an unsound header. Allocates nothing.
+ */
+import type { PacketPool } from '../buf/pool';
+import { PktFlag } from '../buf/meta';
+import { Drop } from '../drop';
+import { ipv4FillChecksum, l4ChecksumOk4, l4FillChecksum4 } from '../wire/checksum';
+import { ICMP_TTL } from './icmp-gen';
+
+/** TCP flag bits (byte 13 of the header). */
+const FIN = 0x01;
+const SYN = 0x02;
+const RST = 0x04;
+const ACK = 0x10;
+
+export function tcpResetInPlace(pool: PacketPool, slot: number, routerMacHi: number = -1, routerMacLo: number = 0): number {
+  if (!(slot >= 0 && slot < pool.slots)) return Drop.TCP_TRUNCATED;
+  const m = pool.meta;
+  const b = pool.bytes;
+  const f = pool.frameOffset(slot);
+  const len = m.len[slot]!;
+  const l3 = m.l3Off[slot]!;
+  const cap = pool.slotSize - m.start[slot]!;
+  if (len > cap || l3 + 20 > len) return Drop.IPV4_TRUNCATED;
+  const ip = f + l3;
+  const v = b[ip]!;
+  if ((v & 0xf0) !== 0x40) return Drop.IPV4_BAD_VERSION;
+  const hl = (v & 15) << 2;
+  if (hl < 20 || l3 + hl > len) return Drop.IPV4_BAD_IHL;
+  const tl = (b[ip + 2]! << 8) | b[ip + 3]!;
+  if (tl < hl || l3 + tl > len) return Drop.IPV4_BAD_TOTAL_LENGTH;
+  if (b[ip + 9] !== 6 || (((b[ip + 6]! & 0x3f) << 8) | b[ip + 7]!) !== 0) return Drop.TCP_TRUNCATED;
+  const segLen = tl - hl;
+  if (segLen < 20) return Drop.TCP_TRUNCATED;
+  const th = ip + hl;
+  const doff = (b[th + 12]! >>> 4) << 2;
+  if (doff < 20) return Drop.TCP_BAD_DATA_OFFSET;
+  if (doff > segLen) return Drop.TCP_TRUNCATED;
+  if (!l4ChecksumOk4(b, ip, th, segLen, 6)) return Drop.L4_BAD_CHECKSUM;
+  const flags = b[th + 13]!;
+  if ((flags & RST) !== 0) return Drop.TCP_NO_LISTENER;
+
+  const sport = (b[th] << 8) | b[th + 1]!;
+  const dport = (b[th + 2]! << 8) | b[th + 3]!;
+  const seq = ((b[th + 4]! << 24) | (b[th + 5]! << 16) | (b[th + 6]! << 8) | b[th + 7]!) >>> 0;
+  const ackIn = ((b[th + 8]! << 24) | (b[th + 9]! << 16) | (b[th + 10]! << 8) | b[th + 11]!) >>> 0;
+  let rseq = 0;
+  let rack = 0;
+  let rflags = RST;
+  if ((flags & ACK) !== 0) rseq = ackIn;
+  else {
+    rflags = RST | ACK;
+    rack = (seq + ((flags & SYN) !== 0 ? 1 : 0) + ((flags & FIN) !== 0 ? 1 : 0) + (segLen - doff)) >>> 0;
+  }
+
+  // IP header: 20 bytes, addresses swapped, TOS kept, DF, ID 0, TTL 64
+  const src0 = b[ip + 12]!;
+  const src1 = b[ip + 13]!;
+  const src2 = b[ip + 14]!;
+  const src3 = b[ip + 15]!;
+  b[ip] = 0x45;
+  b[ip + 2] = 0;
+  b[ip + 3] = 40;
+  b[ip + 4] = 0;
+  b[ip + 5] = 0;
+  b[ip + 6] = 0x40;
+  b[ip + 7] = 0;
+  b[ip + 8] = ICMP_TTL;
+  b[ip + 12] = b[ip + 16]!;
+  b[ip + 13] = b[ip + 17]!;
+  b[ip + 14] = b[ip + 18]!;
+  b[ip + 15] = b[ip + 19]!;
+  b[ip + 16] = src0;
+  b[ip + 17] = src1;
+  b[ip + 18] = src2;
+  b[ip + 19] = src3;
+  ipv4FillChecksum(b, ip);
+  // TCP header right after it
+  const t = ip + 20;
+  b[t] = dport >>> 8;
+  b[t + 1] = dport;
+  b[t + 2] = sport >>> 8;
+  b[t + 3] = sport;
+  b[t + 4] = rseq >>> 24;
+  b[t + 5] = rseq >>> 16;
+  b[t + 6] = rseq >>> 8;
+  b[t + 7] = rseq;
+  b[t + 8] = rack >>> 24;
+  b[t + 9] = rack >>> 16;
+  b[t + 10] = rack >>> 8;
+  b[t + 11] = rack;
+  b[t + 12] = 5 << 4;
+  b[t + 13] = rflags;
+  b.fill(0, t + 14, t + 20); // window, checksum, urgent pointer
+  l4FillChecksum4(b, ip, t, 20, 6);
+  // Ethernet
+  if (m.linkType[slot] === 1 && l3 >= 14) {
+    for (let i = 0; i < 6; i++) {
+      const x = b[f + i]!;
+      b[f + i] = b[f + 6 + i]!;
+      b[f + 6 + i] = x;
+    }
+    if (routerMacHi >= 0) {
+      b[f + 6] = routerMacHi >>> 8;
+      b[f + 7] = routerMacHi;
+      b[f + 8] = routerMacLo >>> 24;
+      b[f + 9] = routerMacLo >>> 16;
+      b[f + 10] = routerMacLo >>> 8;
+      b[f + 11] = routerMacLo;
+    }
+  }
+  let flen = l3 + 40;
+  if (flen < 60) {
+    b.fill(0, f + flen, f + 60);
+    flen = 60;
+  }
+  m.len[slot] = flen;
+  m.wireLen[slot] = flen;
+  m.l3Len[slot] = 40;
+  m.l4Off[slot] = l3 + 20;
+  m.l4Proto[slot] = 6;
+  m.flags[slot] = (m.flags[slot]! & ~(PktFlag.IP_OPTIONS | PktFlag.BROADCAST | PktFlag.MULTICAST | PktFlag.SNAPPED | PktFlag.FRAGMENT | PktFlag.LATER_FRAGMENT)) | PktFlag.IPV4 | PktFlag.L4;
+  m.inPort[slot] = -1;
+  m.outPort[slot] = -1;
+  m.packetMark[slot] = 0;
+  m.connMark[slot] = 0;
+  m.routingMark[slot] = 0;
+  m.drop[slot] = 0;
+  return 0;
+}
