@@ -34,11 +34,16 @@ import { FW_EV } from '../firewall/events';
 import { FlowStage, dropIn, rec, type FlowState } from './state';
 
 export class Conntrack extends FlowStage {
+  /**
+   * `rawBefore`: a raw hook runs before this stage (only then can a packet carry `notrack`; without one the
+   * slot's flags are whatever its previous packet left).
+   */
   constructor(
     st: FlowState,
     private readonly fw: FirewallState,
     output: boolean,
     nextStage: string,
+    private readonly rawBefore: boolean,
   ) {
     super(output ? 'conntrack-output' : 'conntrack', [nextStage], st);
   }
@@ -55,10 +60,10 @@ export class Conntrack extends FlowStage {
     for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
       next[i] = 0;
-      if (fw.slotFlags[slot]! & SF.NOTRACK || !fw.tracking) {
+      if (this.rawBefore && fw.slotFlags[slot]! & SF.NOTRACK) {
         fw.ctRef[slot] = -1;
         fw.ctInfo[slot] = CS.UNTRACKED;
-        fw.slotFlags[slot] = fw.slotFlags[slot]! & SF.NOTRACK;
+        fw.slotFlags[slot] = SF.NOTRACK;
         continue;
       }
       const info = this.track(slot, slot * slotSize + m.start[slot]! + m.l3Off[slot]!, m, b, now);
@@ -134,6 +139,7 @@ export class Conntrack extends FlowStage {
           if (dir === 1) ct.status[id] = ct.status[id]! | CtStatus.SEEN_REPLY;
           this.account(id, ref, tl, now, timeout);
           fw.ctRef[slot] = ref;
+          if (ct.status[id]! & CtStatus.FASTTRACK) this.fastTracked(slot, id, tl);
           return dir === 1 || ct.status[id]! & CtStatus.SEEN_REPLY ? CS.ESTABLISHED : CS.NEW;
         }
       } else {
@@ -144,6 +150,7 @@ export class Conntrack extends FlowStage {
         timeout = proto === 17 || proto === 136 ? (seen ? cs.udpStreamTimeout : cs.udpTimeout) : proto === 1 ? cs.icmpTimeout : cs.genericTimeout;
         this.account(id, ref, tl, now, timeout);
         fw.ctRef[slot] = ref;
+        if (ct.status[id]! & CtStatus.FASTTRACK) this.fastTracked(slot, id, tl);
         return dir === 1 || seen ? CS.ESTABLISHED : CS.NEW;
       }
     }
@@ -178,6 +185,14 @@ export class Conntrack extends FlowStage {
     fw.ctRef[slot] = id * 2;
     fw.slotFlags[slot] = SF.NEW_ENTRY;
     return CS.NEW;
+  }
+
+  /** A packet of a FastTracked connection: the firewall hooks after this stage let it pass untouched. */
+  private fastTracked(slot: number, id: number, bytes: number): void {
+    const ct = this.fw.ct;
+    this.fw.slotFlags[slot] = SF.FASTTRACK;
+    ct.ftPackets[id] = ct.ftPackets[id]! + 1;
+    ct.ftBytes[id] = ct.ftBytes[id]! + bytes;
   }
 
   private account(id: number, ref: number, bytes: number, now: number, timeout: number): void {

@@ -1,0 +1,283 @@
+/**
+ * The firewall hooks of the packet flow: raw-prerouting, mangle-prerouting, mangle-forward, filter-forward,
+ * mangle-input, filter-input, raw-output, mangle-output, filter-output, mangle-postrouting — one class, one
+ * instance per hook (table + built-in chain). Each walks its chain (dataplane/firewall/walk.ts) for every
+ * IPv4 packet and acts on the verdict:
+ * - accept (by a rule or the chain's end): on to the next stage, with the marks the rules set written back
+ *   (packet and routing mark to the metadata, connection mark to the connection entry);
+ * - drop: dropped as `firewall-drop` (the trace names the rule);
+ * - reject: the `reject-with` answer is sent (an ICMP error through icmp-gen with the router's rate limit,
+ *   or a TCP reset for `tcp-reset`), then the packet is dropped as `firewall-reject`;
+ * - tarpit: dropped as `firewall-tarpit` (the SYN/ACK that holds the connection is not sent yet).
+ * Packet effects of non-terminal actions happen here: change-ttl, change-dscp, change-mss (SYN's MSS option,
+ * checksum patched), clear-df, fasttrack-connection (marks a TCP/UDP connection F), notrack (raw: the packet
+ * skips conntrack), log (a line in the firewall log: prefix, chain, in/out interface, addresses).
+ * Non-IPv4 packets do not reach these stages (IPv6 has its own firewall, not built yet).
+ */
+import type { StageContext } from '../graph';
+import { NEXT_DROP, NEXT_CONSUMED } from '../graph';
+import { Drop } from '../drop';
+import { icmpError } from '../ip4/icmp-gen';
+import { tcpResetInPlace } from '../ip4/tcp-reset';
+import { ipv4RewriteTtl, ipv4RewriteDscp, csumReplace16, l4CsumReplace16 } from '../wire/checksum';
+import { ipv4ToString } from '../wire/ipv4';
+import { CtStatus } from '../conntrack/table';
+import { A, CN, M, PF, TCP_RESET, type FwTable } from '../firewall/rules';
+import { V, type FwEffects, type FwTracer, type FwWalker } from '../firewall/walk';
+import { fillFields, type AddressTyper } from '../firewall/fields';
+import { FW_EV, ruleArg } from '../firewall/events';
+import { SF, type FirewallState } from '../firewall/state';
+import { NH } from './state';
+import { FlowStage, dropIn, rec, setFate, EV, Fate, type FlowState } from './state';
+
+export type HookTable = 'raw' | 'filter' | 'mangle';
+const TABLE_CODE: Record<HookTable, number> = { raw: 0, filter: 1, mangle: 2 };
+
+export class FirewallHook extends FlowStage implements FwEffects, FwTracer, AddressTyper {
+  private readonly table: FwTable;
+  private readonly walker: FwWalker;
+  private readonly chain: number;
+  private readonly code: number;
+  private readonly uses: number;
+  /** Whether the hook knows the out-interface (forward, output, postrouting). */
+  private readonly hasOut: boolean;
+  /** A raw hook: runs before conntrack (no connection state; may set notrack). */
+  private readonly isRaw: boolean;
+  // The packet being walked (for effects and the tracer).
+  private slot = 0;
+  private ip = 0;
+  private ctx: StageContext | null = null;
+
+  constructor(
+    st: FlowState,
+    private readonly fw: FirewallState,
+    name: string,
+    table: HookTable,
+    chainName: string,
+    nextStage: string,
+    hasOut: boolean,
+  ) {
+    super(name, [nextStage], st);
+    this.table = fw.tables[table];
+    this.walker = table === 'raw' ? fw.rawWalk : table === 'filter' ? fw.filterWalk : fw.mangleWalk;
+    this.chain = this.table.chainNames.indexOf(chainName);
+    this.code = TABLE_CODE[table];
+    this.hasOut = hasOut;
+    this.isRaw = table === 'raw';
+    let uses = 0;
+    for (const r of this.table.chainRules[this.chain] ?? []) uses |= this.table.has[r]!;
+    // Rules in user chains may be reached by jumps: include every rule of the table.
+    for (let r = 0; r < this.table.n; r++) uses |= this.table.has[r]!;
+    this.uses = uses;
+  }
+
+  /** Rules in this hook's chain (an empty chain makes the hook a pass-through). */
+  get empty(): boolean {
+    return (this.table.chainRules[this.chain]?.length ?? 0) === 0;
+  }
+
+  process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void {
+    const st = this.st;
+    const fw = this.fw;
+    const pool = st.pool;
+    const m = pool.meta;
+    const b = pool.bytes;
+    const f = fw.f;
+    const ct = fw.ct;
+    const trace = ctx.trace;
+    const now = st.now;
+    const tracking = fw.tracking;
+    this.ctx = ctx;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i]!;
+      next[i] = 0;
+      // Per-packet firewall columns are trusted only after conntrack wrote them; raw hooks run before it
+      // and start the packet's flags afresh.
+      if (this.isRaw) fw.slotFlags[slot] = 0;
+      else if (tracking && fw.slotFlags[slot]! & SF.FASTTRACK) continue;
+      const frame = pool.frameOffset(slot);
+      const ip = frame + m.l3Off[slot]!;
+      this.slot = slot;
+      this.ip = ip;
+      const ref = tracking && !this.isRaw ? fw.ctRef[slot]! : -1;
+      let cnat = 0;
+      if (ref >= 0) {
+        const s = ct.status[ref >> 1]!;
+        cnat = (s & CtStatus.SRCNAT ? CN.SRCNAT : 0) | (s & CtStatus.DSTNAT ? CN.DSTNAT : 0);
+      }
+      fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.hasOut ? st.outIf[slot]! : -1, tracking && !this.isRaw ? fw.ctInfo[slot]! : 0, cnat, this.uses, this);
+      const traced = trace !== null && (m.flags[slot]! & 0x2000) !== 0;
+      const v = this.walker.walk(this.chain, f, fw.lists, now, this, traced ? this : null);
+      if (traced) rec(trace!, m.flags, slot, this.index, FW_EV.VERDICT, ruleArg(this.code, this.walker.rule), this.walker.rule < 0 ? A.ACCEPT : this.table.action[this.walker.rule]!);
+      // Marks set by the rules.
+      m.packetMark[slot] = f[PF.PMARK]!;
+      m.routingMark[slot] = f[PF.RMARK]!;
+      if (f[PF.CMARK] !== m.connMark[slot]) {
+        m.connMark[slot] = f[PF.CMARK]!;
+        if (ref >= 0) ct.mark[ref >> 1] = f[PF.CMARK]!;
+      }
+      if (v === V.ACCEPT) continue;
+      if (v === V.REJECT && this.reject(slot, this.table.rejectWith[this.walker.rule]!, ctx)) {
+        next[i] = NEXT_CONSUMED;
+        continue;
+      }
+      dropIn(st, slot, v === V.DROP ? Drop.FIREWALL_DROP : v === V.REJECT ? Drop.FIREWALL_REJECT : Drop.FIREWALL_TARPIT, this.index, trace);
+      next[i] = NEXT_DROP;
+    }
+  }
+
+  // ---- FwTracer ----
+  rule(rule: number, failed: number): void {
+    const t = this.ctx!.trace;
+    if (t !== null) t.record(this.slot, this.index, FW_EV.RULE, ruleArg(this.code, rule), failed);
+  }
+
+  // ---- AddressTyper ----
+  addressType(ip: number): number {
+    const t = this.st.tables;
+    const fib = t.fibs[t.mainTable];
+    if (!fib) return 1;
+    const g = fib.lookup(ip >>> 0);
+    const k = g >= 0 ? t.nextHops.kind[g]! : NH.NONE;
+    // AT bits: unicast 1, local 2, broadcast 4, multicast 8, blackhole 16, unreachable 32, prohibit 64.
+    return k === NH.LOCAL ? 2 : k === NH.BROADCAST ? 4 : k === NH.BLACKHOLE ? 16 : k === NH.UNREACHABLE ? 32 : k === NH.PROHIBIT ? 64 : 1;
+  }
+
+  // ---- FwEffects ----
+  effect(rule: number, action: number): void {
+    const st = this.st;
+    const fw = this.fw;
+    const b = st.pool.bytes;
+    const m = st.pool.meta;
+    const slot = this.slot;
+    const ip = this.ip;
+    const t = this.table;
+    switch (action) {
+      case A.LOG: {
+        const f = fw.f;
+        const names = st.tables.ifNames;
+        const inIf = f[PF.IN_IF]!;
+        const outIf = f[PF.OUT_IF]!;
+        const proto = f[PF.PROTO]!;
+        const ports = f[PF.SPORT]! >= 0 ? [`:${f[PF.SPORT]}`, `:${f[PF.DPORT]}`] : ['', ''];
+        fw.addLog(
+          st.now,
+          `${t.logPrefix[rule] ? `${t.logPrefix[rule]} ` : ''}${t.chainNames[this.chain]}: in:${inIf >= 0 ? names[inIf] : '(unknown 0)'} out:${outIf >= 0 ? names[outIf] : '(unknown 0)'}, ` +
+            `proto ${proto === 6 ? 'TCP' : proto === 17 ? 'UDP' : proto === 1 ? 'ICMP' : proto}, ` +
+            `${ipv4ToString((f[PF.SRC]! ^ 0x80000000) >>> 0)}${ports[0]}->${ipv4ToString((f[PF.DST]! ^ 0x80000000) >>> 0)}${ports[1]}, len ${f[PF.SIZE]}`,
+        );
+        return;
+      }
+      case A.FASTTRACK: {
+        const ref = fw.ctRef[slot]!;
+        const proto = b[ip + 9];
+        if (ref >= 0 && (proto === 6 || proto === 17)) {
+          fw.ct.status[ref >> 1] = fw.ct.status[ref >> 1]! | CtStatus.FASTTRACK;
+          fw.slotFlags[slot] = fw.slotFlags[slot]! | SF.FASTTRACK;
+        }
+        return;
+      }
+      case A.NOTRACK:
+        fw.slotFlags[slot] = fw.slotFlags[slot]! | SF.NOTRACK;
+        return;
+      case A.CHANGE_TTL: {
+        const cur = b[ip + 8]!;
+        const v = t.modVal[rule]!;
+        const op = t.modOp[rule]!;
+        const nt = op === 0 ? v : op === 1 ? Math.min(255, cur + v) : Math.max(0, cur - v);
+        if (nt !== cur) ipv4RewriteTtl(b, ip, nt);
+        fw.f[PF.TTL] = nt;
+        return;
+      }
+      case A.CHANGE_DSCP:
+        ipv4RewriteDscp(b, ip, t.modVal[rule]!);
+        fw.f[PF.DSCP] = t.modVal[rule]!;
+        return;
+      case A.CLEAR_DF: {
+        const old = (b[ip + 6]! << 8) | b[ip + 7]!;
+        if (old & 0x4000) {
+          b[ip + 6] = b[ip + 6]! & ~0x40;
+          const c = csumReplace16((b[ip + 10]! << 8) | b[ip + 11]!, old, old & ~0x4000);
+          b[ip + 10] = c >>> 8;
+          b[ip + 11] = c;
+        }
+        return;
+      }
+      case A.CHANGE_MSS:
+        this.changeMss(b, m.l4Off[slot]! + st.pool.frameOffset(slot), ip, t.modVal[rule]!);
+        return;
+      default:
+        // set-priority, strip-ipv4-options, route, sniff: accepted and not applied yet.
+        return;
+    }
+  }
+
+  /** Rewrite the MSS option of a TCP SYN (new-mss=N, or clamp-to-pmtu: the out-interface MTU - 40). */
+  private changeMss(b: Uint8Array, l4: number, ip: number, value: number): void {
+    if (b[ip + 9] !== 6 || !(b[l4 + 13]! & 0x02)) return;
+    const doff = (b[l4 + 12]! >>> 4) << 2;
+    let mss = value;
+    if (mss === 0) {
+      const out = this.st.outIf[this.slot]!;
+      if (out < 0) return;
+      mss = this.st.tables.mtu[out]! - 40;
+    }
+    for (let o = l4 + 20; o < l4 + doff; ) {
+      const kind = b[o]!;
+      if (kind === 0) return;
+      if (kind === 1) {
+        o++;
+        continue;
+      }
+      const len = b[o + 1]!;
+      if (len < 2) return;
+      if (kind === 2 && len === 4) {
+        const old = (b[o + 2]! << 8) | b[o + 3]!;
+        // clamp-to-pmtu only lowers; an explicit new-mss sets (RouterOS: "change-mss" to the value).
+        if (value === 0 && old <= mss) return;
+        b[o + 2] = mss >>> 8;
+        b[o + 3] = mss;
+        l4CsumReplace16(b, l4, 6, old, mss & 0xffff);
+        return;
+      }
+      o += len;
+    }
+  }
+
+  /**
+   * Send the reject-with answer. An ICMP error is a new packet (the original is then dropped by the caller);
+   * a TCP reset is made from the packet itself, in place: the original's fate is recorded as rejected here and
+   * true is returned (the slot now carries the reset to routing-output).
+   */
+  private reject(slot: number, code: number, ctx: StageContext): boolean {
+    const st = this.st;
+    const pool = st.pool;
+    const t = st.tables;
+    const inIf = st.inIf[slot]!;
+    if (code === TCP_RESET) {
+      if (pool.bytes[this.ip + 9] !== 6) return false;
+      const keepMeta = pool.meta.inPort[slot]!;
+      if (tcpResetInPlace(pool, slot, inIf >= 0 ? t.macHi[inIf]! : -1, inIf >= 0 ? t.macLo[inIf]! : 0) !== 0) return false;
+      // The rejected segment's fate, counted as a drop of the port it came in on.
+      pool.meta.inPort[slot] = keepMeta;
+      setFate(st, slot, Fate.DROP, Drop.FIREWALL_REJECT);
+      st.graph.drops[Drop.FIREWALL_REJECT]!++;
+      if (ctx.trace !== null) rec(ctx.trace, pool.meta.flags, slot, this.index, EV.DROP, Drop.FIREWALL_REJECT);
+      this.fw.forget(slot);
+      pool.meta.inPort[slot] = -1;
+      st.inIf[slot] = -1;
+      st.injectNew(st.at.routingOutput, slot, ctx.trace);
+      return true;
+    }
+    const src = inIf >= 0 ? t.ifAddr[inIf]! : 0;
+    const e = icmpError(pool, slot, code >>> 8, code & 0xff, src, 0, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
+    if (e >= 0) {
+      st.inIf[e] = -1;
+      st.injectNew(st.at.routingOutput, e, ctx.trace);
+    }
+    return false;
+  }
+}
+
+/** Matcher bits that make a hook read fields it otherwise skips (exported for tests). */
+export const COSTLY_MATCHERS = M.MSS | M.SRC_TYPE | M.DST_TYPE;

@@ -1,0 +1,203 @@
+/**
+ * The NAT hooks: dstnat (prerouting, after mangle), srcnat (postrouting), nat-input (after filter input) and
+ * nat-output (after mangle output) — ROUTEROS-FLOW.md §1 and §4.
+ *
+ * - Only a connection's first packet walks the nat chain (its entry is still unconfirmed); the translation a
+ *   rule chooses is stored in the entry's reply tuple (conntrack/nat.ts) and applied to every later packet of
+ *   the connection at the same positions: destinations are rewritten at dstnat / nat-output (this also
+ *   de-NATs replies of source-NATed connections, before routing), sources at srcnat / nat-input.
+ * - Untracked and invalid packets are never NATed.
+ * - Actions: dstnat and output chains — dst-nat (to-addresses / to-ports), redirect (to the receiving
+ *   interface's address, or 127.0.0.1 for router-made packets, port to-ports), netmap (destination prefix
+ *   mapped keeping host bits); srcnat and input chains — src-nat, masquerade (the out-interface's primary
+ *   address), netmap (source), same (an address per source). `accept` in a nat chain means "no translation".
+ *   endpoint-independent-nat and socksify are not applied yet (the rule matches and nothing is translated).
+ * - srcnat and nat-input are the confirm points: the first packet's connection becomes visible there. A
+ *   confirm that clashes with an equal connection made meanwhile joins it; a real clash drops the packet
+ *   (`conntrack-clash`). No free port for a translation drops it (`nat-no-port`).
+ *
+ * Not yet: ICMP errors about NATed connections are not translated inside (the quoted header).
+ */
+import type { StageContext } from '../graph';
+import { NEXT_DROP } from '../graph';
+import { Drop } from '../drop';
+import { CtStatus } from '../conntrack/table';
+import { snat, dnat, rewriteDst, rewriteSrc, NatChoice } from '../conntrack/nat';
+import { A, CN, PF } from '../firewall/rules';
+import { V, type FwEffects } from '../firewall/walk';
+import { fillFields } from '../firewall/fields';
+import { FW_EV, ruleArg, FwTableCode } from '../firewall/events';
+import { SF, type FirewallState } from '../firewall/state';
+import { FlowStage, dropIn, rec, type FlowState } from './state';
+
+export type NatHook = 'dstnat' | 'srcnat' | 'nat-input' | 'nat-output';
+
+const NATTED = CtStatus.SRCNAT | CtStatus.DSTNAT;
+
+export class NatStage extends FlowStage implements FwEffects {
+  private readonly chain: number;
+  /** Rewrites destinations (dstnat, nat-output) or sources (srcnat, nat-input). */
+  private readonly dstSide: boolean;
+  /** Confirms new connections (srcnat, nat-input). */
+  private readonly confirms: boolean;
+  private readonly choice = new NatChoice();
+
+  constructor(
+    st: FlowState,
+    private readonly fw: FirewallState,
+    readonly hook: NatHook,
+    nextStage: string,
+  ) {
+    super(hook, [nextStage], st);
+    const chainName = hook === 'dstnat' ? 'dstnat' : hook === 'srcnat' ? 'srcnat' : hook === 'nat-input' ? 'input' : 'output';
+    this.chain = fw.tables.nat.chainNames.indexOf(chainName);
+    this.dstSide = hook === 'dstnat' || hook === 'nat-output';
+    this.confirms = hook === 'srcnat' || hook === 'nat-input';
+  }
+
+  effect(): void {
+    /* nat chains have no packet effects besides translation (log is recorded by the filter-side hooks) */
+  }
+
+  process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void {
+    const st = this.st;
+    const fw = this.fw;
+    const ct = fw.ct;
+    const pool = st.pool;
+    const m = pool.meta;
+    const b = pool.bytes;
+    const trace = ctx.trace;
+    const nat = fw.tables.nat;
+    const rules = nat.chainRules[this.chain]!;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i]!;
+      next[i] = 0;
+      const ref = fw.ctRef[slot]!;
+      if (ref < 0) continue;
+      const id = ref >> 1;
+      const frame = pool.frameOffset(slot);
+      const ip = frame + m.l3Off[slot]!;
+      const fl = m.flags[slot]!;
+      const l4 = (fl & 0x200) !== 0 && (fl & 0x80) === 0 ? frame + m.l4Off[slot]! : -1;
+      const isNew = (fw.slotFlags[slot]! & SF.NEW_ENTRY) !== 0;
+      if (isNew && rules.length > 0 && fw.ctInfo[slot] === 1 /* CS.NEW */) {
+        const f = fw.f;
+        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!, 1, 0, 0, null);
+        const traced = trace !== null && (fl & 0x2000) !== 0;
+        const v = fw.natWalk.walk(this.chain, f, fw.lists, st.now, this, null);
+        if (traced) rec(trace!, m.flags, slot, this.index, FW_EV.VERDICT, ruleArg(FwTableCode.NAT, fw.natWalk.rule), fw.natWalk.rule < 0 ? A.ACCEPT : nat.action[fw.natWalk.rule]!);
+        m.packetMark[slot] = f[PF.PMARK]!;
+        if (v === V.NAT && !this.translate(slot, id, fw.natWalk.rule)) {
+          fw.forget(slot);
+          dropIn(st, slot, Drop.NAT_NO_PORT, this.index, trace);
+          next[i] = NEXT_DROP;
+          continue;
+        }
+        if (v === V.NAT && traced) rec(trace!, m.flags, slot, this.index, FW_EV.NAT, nat.action[fw.natWalk.rule]!, this.choice.addr);
+      }
+      if (ct.status[id]! & NATTED) {
+        const changed = this.dstSide ? rewriteDst(ct, ref, b, ip, l4) : rewriteSrc(ct, ref, b, ip, l4);
+        if (changed && trace !== null && (fl & 0x2000) !== 0) {
+          const q = this.dstSide ? ip + 16 : ip + 12;
+          rec(trace, m.flags, slot, this.index, FW_EV.NAT_REWRITE, this.dstSide ? 0 : 1, (b[q]! << 24) | (b[q + 1]! << 16) | (b[q + 2]! << 8) | b[q + 3]!);
+        }
+      }
+      if (this.confirms && isNew) {
+        fw.slotFlags[slot] = fw.slotFlags[slot]! & ~SF.NEW_ENTRY;
+        if (!ct.confirm(id)) {
+          // An equal connection was confirmed meanwhile (two first packets in one vector): join it.
+          const o = id * 8;
+          const t = ct.tup;
+          const other = ct.lookup(t[o]!, t[o + 1]!, t[o + 2]!, t[o + 3]!, st.now);
+          const oid = other >> 1;
+          if (other >= 0 && t[oid * 8 + 4] === t[o + 4] && t[oid * 8 + 5] === t[o + 5] && t[oid * 8 + 6] === t[o + 6]) {
+            ct.release(id);
+            fw.ctRef[slot] = other;
+            fw.clashes++;
+          } else {
+            ct.release(id);
+            fw.ctRef[slot] = -1;
+            dropIn(st, slot, Drop.CONNTRACK_CLASH, this.index, trace);
+            next[i] = NEXT_DROP;
+            continue;
+          }
+        } else if (trace !== null && (fl & 0x2000) !== 0) rec(trace, m.flags, slot, this.index, FW_EV.CONFIRM, id);
+      }
+    }
+  }
+
+  /** Apply nat rule `r` to the unconfirmed entry `id`: set its reply tuple. False when no port is free. */
+  private translate(slot: number, id: number, r: number): boolean {
+    const st = this.st;
+    const fw = this.fw;
+    const ct = fw.ct;
+    const t = fw.tables.nat;
+    const act = t.action[r]!;
+    const ch = this.choice;
+    const lo = (t.toAddrLo[r]! ^ 0x80000000) >>> 0;
+    const hi = (t.toAddrHi[r]! ^ 0x80000000) >>> 0;
+    const hasTo = t.toAddrLo[r] !== 0 || t.toAddrHi[r] !== 0;
+    const pLo = t.toPortLo[r]!;
+    const pHi = t.toPortHi[r]!;
+    const o = id * 8;
+    const tup = ct.tup;
+    switch (act) {
+      case A.DST_NAT:
+      case A.REDIRECT:
+      case A.NETMAP: {
+        if (this.dstSide) {
+          let a0 = lo;
+          let a1 = hi;
+          if (act === A.REDIRECT) {
+            const inIf = st.inIf[slot]!;
+            a0 = a1 = inIf >= 0 ? st.tables.ifAddr[inIf]! : 0x7f000001;
+          } else if (act === A.NETMAP) {
+            a0 = a1 = netmap(tup[o + 1]! >>> 0, lo, hi);
+          } else if (!hasTo) {
+            a0 = a1 = tup[o + 1]! >>> 0; // dst-nat with only to-ports
+          }
+          dnat(ct, id, a0, a1, pLo, pHi, ch);
+          ct.status[id] = ct.status[id]! | CtStatus.DSTNAT;
+          return true;
+        }
+        if (act === A.NETMAP) {
+          const a = netmap(tup[o]! >>> 0, lo, hi);
+          if (!snat(ct, id, a, a, pLo, pHi, false, st.now, ch)) return false;
+          ct.status[id] = ct.status[id]! | CtStatus.SRCNAT;
+        }
+        return true;
+      }
+      case A.SRC_NAT:
+      case A.MASQUERADE:
+      case A.SAME: {
+        if (this.dstSide) return true;
+        let a0 = lo;
+        let a1 = hi;
+        if (act === A.MASQUERADE) {
+          const out = st.outIf[slot]!;
+          a0 = a1 = out >= 0 ? st.tables.ifAddr[out]! : 0;
+          if (a0 === 0) return true; // no address on the out-interface: nothing to masquerade to (Linux drops; RouterOS UNCONFIRMED)
+        } else if (!hasTo) {
+          a0 = a1 = tup[o]! >>> 0; // src-nat with only to-ports
+        }
+        if (!snat(ct, id, a0, a1, pLo, pHi, act === A.SAME, st.now, ch)) return false;
+        ct.status[id] = ct.status[id]! | CtStatus.SRCNAT;
+        return true;
+      }
+      default:
+        return true;
+    }
+  }
+}
+
+/** netmap: the address with its network bits replaced by those of lo..hi (a prefix). */
+function netmap(addr: number, lo: number, hi: number): number {
+  const size = hi - lo + 1;
+  const hostMask = size >= 0x100000000 ? 0xffffffff : size - 1;
+  return ((lo & ~hostMask) | (addr & hostMask)) >>> 0;
+}
+
+/** For tests: the CN bits a connection status shows. */
+export function natStateBits(status: number): number {
+  return (status & CtStatus.SRCNAT ? CN.SRCNAT : 0) | (status & CtStatus.DSTNAT ? CN.DSTNAT : 0);
+}
