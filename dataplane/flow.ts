@@ -47,7 +47,7 @@
 import { PacketPool } from './buf/pool';
 import { StageGraph, type Stage, type StageContext } from './graph';
 import { DROP_COUNT, DROP_NAMES } from './drop';
-import type { TraceBuffer, TraceNames } from './trace';
+import type { TraceBuffer } from './trace';
 import { FlowState, type FlowStage, type FlowTables, type TransmitFn } from './stages/state';
 import { EthernetInput } from './stages/ethernet-input';
 import { ArpInput } from './stages/arp-input';
@@ -60,6 +60,10 @@ import { Ip4Fragment } from './stages/ip4-fragment';
 import { InterfaceTx } from './stages/interface-tx';
 import { BridgeInput } from './stages/bridge-input';
 import { BridgeOutput } from './stages/bridge-output';
+import { BridgeFilter } from './stages/bridge-filter';
+import { BridgeDstNat, BridgeSrcNat } from './stages/bridge-nat';
+import { BrChain, chainLength, type BridgeTraceNames } from './stages/bridge-rules';
+import { BridgeIpFirewall } from './stages/state';
 import { LocalIn } from './stages/local-in';
 import { VlanInput } from './stages/vlan-input';
 import { VlanOutput } from './stages/vlan-output';
@@ -108,7 +112,22 @@ export class Flow {
     const postrouting = ['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'];
     const toPost = ph ? postrouting[0]! : 'ip4-fragment';
 
-    stages.push(new EthernetInput(st), new BridgeInput(st), new VlanInput(st), new ArpInput(st));
+    stages.push(new EthernetInput(st));
+    // (d) bridged: bridge nat dstnat, [IP prerouting], bridging decision, then per copy bridge filter forward,
+    // [IP forward], bridge nat srcnat, [IP postrouting]; up frames through bridge filter input. The IP hooks
+    // (placeholders until [stateful]) are in the graph only with use-ip-firewall=yes.
+    const ipfw = ph && tables.bridgeIf.length > 0 && (tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;
+    const brPre = ['bridge-ip-raw-prerouting', 'bridge-ip-conntrack', 'bridge-ip-mangle-prerouting', 'bridge-ip-dstnat'];
+    const brFwd = ['bridge-ip-mangle-forward', 'bridge-ip-filter-forward'];
+    const brPost = ['bridge-ip-mangle-postrouting', 'bridge-ip-srcnat', 'bridge-ip-queue-global', 'bridge-ip-simple-queues'];
+    stages.push(new BridgeDstNat(st, ipfw ? brPre[0] : undefined));
+    if (ipfw) chain(brPre, 'bridge-input');
+    stages.push(new BridgeInput(st, chainLength(tables.bridgeRules, BrChain.INPUT) > 0));
+    stages.push(new BridgeFilter(st, 'input'), new BridgeFilter(st, 'forward', ipfw ? brFwd[0] : undefined));
+    if (ipfw) chain(brFwd, 'bridge-srcnat');
+    stages.push(new BridgeSrcNat(st, ipfw ? brPost[0] : undefined));
+    if (ipfw) chain(brPost, 'interface-tx');
+    stages.push(new VlanInput(st), new ArpInput(st));
     // (a)/(b) prerouting
     const pre = ['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'];
     stages.push(new Ip4Input(st, ph ? pre[0]! : 'routing'));
@@ -140,6 +159,7 @@ export class Flow {
     chain(['interface-queue'], tx);
     if (vlans) stages.push(new VlanOutput(st, toPort));
     if (bridges) stages.push(new BridgeOutput(st));
+    stages.push(new BridgeFilter(st, 'output'));
     stages.push(new InterfaceTx(st));
 
     this.graph = new StageGraph(stages, pool, opts.vectorSize !== undefined ? { vectorSize: opts.vectorSize } : {});
@@ -151,6 +171,8 @@ export class Flow {
     st.at.routingOutput = this.graph.stageIndex('routing-output');
     st.at.arpResolve = this.graph.stageIndex('arp-resolve');
     st.at.ip4Fragment = this.graph.stageIndex('ip4-fragment');
+    st.at.bridgeForward = this.graph.stageIndex('bridge-filter-forward');
+    st.at.bridgeOutput = this.graph.stageIndex('bridge-filter-output');
     this.entry = this.graph.stageIndex('ethernet-input');
     this.ctx = { pool, nowSec: 0, nowNsec: 0, trace: opts.trace ?? null };
     st.ctx = this.ctx;
@@ -196,8 +218,9 @@ export class Flow {
   }
 
   /** Names for TraceBuffer.format: stages by index, ports by number. */
-  traceNames(): TraceNames {
+  traceNames(): BridgeTraceNames {
     return {
+      bridgeRule: (i) => this.tables.bridgeRules.text[i] ?? `bridge rule ${i}`,
       stage: (i) => this.graph.stages[i]?.name ?? `stage ${i}`,
       port: (i) => {
         const t = this.tables;
