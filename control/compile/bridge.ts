@@ -12,8 +12,8 @@
  * - **VLAN ports** (a port number, or `portNames.length + bridge number` for the bridge interface itself):
  *   `bridgePvid`, `bridgeFrameTypes`, `bridgeIngressFiltering` from the port item / the bridge item.
  * - **VLAN membership** `bridgeVlanMember[vlanPort * 4096 + vid]` (only when some bridge has vlan-filtering):
- *   enabled `/interface bridge vlan` items (`vlan-ids` lists and ranges; `tagged`/`untagged` name ports, the
- *   bridge itself, or interface lists); then the dynamic entries RouterOS adds: each port (and the bridge)
+ *   enabled `/interface bridge vlan` items (`vlan-ids` lists and ranges; `tagged`/`untagged` name ports and the
+ *   bridge itself; an interface-list name is expanded too, though the menu schema takes interfaces only); then the dynamic entries RouterOS adds: each port (and the bridge)
  *   whose frame-types admits untagged frames is an untagged member of its pvid unless an entry already
  *   makes it a member there; and (RouterOS 7.16+) the bridge is a tagged member of the VID of each
  *   `/interface vlan` whose parent is the bridge, unless already a member.
