@@ -6,9 +6,12 @@
  *            │  (bridge     │              └─► local-in                              (ARP consumed)
  *            │   ports)     ├─► ip4-input ...
  *            │              └─► vlan-input ─► arp-input / ip4-input (tagged: in-interface = the VLAN, tags popped)
- *            └─► bridge-input ─┬─► interface-tx                     (d) bridged: known port, or flooded copies
- *                              ├─► arp-input / ip4-input            up to the router, in-interface = the bridge
- *                              └─► vlan-input                       tagged and up: a VLAN on the bridge
+ *            └─► bridge-dstnat ─► [bridge-ip-raw-prerouting ─► bridge-ip-conntrack ─► bridge-ip-mangle-prerouting
+ *                 ─► bridge-ip-dstnat] ─► bridge-input ─┬─► bridge-filter-forward ─► [bridge-ip-mangle-forward
+ *                 ─► bridge-ip-filter-forward] ─► bridge-srcnat ─► [bridge-ip-mangle-postrouting ─► bridge-ip-srcnat
+ *                 ─► bridge-ip-queue-global ─► bridge-ip-simple-queues] ─► interface-tx       (d) bridged, per copy
+ *                                                       └─► [bridge-filter-input] ─► arp-input / ip4-input / vlan-input
+ *                                                            up to the router: in-interface = the bridge (or its VLAN)
  *  ethernet-input (routed port) ─► ip4-input ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
  *                                 ─► routing ─┬─► ip4-forward ─► mangle-forward ─► filter-forward ─┐  (a) forward
  *                                             └─► mangle-input ─► filter-input ─► nat-input ─► local-in   (b) input
@@ -18,25 +21,33 @@
  *            └─► mangle-postrouting ─► srcnat ─► queue-global ─► simple-queues ─► ip4-fragment
  *                 ─► arp-resolve ─┬─► ip4-rewrite ─► interface-queue ─► [vlan-output] ─► [bridge-output] ─► interface-tx ─► port
  *                                 └─► arp-wait   (queued until the neighbour answers; released to ip4-rewrite)
+ *  [bridge-output] ─► bridge-filter-output ─► bridge-srcnat ─► interface-tx             (d) bridge output, per copy
  *  [vlan-output] is in the graph only when the config has VLAN interfaces: frames for a VLAN interface (its
  *  virtual port) get its tag pushed (QinQ: the parent VLAN's tag too) and move to the parent's port.
  *  [bridge-output] is in the graph only when the config has bridges: frames for a bridge interface (its
  *  virtual port) get their real port from the bridge's FDB, or are flooded to its ports.
+ *  [bridge-ip-*] are in the graph only with `/interface bridge settings use-ip-firewall=yes`, and only
+ *  bridged IPv4 frames (tagged ones with use-ip-firewall-for-vlan) are sent through them.
+ *  [bridge-filter-input] is used only when the bridge filter input chain has rules. Bridge firewall stages
+ *  whose chain is empty are pass-through: the graph skips them.
  * ```
  *
  * Real stages (dataplane/stages/, one per file, each file's comment says what it decides): ethernet-input,
  * arp-input, ip4-input, routing, ip4-forward, ip4-fragment, arp-resolve, ip4-rewrite, interface-tx, local-in,
- * routing-output (the routing stage in output mode), arp-wait, bridge-input, bridge-output, vlan-input, vlan-output.
+ * routing-output (the routing stage in output mode), arp-wait, bridge-dstnat, bridge-input, bridge-filter-input,
+ * bridge-filter-forward, bridge-filter-output, bridge-srcnat, bridge-output, vlan-input, vlan-output.
  *
  * **Placeholders until [stateful] / [queues]**: raw-prerouting, conntrack, mangle-prerouting, dstnat,
  * mangle-forward, filter-forward, mangle-input, filter-input, nat-input, raw-output, mangle-output,
- * nat-output, filter-output, mangle-postrouting, srcnat, queue-global, simple-queues, interface-queue are
- * named pass-through stages (stages/passthrough.ts): present so traces and `show runtime` read in RouterOS
- * order, doing nothing yet; they declare themselves pass-through, so the graph routes packets past them at
+ * nat-output, filter-output, mangle-postrouting, srcnat, queue-global, simple-queues, interface-queue, and the
+ * bridged path's IP hooks bridge-ip-* (use-ip-firewall) are named pass-through stages (stages/passthrough.ts):
+ * present so traces and `show runtime` read in RouterOS order, doing nothing yet; they declare themselves pass-through, so the graph routes packets past them at
  * no cost. `placeholders: false` leaves them out (the benchmark measures both).
  *
- * Bridging: basic (learning, forwarding, flooding, horizon, flood switches; no vlan-filtering, bridge
- * filter/nat, STP, static hosts, use-ip-firewall). VLAN interfaces on ports, bridges and VLANs (QinQ); a tag
+ * Bridging: learning, forwarding, flooding, horizon, flood switches, static hosts, vlan-filtering (tags
+ * pushed/popped at the bridging decision), bridge filter and nat, use-ip-firewall hooks; not STP (every port
+ * forwards whatever protocol-mode says), IGMP/DHCP snooping, tag-stacking, and bridged frames pass no interface
+ * queue stage yet. VLAN interfaces on ports, bridges and VLANs (QinQ); a tag
  * no VLAN interface claims is `vlan-unknown`. Not yet in the flow: IPv6, policy routing, reassembly for local
  * delivery.
  *
