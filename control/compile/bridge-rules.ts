@@ -408,10 +408,15 @@ export function compileBridgeRules(store: ConfigStore, cx: BridgeRuleContext): C
     if (inactive) R.flags[r]! |= BrRuleFlag.INACTIVE;
   });
 
+  let needs = 0;
+  for (let r = 0; r < n; r++) {
+    needs |= R.match[r]!;
+    if (R.action[r] === BrAction.ARP_REPLY) needs |= BrMatch.ARP_OP;
+  }
   const listMember = new Uint8Array(listRows.length * vports);
   listRows.forEach((row, l) => listMember.set(row, l * vports));
   return {
-    rules: { count: n, chainStart, chainNames, ...R, listMember, vports, usesPacketType, text, logPrefix, markNames },
+    rules: { count: n, chainStart, chainNames, ...R, listMember, vports, usesPacketType, needs, text, logPrefix, markNames },
     warnings,
   };
 }

@@ -67,7 +67,7 @@ export abstract class BridgeRuleStage extends FlowStage {
     }
     const inBr = inPort >= 0 && t.portBridge[inPort]! >= 0 ? nPorts + t.portBridge[inPort]! : -1;
     const outBr = outPort >= 0 && t.portBridge[outPort]! >= 0 ? nPorts + t.portBridge[outPort]! : -1;
-    fillFields(this.fields, b, off, len, m.flags[slot]!, m.etherType[slot]!, m.l3Off[slot]!, m.l4Off[slot]!, m.l4Proto[slot]!, m.packetMark[slot]!, inPort, outPort, inBr, outBr, host);
+    fillFields(this.fields, b, off, len, m.flags[slot]!, m.etherType[slot]!, m.l3Off[slot]!, m.l4Off[slot]!, m.l4Proto[slot]!, m.packetMark[slot]!, inPort, outPort, inBr, outBr, host, R.needs);
     const trace = ctx.trace;
     const traced = trace !== null && (m.flags[slot]! & 0x2000) !== 0;
     const bif = br >= 0 ? t.bridgeIf[br]! : 0;
@@ -102,20 +102,23 @@ export class BridgeFilter extends BridgeRuleStage {
     const chain = this.chain;
     const active = this.active;
     const ipNext = this.ipNext;
+    const isIn = chain === BrChain.INPUT;
+    const isOut = chain === BrChain.OUTPUT;
+    const DROP = BrVerdict.DROP;
     for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
-      const inPort = chain === BrChain.OUTPUT ? -1 : m.inPort[slot]!;
-      const outPort = chain === BrChain.INPUT ? -1 : m.outPort[slot]!;
+      const inPort = isOut ? -1 : m.inPort[slot]!;
+      const outPort = isIn ? -1 : m.outPort[slot]!;
       if (active) {
         const p = inPort >= 0 && inPort < nPorts ? inPort : outPort;
         const br = p >= 0 && p < nPorts ? t.portBridge[p]! : -1;
-        if (this.walkFrame(slot, inPort, outPort, br, ctx) === BrVerdict.DROP) {
+        if (this.walkFrame(slot, inPort, outPort, br, ctx) === DROP) {
           dropIn(st, slot, Drop.BRIDGE_FILTER_DROP, this.index, ctx.trace);
           next[i] = NEXT_DROP;
           continue;
         }
       }
-      if (chain === BrChain.INPUT) next[i] = st.bridgeUp[slot]!;
+      if (isIn) next[i] = st.bridgeUp[slot]!;
       else next[i] = ipNext > 0 && st.bridgeIpfw[slot] === 1 ? ipNext : 0;
     }
   }

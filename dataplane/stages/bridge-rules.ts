@@ -182,6 +182,11 @@ export interface BridgeRules {
   readonly toMac: Uint8Array;
   /** Some rule matches packet-type (the stage then looks the destination up in the FDB). */
   readonly usesPacketType: boolean;
+  /**
+   * Union of the BrMatch bits of all rules (plus ARP_OP when a rule has action arp-reply): fillFields reads
+   * the VLAN, IP and ARP fields only when some rule looks at them.
+   */
+  readonly needs: number;
   /** Per row, for traces: `*3 "comment"` (or just `*3`). */
   readonly text: readonly string[];
   /** Per row: log-prefix ('' = none). */
@@ -239,6 +244,7 @@ export function emptyBridgeRules(vports = 0): BridgeRules {
     newMark: new Uint16Array(0),
     toMac: new Uint8Array(0),
     usesPacketType: false,
+    needs: 0,
     text: [],
     logPrefix: [],
     markNames: ['no-mark'],
@@ -304,10 +310,14 @@ export const F = {
 } as const;
 export const F_SIZE = 30;
 
+// The hot functions below use the values of F, BrMatch, BrAction... as numeric literals (named in comments):
+// compiled to CommonJS, `F.IN` would be a property load through `exports` at every use.
+
 /**
  * Fill `f` for the frame at `off` (`len` bytes) with the slot's metadata. `inPort`/`outPort` are bridge
  * ports (-1 none), `inBr`/`outBr` bridge virtual ports (-1 none), `host` = the destination is one of the
- * bridge's own MACs (only read when a rule matches packet-type).
+ * bridge's own MACs (only read when a rule matches packet-type). `needs` (BridgeRules.needs) skips the
+ * VLAN, IP and ARP fields no rule reads.
  */
 export function fillFields(
   f: Int32Array,
@@ -325,53 +335,67 @@ export function fillFields(
   inBr: number,
   outBr: number,
   host: boolean,
+  needs: number,
 ): void {
-  f[F.IN] = inPort;
-  f[F.OUT] = outPort;
-  f[F.IN_BR] = inBr;
-  f[F.OUT_BR] = outBr;
+  f[0 /* F.IN */] = inPort;
+  f[1 /* F.OUT */] = outPort;
+  f[2 /* F.IN_BR */] = inBr;
+  f[3 /* F.OUT_BR */] = outBr;
   const dHi = (b[off]! << 8) | b[off + 1]!;
   const dLo = (b[off + 2]! << 24) | (b[off + 3]! << 16) | (b[off + 4]! << 8) | b[off + 5]!;
-  f[F.DHI] = dHi;
-  f[F.DLO] = dLo;
-  f[F.SHI] = (b[off + 6]! << 8) | b[off + 7]!;
-  f[F.SLO] = (b[off + 8]! << 24) | (b[off + 9]! << 16) | (b[off + 10]! << 8) | b[off + 11]!;
+  f[4 /* F.DHI */] = dHi;
+  f[5 /* F.DLO */] = dLo;
+  f[6 /* F.SHI */] = (b[off + 6]! << 8) | b[off + 7]!;
+  f[7 /* F.SLO */] = (b[off + 8]! << 24) | (b[off + 9]! << 16) | (b[off + 10]! << 8) | b[off + 11]!;
   const type = (b[off + 12]! << 8) | b[off + 13]!;
-  f[F.TYPE] = type;
-  f[F.PKT_TYPE] = (b[off]! & 1) !== 0 ? (dHi === 0xffff && dLo === -1 ? BrPacketType.BROADCAST : BrPacketType.MULTICAST) : host ? BrPacketType.HOST : BrPacketType.OTHER_HOST;
-  const tagged = (type === 0x8100 || type === 0x88a8 || type === 0x9100) && len >= 18;
-  f[F.TAGGED] = tagged ? 1 : 0;
-  f[F.VID] = tagged ? ((b[off + 14]! & 0x0f) << 8) | b[off + 15]! : 0;
-  f[F.PRIO] = tagged ? b[off + 14]! >>> 5 : 0;
-  f[F.ENCAP] = tagged ? (b[off + 16]! << 8) | b[off + 17]! : 0;
+  f[8 /* F.TYPE */] = type;
+  f[9 /* F.PKT_TYPE */] = (b[off]! & 1) !== 0 ? (dHi === 0xffff && dLo === -1 ? 1 /* BrPacketType.BROADCAST */ : 2 /* BrPacketType.MULTICAST */) : host ? 0 /* BrPacketType.HOST */ : 3 /* BrPacketType.OTHER_HOST */;
+  f[29 /* F.MARK */] = mark;
+  if ((needs & (4096 /* BrMatch.VLAN_ID */ | 8192 /* BrMatch.VLAN_PRIO */ | 16384 /* BrMatch.VLAN_ENCAP */)) !== 0) {
+    const tagged = (type === 0x8100 || type === 0x88a8 || type === 0x9100) && len >= 18;
+    f[10 /* F.TAGGED */] = tagged ? 1 : 0;
+    f[11 /* F.VID */] = tagged ? ((b[off + 14]! & 0x0f) << 8) | b[off + 15]! : 0;
+    f[12 /* F.PRIO */] = tagged ? b[off + 14]! >>> 5 : 0;
+    f[13 /* F.ENCAP */] = tagged ? (b[off + 16]! << 8) | b[off + 17]! : 0;
+  }
+  if ((needs & IP_BITS) !== 0) fillIp(f, b, off, flags, etherType, l3Off, l4Off, l4Proto);
+  if ((needs & ARP_BITS) !== 0) fillArp(f, b, off, flags, etherType, l3Off);
+}
+
+const IP_BITS = 32768 /* BrMatch.IP_PROTO */ | 65536 /* BrMatch.SRC_ADDR */ | 131072 /* BrMatch.DST_ADDR */ | 262144 /* BrMatch.SRC_PORT */ | 524288 /* BrMatch.DST_PORT */;
+const ARP_BITS = 1048576 /* BrMatch.ARP_OP */ | 2097152 /* BrMatch.ARP_SRC */ | 4194304 /* BrMatch.ARP_DST */ | 8388608 /* BrMatch.ARP_SRC_MAC */ | 16777216 /* BrMatch.ARP_DST_MAC */ | 33554432 /* BrMatch.ARP_GRATUITOUS */;
+
+function fillIp(f: Int32Array, b: Uint8Array, off: number, flags: number, etherType: number, l3Off: number, l4Off: number, l4Proto: number): void {
   const ip = etherType === 0x0800 && (flags & 0x10) !== 0;
-  f[F.IP] = ip ? 1 : 0;
+  f[14 /* F.IP */] = ip ? 1 : 0;
   if (ip) {
     const o = off + l3Off;
-    f[F.PROTO] = l4Proto;
-    f[F.SRC] = (b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!;
-    f[F.DST] = (b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!;
+    f[15 /* F.PROTO */] = l4Proto;
+    f[16 /* F.SRC */] = (b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!;
+    f[17 /* F.DST */] = (b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!;
     const l4 = (flags & 0x280) === 0x200 && (l4Proto === 6 || l4Proto === 17);
-    f[F.L4] = l4 ? 1 : 0;
+    f[18 /* F.L4 */] = l4 ? 1 : 0;
     if (l4) {
       const p = off + l4Off;
-      f[F.SPORT] = (b[p]! << 8) | b[p + 1]!;
-      f[F.DPORT] = (b[p + 2]! << 8) | b[p + 3]!;
+      f[19 /* F.SPORT */] = (b[p]! << 8) | b[p + 1]!;
+      f[20 /* F.DPORT */] = (b[p + 2]! << 8) | b[p + 3]!;
     }
-  } else f[F.L4] = 0;
+  } else f[18 /* F.L4 */] = 0;
+}
+
+function fillArp(f: Int32Array, b: Uint8Array, off: number, flags: number, etherType: number, l3Off: number): void {
   const arp = etherType === 0x0806 && (flags & 0x8) !== 0;
-  f[F.ARP] = arp ? 1 : 0;
+  f[21 /* F.ARP */] = arp ? 1 : 0;
   if (arp) {
     const a = off + l3Off;
-    f[F.AOP] = (b[a + 6]! << 8) | b[a + 7]!;
-    f[F.ASHA_HI] = (b[a + 8]! << 8) | b[a + 9]!;
-    f[F.ASHA_LO] = (b[a + 10]! << 24) | (b[a + 11]! << 16) | (b[a + 12]! << 8) | b[a + 13]!;
-    f[F.ASPA] = (b[a + 14]! << 24) | (b[a + 15]! << 16) | (b[a + 16]! << 8) | b[a + 17]!;
-    f[F.ATHA_HI] = (b[a + 18]! << 8) | b[a + 19]!;
-    f[F.ATHA_LO] = (b[a + 20]! << 24) | (b[a + 21]! << 16) | (b[a + 22]! << 8) | b[a + 23]!;
-    f[F.ATPA] = (b[a + 24]! << 24) | (b[a + 25]! << 16) | (b[a + 26]! << 8) | b[a + 27]!;
+    f[22 /* F.AOP */] = (b[a + 6]! << 8) | b[a + 7]!;
+    f[25 /* F.ASHA_HI */] = (b[a + 8]! << 8) | b[a + 9]!;
+    f[26 /* F.ASHA_LO */] = (b[a + 10]! << 24) | (b[a + 11]! << 16) | (b[a + 12]! << 8) | b[a + 13]!;
+    f[23 /* F.ASPA */] = (b[a + 14]! << 24) | (b[a + 15]! << 16) | (b[a + 16]! << 8) | b[a + 17]!;
+    f[27 /* F.ATHA_HI */] = (b[a + 18]! << 8) | b[a + 19]!;
+    f[28 /* F.ATHA_LO */] = (b[a + 20]! << 24) | (b[a + 21]! << 16) | (b[a + 22]! << 8) | b[a + 23]!;
+    f[24 /* F.ATPA */] = (b[a + 24]! << 24) | (b[a + 25]! << 16) | (b[a + 26]! << 8) | b[a + 27]!;
   }
-  f[F.MARK] = mark;
 }
 
 /** Is port / bridge virtual port `p` (-1: none) a member of interface list `l`? */
@@ -381,82 +405,82 @@ function inList(R: BridgeRules, l: number, p: number): boolean {
 
 /** Does rule `r` match the fields `f`? (INACTIVE rules never do.) */
 export function ruleMatches(R: BridgeRules, r: number, f: Int32Array): boolean {
-  if ((R.flags[r]! & BrRuleFlag.INACTIVE) !== 0) return false;
+  if ((R.flags[r]! & 4 /* BrRuleFlag.INACTIVE */) !== 0) return false;
   const mk = R.match[r]!;
   if (mk === 0) return true;
   const ng = R.neg[r]!;
   // Each present matcher: its test XOR its negation must hold. Header matchers first fail when the header
   // is absent (negated or not).
-  if ((mk & BrMatch.IN_IF) !== 0 && (f[F.IN] === R.inIf[r]) === ((ng & BrMatch.IN_IF) !== 0)) return false;
-  if ((mk & BrMatch.OUT_IF) !== 0 && (f[F.OUT] === R.outIf[r]) === ((ng & BrMatch.OUT_IF) !== 0)) return false;
-  if ((mk & BrMatch.IN_BRIDGE) !== 0 && (f[F.IN_BR] === R.inBridge[r]) === ((ng & BrMatch.IN_BRIDGE) !== 0)) return false;
-  if ((mk & BrMatch.OUT_BRIDGE) !== 0 && (f[F.OUT_BR] === R.outBridge[r]) === ((ng & BrMatch.OUT_BRIDGE) !== 0)) return false;
-  if ((mk & (BrMatch.IN_LIST | BrMatch.OUT_LIST | BrMatch.IN_BRIDGE_LIST | BrMatch.OUT_BRIDGE_LIST)) !== 0) {
-    if ((mk & BrMatch.IN_LIST) !== 0 && inList(R, R.inList[r]!, f[F.IN]!) === ((ng & BrMatch.IN_LIST) !== 0)) return false;
-    if ((mk & BrMatch.OUT_LIST) !== 0 && inList(R, R.outList[r]!, f[F.OUT]!) === ((ng & BrMatch.OUT_LIST) !== 0)) return false;
-    if ((mk & BrMatch.IN_BRIDGE_LIST) !== 0 && inList(R, R.inBridgeList[r]!, f[F.IN_BR]!) === ((ng & BrMatch.IN_BRIDGE_LIST) !== 0)) return false;
-    if ((mk & BrMatch.OUT_BRIDGE_LIST) !== 0 && inList(R, R.outBridgeList[r]!, f[F.OUT_BR]!) === ((ng & BrMatch.OUT_BRIDGE_LIST) !== 0)) return false;
+  if ((mk & 1 /* BrMatch.IN_IF */) !== 0 && (f[0 /* F.IN */] === R.inIf[r]) === ((ng & 1 /* BrMatch.IN_IF */) !== 0)) return false;
+  if ((mk & 2 /* BrMatch.OUT_IF */) !== 0 && (f[1 /* F.OUT */] === R.outIf[r]) === ((ng & 2 /* BrMatch.OUT_IF */) !== 0)) return false;
+  if ((mk & 16 /* BrMatch.IN_BRIDGE */) !== 0 && (f[2 /* F.IN_BR */] === R.inBridge[r]) === ((ng & 16 /* BrMatch.IN_BRIDGE */) !== 0)) return false;
+  if ((mk & 32 /* BrMatch.OUT_BRIDGE */) !== 0 && (f[3 /* F.OUT_BR */] === R.outBridge[r]) === ((ng & 32 /* BrMatch.OUT_BRIDGE */) !== 0)) return false;
+  if ((mk & (4 /* BrMatch.IN_LIST */ | 8 /* BrMatch.OUT_LIST */ | 64 /* BrMatch.IN_BRIDGE_LIST */ | 128 /* BrMatch.OUT_BRIDGE_LIST */)) !== 0) {
+    if ((mk & 4 /* BrMatch.IN_LIST */) !== 0 && inList(R, R.inList[r]!, f[0 /* F.IN */]!) === ((ng & 4 /* BrMatch.IN_LIST */) !== 0)) return false;
+    if ((mk & 8 /* BrMatch.OUT_LIST */) !== 0 && inList(R, R.outList[r]!, f[1 /* F.OUT */]!) === ((ng & 8 /* BrMatch.OUT_LIST */) !== 0)) return false;
+    if ((mk & 64 /* BrMatch.IN_BRIDGE_LIST */) !== 0 && inList(R, R.inBridgeList[r]!, f[2 /* F.IN_BR */]!) === ((ng & 64 /* BrMatch.IN_BRIDGE_LIST */) !== 0)) return false;
+    if ((mk & 128 /* BrMatch.OUT_BRIDGE_LIST */) !== 0 && inList(R, R.outBridgeList[r]!, f[3 /* F.OUT_BR */]!) === ((ng & 128 /* BrMatch.OUT_BRIDGE_LIST */) !== 0)) return false;
   }
-  if ((mk & (BrMatch.SRC_MAC | BrMatch.DST_MAC)) !== 0) {
+  if ((mk & (256 /* BrMatch.SRC_MAC */ | 512 /* BrMatch.DST_MAC */)) !== 0) {
     const k = r * 4;
-    if ((mk & BrMatch.SRC_MAC) !== 0) {
-      const j = k + BrMac.SRC;
-      const hit = ((f[F.SHI]! & R.maskHi[j]!) === R.macHi[j] && (f[F.SLO]! & R.maskLo[j]!) === R.macLo[j]);
-      if (hit === ((ng & BrMatch.SRC_MAC) !== 0)) return false;
+    if ((mk & 256 /* BrMatch.SRC_MAC */) !== 0) {
+      const j = k + 0 /* BrMac.SRC */;
+      const hit = ((f[6 /* F.SHI */]! & R.maskHi[j]!) === R.macHi[j] && (f[7 /* F.SLO */]! & R.maskLo[j]!) === R.macLo[j]);
+      if (hit === ((ng & 256 /* BrMatch.SRC_MAC */) !== 0)) return false;
     }
-    if ((mk & BrMatch.DST_MAC) !== 0) {
-      const j = k + BrMac.DST;
-      const hit = ((f[F.DHI]! & R.maskHi[j]!) === R.macHi[j] && (f[F.DLO]! & R.maskLo[j]!) === R.macLo[j]);
-      if (hit === ((ng & BrMatch.DST_MAC) !== 0)) return false;
+    if ((mk & 512 /* BrMatch.DST_MAC */) !== 0) {
+      const j = k + 1 /* BrMac.DST */;
+      const hit = ((f[4 /* F.DHI */]! & R.maskHi[j]!) === R.macHi[j] && (f[5 /* F.DLO */]! & R.maskLo[j]!) === R.macLo[j]);
+      if (hit === ((ng & 512 /* BrMatch.DST_MAC */) !== 0)) return false;
     }
   }
-  if ((mk & BrMatch.MAC_PROTO) !== 0) {
+  if ((mk & 1024 /* BrMatch.MAC_PROTO */) !== 0) {
     const want = R.macProto[r]!;
-    const hit = want === MAC_PROTO_LENGTH ? f[F.TYPE]! < 0x600 : f[F.TYPE] === want;
-    if (hit === ((ng & BrMatch.MAC_PROTO) !== 0)) return false;
+    const hit = want === MAC_PROTO_LENGTH ? f[8 /* F.TYPE */]! < 0x600 : f[8 /* F.TYPE */] === want;
+    if (hit === ((ng & 1024 /* BrMatch.MAC_PROTO */) !== 0)) return false;
   }
-  if ((mk & BrMatch.PACKET_TYPE) !== 0 && (f[F.PKT_TYPE] === R.packetType[r]) === ((ng & BrMatch.PACKET_TYPE) !== 0)) return false;
-  if ((mk & (BrMatch.VLAN_ID | BrMatch.VLAN_PRIO | BrMatch.VLAN_ENCAP)) !== 0) {
-    if (f[F.TAGGED] === 0) return false;
-    if ((mk & BrMatch.VLAN_ID) !== 0 && (f[F.VID] === R.vlanId[r]) === ((ng & BrMatch.VLAN_ID) !== 0)) return false;
-    if ((mk & BrMatch.VLAN_PRIO) !== 0 && (f[F.PRIO] === R.vlanPrio[r]) === ((ng & BrMatch.VLAN_PRIO) !== 0)) return false;
-    if ((mk & BrMatch.VLAN_ENCAP) !== 0 && (f[F.ENCAP] === R.vlanEncap[r]) === ((ng & BrMatch.VLAN_ENCAP) !== 0)) return false;
+  if ((mk & 2048 /* BrMatch.PACKET_TYPE */) !== 0 && (f[9 /* F.PKT_TYPE */] === R.packetType[r]) === ((ng & 2048 /* BrMatch.PACKET_TYPE */) !== 0)) return false;
+  if ((mk & (4096 /* BrMatch.VLAN_ID */ | 8192 /* BrMatch.VLAN_PRIO */ | 16384 /* BrMatch.VLAN_ENCAP */)) !== 0) {
+    if (f[10 /* F.TAGGED */] === 0) return false;
+    if ((mk & 4096 /* BrMatch.VLAN_ID */) !== 0 && (f[11 /* F.VID */] === R.vlanId[r]) === ((ng & 4096 /* BrMatch.VLAN_ID */) !== 0)) return false;
+    if ((mk & 8192 /* BrMatch.VLAN_PRIO */) !== 0 && (f[12 /* F.PRIO */] === R.vlanPrio[r]) === ((ng & 8192 /* BrMatch.VLAN_PRIO */) !== 0)) return false;
+    if ((mk & 16384 /* BrMatch.VLAN_ENCAP */) !== 0 && (f[13 /* F.ENCAP */] === R.vlanEncap[r]) === ((ng & 16384 /* BrMatch.VLAN_ENCAP */) !== 0)) return false;
   }
-  if ((mk & (BrMatch.IP_PROTO | BrMatch.SRC_ADDR | BrMatch.DST_ADDR | BrMatch.SRC_PORT | BrMatch.DST_PORT)) !== 0) {
-    if (f[F.IP] === 0) return false;
-    if ((mk & BrMatch.IP_PROTO) !== 0 && (f[F.PROTO] === R.ipProto[r]) === ((ng & BrMatch.IP_PROTO) !== 0)) return false;
-    if ((mk & BrMatch.SRC_ADDR) !== 0 && ((f[F.SRC]! & R.srcMask[r]!) === R.srcAddr[r]) === ((ng & BrMatch.SRC_ADDR) !== 0)) return false;
-    if ((mk & BrMatch.DST_ADDR) !== 0 && ((f[F.DST]! & R.dstMask[r]!) === R.dstAddr[r]) === ((ng & BrMatch.DST_ADDR) !== 0)) return false;
-    if ((mk & (BrMatch.SRC_PORT | BrMatch.DST_PORT)) !== 0) {
-      if (f[F.L4] === 0) return false;
-      if ((mk & BrMatch.SRC_PORT) !== 0) {
-        const p = f[F.SPORT]!;
-        if ((p >= R.srcPortLo[r]! && p <= R.srcPortHi[r]!) === ((ng & BrMatch.SRC_PORT) !== 0)) return false;
+  if ((mk & (32768 /* BrMatch.IP_PROTO */ | 65536 /* BrMatch.SRC_ADDR */ | 131072 /* BrMatch.DST_ADDR */ | 262144 /* BrMatch.SRC_PORT */ | 524288 /* BrMatch.DST_PORT */)) !== 0) {
+    if (f[14 /* F.IP */] === 0) return false;
+    if ((mk & 32768 /* BrMatch.IP_PROTO */) !== 0 && (f[15 /* F.PROTO */] === R.ipProto[r]) === ((ng & 32768 /* BrMatch.IP_PROTO */) !== 0)) return false;
+    if ((mk & 65536 /* BrMatch.SRC_ADDR */) !== 0 && ((f[16 /* F.SRC */]! & R.srcMask[r]!) === R.srcAddr[r]) === ((ng & 65536 /* BrMatch.SRC_ADDR */) !== 0)) return false;
+    if ((mk & 131072 /* BrMatch.DST_ADDR */) !== 0 && ((f[17 /* F.DST */]! & R.dstMask[r]!) === R.dstAddr[r]) === ((ng & 131072 /* BrMatch.DST_ADDR */) !== 0)) return false;
+    if ((mk & (262144 /* BrMatch.SRC_PORT */ | 524288 /* BrMatch.DST_PORT */)) !== 0) {
+      if (f[18 /* F.L4 */] === 0) return false;
+      if ((mk & 262144 /* BrMatch.SRC_PORT */) !== 0) {
+        const p = f[19 /* F.SPORT */]!;
+        if ((p >= R.srcPortLo[r]! && p <= R.srcPortHi[r]!) === ((ng & 262144 /* BrMatch.SRC_PORT */) !== 0)) return false;
       }
-      if ((mk & BrMatch.DST_PORT) !== 0) {
-        const p = f[F.DPORT]!;
-        if ((p >= R.dstPortLo[r]! && p <= R.dstPortHi[r]!) === ((ng & BrMatch.DST_PORT) !== 0)) return false;
+      if ((mk & 524288 /* BrMatch.DST_PORT */) !== 0) {
+        const p = f[20 /* F.DPORT */]!;
+        if ((p >= R.dstPortLo[r]! && p <= R.dstPortHi[r]!) === ((ng & 524288 /* BrMatch.DST_PORT */) !== 0)) return false;
       }
     }
   }
-  if ((mk & (BrMatch.ARP_OP | BrMatch.ARP_SRC | BrMatch.ARP_DST | BrMatch.ARP_SRC_MAC | BrMatch.ARP_DST_MAC | BrMatch.ARP_GRATUITOUS)) !== 0) {
-    if (f[F.ARP] === 0) return false;
-    if ((mk & BrMatch.ARP_OP) !== 0 && (f[F.AOP] === R.arpOp[r]) === ((ng & BrMatch.ARP_OP) !== 0)) return false;
-    if ((mk & BrMatch.ARP_SRC) !== 0 && ((f[F.ASPA]! & R.arpSrcMask[r]!) === R.arpSrc[r]) === ((ng & BrMatch.ARP_SRC) !== 0)) return false;
-    if ((mk & BrMatch.ARP_DST) !== 0 && ((f[F.ATPA]! & R.arpDstMask[r]!) === R.arpDst[r]) === ((ng & BrMatch.ARP_DST) !== 0)) return false;
-    if ((mk & BrMatch.ARP_SRC_MAC) !== 0) {
-      const j = r * 4 + BrMac.ARP_SRC;
-      const hit = ((f[F.ASHA_HI]! & R.maskHi[j]!) === R.macHi[j] && (f[F.ASHA_LO]! & R.maskLo[j]!) === R.macLo[j]);
-      if (hit === ((ng & BrMatch.ARP_SRC_MAC) !== 0)) return false;
+  if ((mk & (1048576 /* BrMatch.ARP_OP */ | 2097152 /* BrMatch.ARP_SRC */ | 4194304 /* BrMatch.ARP_DST */ | 8388608 /* BrMatch.ARP_SRC_MAC */ | 16777216 /* BrMatch.ARP_DST_MAC */ | 33554432 /* BrMatch.ARP_GRATUITOUS */)) !== 0) {
+    if (f[21 /* F.ARP */] === 0) return false;
+    if ((mk & 1048576 /* BrMatch.ARP_OP */) !== 0 && (f[22 /* F.AOP */] === R.arpOp[r]) === ((ng & 1048576 /* BrMatch.ARP_OP */) !== 0)) return false;
+    if ((mk & 2097152 /* BrMatch.ARP_SRC */) !== 0 && ((f[23 /* F.ASPA */]! & R.arpSrcMask[r]!) === R.arpSrc[r]) === ((ng & 2097152 /* BrMatch.ARP_SRC */) !== 0)) return false;
+    if ((mk & 4194304 /* BrMatch.ARP_DST */) !== 0 && ((f[24 /* F.ATPA */]! & R.arpDstMask[r]!) === R.arpDst[r]) === ((ng & 4194304 /* BrMatch.ARP_DST */) !== 0)) return false;
+    if ((mk & 8388608 /* BrMatch.ARP_SRC_MAC */) !== 0) {
+      const j = r * 4 + 2 /* BrMac.ARP_SRC */;
+      const hit = ((f[25 /* F.ASHA_HI */]! & R.maskHi[j]!) === R.macHi[j] && (f[26 /* F.ASHA_LO */]! & R.maskLo[j]!) === R.macLo[j]);
+      if (hit === ((ng & 8388608 /* BrMatch.ARP_SRC_MAC */) !== 0)) return false;
     }
-    if ((mk & BrMatch.ARP_DST_MAC) !== 0) {
-      const j = r * 4 + BrMac.ARP_DST;
-      const hit = ((f[F.ATHA_HI]! & R.maskHi[j]!) === R.macHi[j] && (f[F.ATHA_LO]! & R.maskLo[j]!) === R.macLo[j]);
-      if (hit === ((ng & BrMatch.ARP_DST_MAC) !== 0)) return false;
+    if ((mk & 16777216 /* BrMatch.ARP_DST_MAC */) !== 0) {
+      const j = r * 4 + 3 /* BrMac.ARP_DST */;
+      const hit = ((f[27 /* F.ATHA_HI */]! & R.maskHi[j]!) === R.macHi[j] && (f[28 /* F.ATHA_LO */]! & R.maskLo[j]!) === R.macLo[j]);
+      if (hit === ((ng & 16777216 /* BrMatch.ARP_DST_MAC */) !== 0)) return false;
     }
-    if ((mk & BrMatch.ARP_GRATUITOUS) !== 0 && (f[F.ASPA] === f[F.ATPA]) === ((ng & BrMatch.ARP_GRATUITOUS) !== 0)) return false;
+    if ((mk & 33554432 /* BrMatch.ARP_GRATUITOUS */) !== 0 && (f[23 /* F.ASPA */] === f[24 /* F.ATPA */]) === ((ng & 33554432 /* BrMatch.ARP_GRATUITOUS */) !== 0)) return false;
   }
-  if ((mk & BrMatch.PACKET_MARK) !== 0 && (f[F.MARK] === R.packetMark[r]) === ((ng & BrMatch.PACKET_MARK) !== 0)) return false;
+  if ((mk & 67108864 /* BrMatch.PACKET_MARK */) !== 0 && (f[29 /* F.MARK */] === R.packetMark[r]) === ((ng & 67108864 /* BrMatch.PACKET_MARK */) !== 0)) return false;
   return true;
 }
 
@@ -506,7 +530,7 @@ export class BrWalk {
     for (;;) {
       if (r >= end) {
         // Fell off a chain: a user chain returns to its caller, a built-in one accepts.
-        if (depth === 0) return BrVerdict.ACCEPT;
+        if (depth === 0) return 0 /* BrVerdict.ACCEPT */;
         depth--;
         c = this.stackChain[depth]!;
         r = this.stackRow[depth]!;
@@ -522,16 +546,16 @@ export class BrWalk {
       const act = R.action[r]!;
       if (traced && trace !== null) {
         trace.record(slot, stage, BR_EV.RULE, r, act);
-        if (act === BrAction.LOG || (R.flags[r]! & BrRuleFlag.LOG) !== 0) trace.record(slot, stage, BR_EV.LOG, r, 0);
+        if (act === 5 /* BrAction.LOG */ || (R.flags[r]! & 1 /* BrRuleFlag.LOG */) !== 0) trace.record(slot, stage, BR_EV.LOG, r, 0);
       }
       switch (act) {
-        case BrAction.ACCEPT:
+        case 0 /* BrAction.ACCEPT */:
           this.row = r;
-          return BrVerdict.ACCEPT;
-        case BrAction.DROP:
+          return 0 /* BrVerdict.ACCEPT */;
+        case 1 /* BrAction.DROP */:
           this.row = r;
-          return BrVerdict.DROP;
-        case BrAction.JUMP: {
+          return 1 /* BrVerdict.DROP */;
+        case 2 /* BrAction.JUMP */: {
           const target = R.jump[r]!;
           if (depth < this.stackChain.length && target >= 0) {
             this.stackChain[depth] = c;
@@ -545,44 +569,44 @@ export class BrWalk {
           r++;
           continue;
         }
-        case BrAction.RETURN:
+        case 3 /* BrAction.RETURN */:
           if (depth === 0) {
             this.row = r;
-            return BrVerdict.ACCEPT;
+            return 0 /* BrVerdict.ACCEPT */;
           }
           depth--;
           c = this.stackChain[depth]!;
           r = this.stackRow[depth]!;
           end = cs[c + 1]!;
           continue;
-        case BrAction.MARK_PACKET:
+        case 6 /* BrAction.MARK_PACKET */:
           packetMark[slot] = R.newMark[r]!;
-          f[F.MARK] = R.newMark[r]!;
-          if ((R.flags[r]! & BrRuleFlag.STOP) !== 0) {
+          f[29 /* F.MARK */] = R.newMark[r]!;
+          if ((R.flags[r]! & 2 /* BrRuleFlag.STOP */) !== 0) {
             this.row = r;
-            return BrVerdict.ACCEPT;
+            return 0 /* BrVerdict.ACCEPT */;
           }
           r++;
           continue;
-        case BrAction.DST_NAT:
-        case BrAction.REDIRECT: {
-          const src = act === BrAction.DST_NAT ? R.toMac : macs;
-          const so = act === BrAction.DST_NAT ? r * 6 : bridgeMacOff;
+        case 8 /* BrAction.DST_NAT */:
+        case 10 /* BrAction.REDIRECT */: {
+          const src = act === 8 /* BrAction.DST_NAT */ ? R.toMac : macs;
+          const so = act === 8 /* BrAction.DST_NAT */ ? r * 6 : bridgeMacOff;
           for (let k = 0; k < 6; k++) b[off + k] = src[so + k]!;
           if (traced && trace !== null) trace.record(slot, stage, BR_EV.NAT, r, 0);
           this.row = r;
-          return BrVerdict.ACCEPT;
+          return 0 /* BrVerdict.ACCEPT */;
         }
-        case BrAction.SRC_NAT: {
+        case 9 /* BrAction.SRC_NAT */: {
           const so = r * 6;
           for (let k = 0; k < 6; k++) b[off + 6 + k] = R.toMac[so + k]!;
           if (traced && trace !== null) trace.record(slot, stage, BR_EV.NAT, r, 1);
           this.row = r;
-          return BrVerdict.ACCEPT;
+          return 0 /* BrVerdict.ACCEPT */;
         }
-        case BrAction.ARP_REPLY:
+        case 11 /* BrAction.ARP_REPLY */:
           this.row = r;
-          return f[F.ARP] === 1 && f[F.AOP] === 1 ? BrVerdict.ARP_REPLY : BrVerdict.ACCEPT;
+          return f[21 /* F.ARP */] === 1 && f[22 /* F.AOP */] === 1 ? 2 /* BrVerdict.ARP_REPLY */ : 0 /* BrVerdict.ACCEPT */;
         default:
           // passthrough, log, set-priority: continue.
           r++;
