@@ -149,3 +149,50 @@ describe('tag helpers', () => {
     expect((pool.frameCopy(s)[12]! << 8) | pool.frameCopy(s)[13]!).toBe(0x0800);
   });
 });
+
+describe('bad input never crashes the bridged path', () => {
+  test('random frames (some tagged, some truncated) through a VLAN-filtering bridge with filter/nat rules each get a fate', () => {
+    const g = generationFrom(`/interface bridge
+add name=br1 admin-mac=${BR} auto-mac=no vlan-filtering=yes
+/interface bridge port
+add bridge=br1 interface=ether2 pvid=10
+add bridge=br1 interface=ether3 frame-types=admit-only-vlan-tagged
+/interface bridge vlan
+add bridge=br1 vlan-ids=10,20 tagged=ether3,br1
+/interface vlan
+add interface=br1 name=v10 vlan-id=10
+/ip address
+add address=10.0.10.1/24 interface=v10
+/interface bridge filter
+add chain=forward action=drop mac-protocol=ip ip-protocol=udp dst-port=1-100 src-address=10.0.0.0/8
+add chain=input action=accept arp-opcode=request arp-gratuitous=no vlan-id=!5
+/interface bridge nat
+add chain=dstnat action=arp-reply to-arp-reply-mac-address=02:00:00:00:77:77 arp-dst-address=10.0.10.77
+add chain=srcnat action=src-nat to-src-mac-address=02:00:00:00:66:66 packet-type=broadcast
+`);
+    const h = harness(g);
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const bases = [
+      udp(A, B),
+      udp(A, BC, 10),
+      udp(B, A, 20),
+      frame().eth({ src: A, dst: BC }).arp({ op: 'request', senderMac: A, senderIp: '10.0.10.5', targetIp: '10.0.10.77' }).pad().build(),
+      frame().eth({ src: B, dst: BC }).vlan(10).arp({ op: 'request', senderMac: B, senderIp: '10.0.10.6', targetIp: '10.0.10.1' }).pad().build(),
+      frame().eth({ src: A, dst: BR }).vlan(0, { pcp: 3 }).ipv4({ src: '10.0.10.5', dst: '10.0.10.1' }).icmp({ type: 'echo-request', id: 1, seq: 1 }).build(),
+    ];
+    for (let k = 0; k < 400; k++) {
+      const f = Uint8Array.from(bases[rnd(bases.length)]!);
+      const flips = rnd(4);
+      for (let j = 0; j < flips; j++) f[rnd(f.length)] = rnd(256);
+      const cut = rnd(3) === 0 ? Math.max(1, rnd(f.length)) : f.length;
+      const fate = h.feed(rnd(2) === 0 ? 'ether2' : 'ether3', f.subarray(0, cut), k);
+      expect(fate).toMatch(/^(tx ether\d|local|drop [a-z0-9-]+|queued)$/);
+    }
+    h.flow.finish();
+    expect(h.pool.available).toBe(h.pool.slots);
+  });
+});
