@@ -85,6 +85,12 @@ const TABLE = [
   // added by VLAN interfaces (dataplane/stages/vlan-input.ts, vlan-output.ts)
   ['vlan-unknown', 'a tagged frame whose tag (TPID + VLAN ID) matches no /interface vlan on the interface it arrived on (Linux: no VLAN device)'],
   ['vlan-no-headroom', 'no room in front of the frame to push a VLAN tag (slot headroom used up)'],
+  // added by bridge VLAN filtering and the bridge firewall (dataplane/stages/bridge-*.ts)
+  ['bridge-frame-type', 'vlan-filtering bridge: the port\'s frame-types does not admit this frame (untagged/priority-tagged on admit-only-vlan-tagged, tagged on admit-only-untagged-and-priority-tagged)'],
+  ['bridge-vlan-ingress-filter', 'vlan-filtering bridge with ingress-filtering: the frame\'s VLAN is not one the receiving port (or the bridge interface, for frames the router sends) is a member of'],
+  ['bridge-vlan-egress', 'vlan-filtering bridge: the destination port (or the bridge interface, for frames going up to the router) is not a member of the frame\'s VLAN'],
+  ['bridge-filter-drop', 'dropped by an /interface bridge filter rule (action=drop)'],
+  ['bridge-nat-drop', 'dropped by an /interface bridge nat rule (action=drop)'],
   // added by local delivery (dataplane/stages/local-in.ts)
   ['udp-port-unreachable', 'UDP datagram to a port of the router with no service (ICMP port unreachable is sent, rate limit and RFC 1122 permitting)'],
   ['tcp-no-listener', 'TCP segment to a port of the router with no service that gets no reset: it is a reset itself, or it was sent to a broadcast/multicast address'],
@@ -184,6 +190,11 @@ export const Drop = {
   BRIDGE_NO_FLOOD_PORT: dropCode('bridge-no-flood-port'),
   VLAN_UNKNOWN: dropCode('vlan-unknown'),
   VLAN_NO_HEADROOM: dropCode('vlan-no-headroom'),
+  BRIDGE_FRAME_TYPE: dropCode('bridge-frame-type'),
+  BRIDGE_VLAN_INGRESS_FILTER: dropCode('bridge-vlan-ingress-filter'),
+  BRIDGE_VLAN_EGRESS: dropCode('bridge-vlan-egress'),
+  BRIDGE_FILTER_DROP: dropCode('bridge-filter-drop'),
+  BRIDGE_NAT_DROP: dropCode('bridge-nat-drop'),
   UDP_PORT_UNREACHABLE: dropCode('udp-port-unreachable'),
   TCP_NO_LISTENER: dropCode('tcp-no-listener'),
   CONNTRACK_FULL: dropCode('conntrack-full'),

@@ -6,9 +6,12 @@
  *            │  (bridge     │              └─► local-in                              (ARP consumed)
  *            │   ports)     ├─► ip4-input ...
  *            │              └─► vlan-input ─► arp-input / ip4-input (tagged: in-interface = the VLAN, tags popped)
- *            └─► bridge-input ─┬─► interface-tx                     (d) bridged: known port, or flooded copies
- *                              ├─► arp-input / ip4-input            up to the router, in-interface = the bridge
- *                              └─► vlan-input                       tagged and up: a VLAN on the bridge
+ *            └─► bridge-dstnat ─► [bridge-ip-raw-prerouting ─► bridge-ip-conntrack ─► bridge-ip-mangle-prerouting
+ *                 ─► bridge-ip-dstnat] ─► bridge-input ─┬─► bridge-filter-forward ─► [bridge-ip-mangle-forward
+ *                 ─► bridge-ip-filter-forward] ─► bridge-srcnat ─► [bridge-ip-mangle-postrouting ─► bridge-ip-srcnat
+ *                 ─► bridge-ip-queue-global ─► bridge-ip-simple-queues] ─► interface-tx       (d) bridged, per copy
+ *                                                       └─► [bridge-filter-input] ─► arp-input / ip4-input / vlan-input
+ *                                                            up to the router: in-interface = the bridge (or its VLAN)
  *  ethernet-input (routed port) ─► ip4-input ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
  *                                 ─► routing ─┬─► ip4-forward ─► mangle-forward ─► filter-forward ─┐  (a) forward
  *                                             └─► ip4-reassembly ─► mangle-input ─► filter-input ─► nat-input ─► local-in   (b) input
@@ -19,26 +22,35 @@
  *            └─► mangle-postrouting ─► srcnat ─► queue-global ─► simple-queues ─► ip4-fragment
  *                 ─► arp-resolve ─┬─► ip4-rewrite ─► interface-queue ─► [vlan-output] ─► [bridge-output] ─► interface-tx ─► port
  *                                 └─► arp-wait   (queued until the neighbour answers; released to ip4-rewrite)
+ *  [bridge-output] ─► bridge-filter-output ─► bridge-srcnat ─► interface-tx             (d) bridge output, per copy
  *  [vlan-output] is in the graph only when the config has VLAN interfaces: frames for a VLAN interface (its
  *  virtual port) get its tag pushed (QinQ: the parent VLAN's tag too) and move to the parent's port.
  *  [bridge-output] is in the graph only when the config has bridges: frames for a bridge interface (its
  *  virtual port) get their real port from the bridge's FDB, or are flooded to its ports.
+ *  [bridge-ip-*] are in the graph only with `/interface bridge settings use-ip-firewall=yes`, and only
+ *  bridged IPv4 frames (tagged ones with use-ip-firewall-for-vlan) are sent through them.
+ *  [bridge-filter-input] is used only when the bridge filter input chain has rules. Bridge firewall stages
+ *  whose chain is empty are pass-through: the graph skips them.
  * ```
  *
  * Real stages (dataplane/stages/, one per file, each file's comment says what it decides): ethernet-input,
- * arp-input, ip4-input, routing, ip4-forward, ip4-reassembly, ip4-fragment, arp-resolve, ip4-rewrite, interface-tx, local-in,
- * routing-output (the routing stage in output mode), arp-wait, bridge-input, bridge-output, vlan-input, vlan-output.
+ * arp-input, ip4-input, routing, ip4-forward, ip4-reassembly, ip4-fragment, arp-resolve, ip4-rewrite, interface-tx,
+ * local-in, routing-output (the routing stage in output mode), arp-wait, bridge-dstnat, bridge-input,
+ * bridge-filter-input, bridge-filter-forward, bridge-filter-output, bridge-srcnat, bridge-output, vlan-input,
+ * vlan-output.
  *
  * **Placeholders until [stateful] / [queues]**: raw-prerouting, conntrack, mangle-prerouting, dstnat,
  * mangle-forward, filter-forward, mangle-input, filter-input, nat-input, raw-output, mangle-output,
- * nat-output, filter-output, mangle-postrouting, srcnat, queue-global, simple-queues, interface-queue are
- * named pass-through stages (stages/passthrough.ts): present so traces and `show runtime` read in RouterOS
- * order, doing nothing yet; they declare themselves pass-through, so the graph routes packets past them at
+ * nat-output, filter-output, mangle-postrouting, srcnat, queue-global, simple-queues, interface-queue, and the
+ * bridged path's IP hooks bridge-ip-* (use-ip-firewall) are named pass-through stages (stages/passthrough.ts):
+ * present so traces and `show runtime` read in RouterOS order, doing nothing yet; they declare themselves pass-through, so the graph routes packets past them at
  * no cost. `placeholders: false` leaves them out (the benchmark measures both).
  *
- * Bridging: basic (learning, forwarding, flooding, horizon, flood switches; no vlan-filtering, bridge
- * filter/nat, STP, static hosts, use-ip-firewall). VLAN interfaces on ports, bridges and VLANs (QinQ); a tag
- * no VLAN interface claims is `vlan-unknown`. Not yet in the flow: IPv6, policy routing.
+ * Bridging: learning, forwarding, flooding, horizon, flood switches, static hosts, vlan-filtering (tags
+ * pushed/popped at the bridging decision), bridge filter and nat, use-ip-firewall hooks; not STP (every port
+ * forwards whatever protocol-mode says), IGMP/DHCP snooping, tag-stacking, and bridged frames pass no interface
+ * queue stage yet. VLAN interfaces on ports, bridges and VLANs (QinQ); a tag no VLAN interface claims is
+ * `vlan-unknown`. Not yet in the flow: IPv6.
  *
  * Time: the flow's clock is set by its driver (`setClock`: the capture clock in replay). ARP timers
  * (retransmissions, failed resolutions) and reassembly timeouts run when the clock advances; `finish()` runs
@@ -47,7 +59,7 @@
 import { PacketPool } from './buf/pool';
 import { StageGraph, type Stage, type StageContext } from './graph';
 import { DROP_COUNT, DROP_NAMES } from './drop';
-import type { TraceBuffer, TraceNames } from './trace';
+import type { TraceBuffer } from './trace';
 import { FlowState, type FlowStage, type FlowTables, type TransmitFn } from './stages/state';
 import { EthernetInput } from './stages/ethernet-input';
 import { ArpInput } from './stages/arp-input';
@@ -60,6 +72,10 @@ import { Ip4Fragment } from './stages/ip4-fragment';
 import { InterfaceTx } from './stages/interface-tx';
 import { BridgeInput } from './stages/bridge-input';
 import { BridgeOutput } from './stages/bridge-output';
+import { BridgeFilter } from './stages/bridge-filter';
+import { BridgeDstNat, BridgeSrcNat } from './stages/bridge-nat';
+import { BrChain, chainLength, type BridgeTraceNames } from './stages/bridge-rules';
+import { BridgeIpFirewall } from './stages/state';
 import { LocalIn } from './stages/local-in';
 import { Ip4Reassembly } from './stages/ip4-reassembly';
 import { VlanInput } from './stages/vlan-input';
@@ -110,7 +126,22 @@ export class Flow {
     const postrouting = ['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'];
     const toPost = ph ? postrouting[0]! : 'ip4-fragment';
 
-    stages.push(new EthernetInput(st), new BridgeInput(st), new VlanInput(st), new ArpInput(st));
+    stages.push(new EthernetInput(st));
+    // (d) bridged: bridge nat dstnat, [IP prerouting], bridging decision, then per copy bridge filter forward,
+    // [IP forward], bridge nat srcnat, [IP postrouting]; up frames through bridge filter input. The IP hooks
+    // (placeholders until [stateful]) are in the graph only with use-ip-firewall=yes.
+    const ipfw = ph && tables.bridgeIf.length > 0 && (tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;
+    const brPre = ['bridge-ip-raw-prerouting', 'bridge-ip-conntrack', 'bridge-ip-mangle-prerouting', 'bridge-ip-dstnat'];
+    const brFwd = ['bridge-ip-mangle-forward', 'bridge-ip-filter-forward'];
+    const brPost = ['bridge-ip-mangle-postrouting', 'bridge-ip-srcnat', 'bridge-ip-queue-global', 'bridge-ip-simple-queues'];
+    stages.push(new BridgeDstNat(st, ipfw ? brPre[0] : undefined));
+    if (ipfw) chain(brPre, 'bridge-input');
+    stages.push(new BridgeInput(st, chainLength(tables.bridgeRules, BrChain.INPUT) > 0));
+    stages.push(new BridgeFilter(st, 'input'), new BridgeFilter(st, 'forward', ipfw ? brFwd[0] : undefined));
+    if (ipfw) chain(brFwd, 'bridge-srcnat');
+    stages.push(new BridgeSrcNat(st, ipfw ? brPost[0] : undefined));
+    if (ipfw) chain(brPost, 'interface-tx');
+    stages.push(new VlanInput(st), new ArpInput(st));
     // (a)/(b) prerouting
     const pre = ['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'];
     stages.push(new Ip4Input(st, ph ? pre[0]! : 'routing'));
@@ -144,6 +175,7 @@ export class Flow {
     chain(['interface-queue'], tx);
     if (vlans) stages.push(new VlanOutput(st, toPort));
     if (bridges) stages.push(new BridgeOutput(st));
+    stages.push(new BridgeFilter(st, 'output'));
     stages.push(new InterfaceTx(st));
 
     this.graph = new StageGraph(stages, pool, opts.vectorSize !== undefined ? { vectorSize: opts.vectorSize } : {});
@@ -155,6 +187,8 @@ export class Flow {
     st.at.routingOutput = this.graph.stageIndex('routing-output');
     st.at.arpResolve = this.graph.stageIndex('arp-resolve');
     st.at.ip4Fragment = this.graph.stageIndex('ip4-fragment');
+    st.at.bridgeForward = this.graph.stageIndex('bridge-filter-forward');
+    st.at.bridgeOutput = this.graph.stageIndex('bridge-filter-output');
     this.entry = this.graph.stageIndex('ethernet-input');
     this.ctx = { pool, nowSec: 0, nowNsec: 0, trace: opts.trace ?? null };
     st.ctx = this.ctx;
@@ -208,8 +242,9 @@ export class Flow {
   }
 
   /** Names for TraceBuffer.format: stages by index, ports by number. */
-  traceNames(): TraceNames {
+  traceNames(): BridgeTraceNames {
     return {
+      bridgeRule: (i) => this.tables.bridgeRules.text[i] ?? `bridge rule ${i}`,
       stage: (i) => this.graph.stages[i]?.name ?? `stage ${i}`,
       port: (i) => {
         const t = this.tables;

@@ -10,10 +10,10 @@
  * - **Routed ports**: `ifMode` 1 for an ethernet interface that is not a bridge port, 2 for a bridge port
  *   (its frames go to bridge-input), 1 for a bridge (a routed L3 interface reached through a virtual port,
  *   below), 1 for VLANs (also reached through a virtual port, below).
- * - **Bridges** (enabled `/interface bridge`, bridge number = order of interface index): `bridgeIf`,
- *   `bridgeAgeing` (`ageing-time`, default 5m), `bridgePorts` (enabled `/interface bridge port` items whose
- *   interface is a port), and per port `portBridge`, `portHorizon` (-1 = none), `portFlags` (learn,
- *   unknown-unicast-flood, unknown-multicast-flood, broadcast-flood; `learn=auto` counts as yes). A bridge's
+ * - **Bridges** (enabled `/interface bridge`, bridge number = order of interface index): the bridge block of
+ *   FlowTables — ports, flood switches, horizons, ageing, VLAN filtering and membership, static hosts,
+ *   use-ip-firewall, and the bridge filter/nat rules — is compiled by control/compile/bridge.ts and
+ *   bridge-rules.ts (rules they cannot evaluate are listed in `bridgeRuleWarnings`). A bridge's
  *   interface gets `ifPort` = `portNames.length + bridge number` (a virtual port: routing and arp-resolve treat
  *   it as a routed port; bridge-output maps it to real ports). Its MAC: `admin-mac` when `auto-mac=no`, else
  *   the MAC of its first port (RouterOS auto-mac picks a port's MAC; we take the first in port order), else,
@@ -53,8 +53,10 @@ import { macParse } from '../../dataplane/wire/ethernet';
 import { ipv4Parse } from '../../dataplane/wire/ipv4';
 import { isWireError } from '../../dataplane/wire/error';
 import type { ConfigStore } from '../store/store';
-import { ArpMode, BridgePortFlag, type FlowTables } from '../../dataplane/stages/state';
+import { ArpMode, type FlowTables } from '../../dataplane/stages/state';
 import { compileRoutes, type RouteState, type RouteTables } from './routes';
+import { compileBridges, compileBridgeVlans, resolveInterfaceLists } from './bridge';
+import { compileBridgeRules } from './bridge-rules';
 import { compileIpSettings } from './ip-settings';
 
 /** `arp=` modes as the dataplane's codes (`arpMode` column). */
@@ -84,23 +86,8 @@ export interface Generation extends FlowTables {
   readonly fibs: readonly (Dir24Fib | null)[];
   readonly nextHops: RouteTables['nextHops'];
   readonly staticArp: readonly StaticArp[];
-}
-
-/** `5m`, `1h30m`, `300`, `00:05:00` → seconds (undefined when unreadable). */
-function durationSeconds(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const hms = /^(\d+):(\d+):(\d+)$/.exec(text);
-  if (hms) return Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3]);
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  const re = /(\d+(?:\.\d+)?)(w|d|h|ms|m|s)/g;
-  const unit: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
-  let total = 0;
-  let used = 0;
-  for (let r = re.exec(text); r !== null; r = re.exec(text)) {
-    total += Number(r[1]) * unit[r[2]!]!;
-    used += r[0].length;
-  }
-  return used === text.length && used > 0 ? total : undefined;
+  /** Bridge filter/nat rules compiled inactive or partly, with why (control/compile/bridge-rules.ts). */
+  readonly bridgeRuleWarnings: readonly string[];
 }
 
 function fnv1a(s: string): number {
@@ -170,41 +157,11 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
       arpMode[i] = ARP_MODE[mode as keyof typeof ARP_MODE] ?? 0;
     }
   }
-  // Bridges and their ports (bridge number = order of the bridge's interface index).
-  const bridgeIfList: number[] = [];
-  for (let i = 0; i < n; i++) if (ifs.kinds[i] === 'bridge') bridgeIfList.push(i);
-  const bridgeIf = Int32Array.from(bridgeIfList);
+  // Bridges and their ports (bridge number = order of the bridge's interface index): control/compile/bridge.ts.
+  const br = compileBridges(store, ifs, portNames, portIf);
+  const { bridgeIf, bridgePorts } = br;
+  const bridgeIfList = Array.from(bridgeIf);
   const bridgeNo = new Map(bridgeIfList.map((i, b) => [i, b]));
-  const bridgeAgeing = new Float64Array(bridgeIf.length).fill(300);
-  const bt = store.table('/interface bridge');
-  for (const item of bt?.items ?? []) {
-    const b = bridgeNo.get(ifs.byName.get(bt!.value(item, 'name') ?? '') ?? -1);
-    if (b === undefined) continue;
-    const a = durationSeconds(bt!.value(item, 'ageing-time'));
-    if (a !== undefined && a > 0) bridgeAgeing[b] = a;
-  }
-  const portBridge = new Int32Array(portNames.length).fill(-1);
-  const portHorizon = new Int32Array(portNames.length).fill(-1);
-  const portFlags = new Uint8Array(portNames.length);
-  const portLists: number[][] = bridgeIfList.map(() => []);
-  const bp = store.table('/interface bridge port');
-  for (const item of bp?.items ?? []) {
-    if (bp!.disabled(item)) continue;
-    const p = portIf.indexOf(ifs.byName.get(bp!.value(item, 'interface') ?? '') ?? -2);
-    const b = bridgeNo.get(ifs.byName.get(bp!.value(item, 'bridge') ?? '') ?? -1);
-    if (p < 0 || b === undefined || portBridge[p]! >= 0) continue;
-    portBridge[p] = b;
-    portLists[b]!.push(p);
-    const h = Number(bp!.value(item, 'horizon') ?? 'none');
-    if (Number.isInteger(h) && h >= 0) portHorizon[p] = h;
-    const on = (k: string) => (bp!.value(item, k) ?? 'yes') !== 'no';
-    portFlags[p] =
-      (on('learn') ? BridgePortFlag.LEARN : 0) |
-      (on('unknown-unicast-flood') ? BridgePortFlag.UNKNOWN_UNICAST_FLOOD : 0) |
-      (on('unknown-multicast-flood') ? BridgePortFlag.UNKNOWN_MULTICAST_FLOOD : 0) |
-      (on('broadcast-flood') ? BridgePortFlag.BROADCAST_FLOOD : 0);
-  }
-  const bridgePorts = portLists.map((l) => Int32Array.from(l));
   // A bridge interface is a routed L3 interface reached through a virtual port (see FlowTables.bridgePorts).
   bridgeIfList.forEach((i, b) => {
     ifPort[i] = portNames.length + b;
@@ -244,6 +201,11 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     if (Number.isInteger(id) && id >= 0 && id <= 4095) vlanId[v] = id;
     if (vt!.value(item, 'use-service-tag') === 'yes') vlanTpid[v] = 0x88a8;
   }
+
+  // Bridge VLAN membership, static hosts, filter/nat rules (need the VLAN interfaces and interface lists).
+  const lists = resolveInterfaceLists(store, ifs);
+  const bv = compileBridgeVlans(store, ifs, br, portNames, portIf, { vlanParent, vlanId }, lists);
+  const bridgeRules = compileBridgeRules(store, { ifs, portIf, nPorts: portNames.length, bridgeIf, lists });
 
   const macHi = new Uint16Array(n);
   const macLo = new Uint32Array(n);
@@ -342,12 +304,10 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     localAddrs,
     nextHops: routes.nextHops,
     staticArp,
-    bridgeIf,
-    bridgeAgeing,
-    bridgePorts,
-    portBridge,
-    portHorizon,
-    portFlags,
+    ...br,
+    ...bv,
+    bridgeRules: bridgeRules.rules,
+    bridgeRuleWarnings: bridgeRules.warnings,
     vlanIf,
     vlanParent,
     vlanId,

@@ -128,7 +128,7 @@ const bridge = menu({
     { name: 'admin-mac', type: mac(), doc: 'static bridge MAC, used when auto-mac=no' },
     { name: 'auto-mac', type: bool(), default: 'yes', doc: 'take the MAC of a port (first ethernet) as the bridge MAC' },
     { name: 'ageing-time', type: time(), default: '5m', doc: 'how long a learned host stays in the FDB' },
-    { name: 'protocol-mode', type: oneOf('none', 'stp', 'rstp', 'mstp'), default: 'rstp', doc: 'spanning tree protocol' },
+    { name: 'protocol-mode', type: oneOf('none', 'stp', 'rstp', 'mstp'), default: 'rstp', doc: 'spanning tree protocol (flowplane accepts it and runs no STP: every port forwards)' },
     { name: 'priority', type: intHex(0, 65535), default: '0x8000', doc: 'STP bridge priority' },
     { name: 'max-message-age', type: time(), default: '20s', doc: 'STP max age' },
     { name: 'forward-delay', type: time(), default: '15s', doc: 'STP forward delay' },

@@ -1,7 +1,8 @@
 /**
  * ethernet-input: the first stage of the flow (RouterOS "in-interface"). Per frame:
  * - the port must carry an enabled ethernet interface (`no-interface`); frames on a bridge port (ifMode 2) go
- *   to bridge-input once parsed, tagged or not (no own-MAC check: the bridge decides; without vlan-filtering
+ *   to the bridged path once parsed (bridge-dstnat, the bridge nat dstnat chain; pass-through without rules,
+ *   then bridge-input), tagged or not (no own-MAC check: the bridge decides; without vlan-filtering
  *   it forwards tagged frames unchanged), except a tagged frame whose outer tag matches a VLAN interface on
  *   the port itself (Linux: vlan_do_receive runs before the bridge's rx_handler), which goes to vlan-input as
  *   on a routed port; tagged frames on a routed port go to vlan-input (which matches
@@ -26,7 +27,7 @@ export const NEXT_VLAN = 3;
 
 export class EthernetInput extends FlowStage {
   constructor(st: FlowState) {
-    super('ethernet-input', ['arp-input', 'ip4-input', 'bridge-input', 'vlan-input'], st);
+    super('ethernet-input', ['arp-input', 'ip4-input', 'bridge-dstnat', 'vlan-input'], st);
   }
 
   /** Does the outer tag of the frame at `off` match a VLAN interface on (bridge port) interface `ifi`? */

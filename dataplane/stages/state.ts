@@ -13,6 +13,7 @@ import { DROP_COUNT, DROP_NAMES } from '../drop';
 import { traceEvent, type TraceBuffer } from '../trace';
 import { ArpEvents, ArpTable } from '../tables/arp-table';
 import { Fdb } from '../tables/fdb';
+import { BrWalk, type BridgeRules } from './bridge-rules';
 import type { Dir24Fib } from '../tables/lpm-dir24';
 import { ipv4ToString } from '../wire/ipv4';
 import { IcmpRateLimiter } from '../ip4/icmp-gen';
@@ -82,6 +83,31 @@ export interface FlowTables {
   readonly portHorizon: Int32Array;
   /** Port number → BridgePortFlag bits (learn, unknown-unicast-flood, unknown-multicast-flood, broadcast-flood). */
   readonly portFlags: Uint8Array;
+  /** Bridge number → 1 with `vlan-filtering=yes` (stages/bridge-vlan.ts). */
+  readonly bridgeVlanFiltering: Uint8Array;
+  /** Bridge number → `ether-type`: the TPID of the tags a VLAN-filtering bridge handles (default 0x8100). */
+  readonly bridgeTpid: Uint16Array;
+  /**
+   * Bridge "VLAN port" → `pvid`, `frame-types` (bridge-vlan.ts FrameTypes) and `ingress-filtering` (1 = yes).
+   * A VLAN port is a port number, or a bridge's virtual port (`portNames.length + bridge number`) for the
+   * bridge interface itself (its own pvid / frame-types / ingress-filtering).
+   */
+  readonly bridgePvid: Uint16Array;
+  readonly bridgeFrameTypes: Uint8Array;
+  readonly bridgeIngressFiltering: Uint8Array;
+  /**
+   * VLAN membership `[vlanPort * 4096 + vid]` (bridge-vlan.ts VlanMember: 0 none, 1 tagged, 2 untagged) from
+   * `/interface bridge vlan`, plus the dynamic ones RouterOS adds: untagged membership of its pvid for a
+   * port (or bridge) whose frame-types admits untagged frames, and (7.16+) tagged membership of the bridge
+   * itself in the VID of each `/interface vlan` on it. Empty when no bridge has vlan-filtering.
+   */
+  readonly bridgeVlanMember: Uint8Array;
+  /** Static `/interface bridge host` entries (FDB STATIC entries: never age, not moved by learning). */
+  readonly bridgeHosts: readonly BridgeHost[];
+  /** `/interface bridge settings`: BridgeIpFirewall bits (use-ip-firewall, -for-vlan, -for-pppoe). */
+  readonly bridgeIpFirewall: number;
+  /** Compiled `/interface bridge filter` and `/interface bridge nat` rules (stages/bridge-rules.ts). */
+  readonly bridgeRules: BridgeRules;
   // ---- VLAN interfaces (control/compile/generation.ts; stages/vlan-input.ts, vlan-output.ts) ----
   /**
    * VLAN number → the VLAN's interface index (enabled `/interface vlan` items whose parent is indexed,
@@ -128,6 +154,18 @@ export function listening(bits: Uint8Array, port: number): boolean {
 /** `/interface bridge port` switches as bits of FlowTables.portFlags. */
 export const BridgePortFlag = { LEARN: 1, UNKNOWN_UNICAST_FLOOD: 2, UNKNOWN_MULTICAST_FLOOD: 4, BROADCAST_FLOOD: 8 } as const;
 
+/** `/interface bridge settings` switches as bits of FlowTables.bridgeIpFirewall. */
+export const BridgeIpFirewall = { USE_IP_FIREWALL: 1, FOR_VLAN: 2, FOR_PPPOE: 4 } as const;
+
+/** A static `/interface bridge host` entry (its VID is 0 on a bridge without vlan-filtering). */
+export interface BridgeHost {
+  readonly bridge: number;
+  readonly macHi: number;
+  readonly macLo: number;
+  readonly vid: number;
+  readonly port: number;
+}
+
 /** Called by interface-tx for every frame leaving a port; the callee owns the slot (must free it). */
 export type TransmitFn = (slot: number, port: number) => void;
 
@@ -151,7 +189,10 @@ export const EV = {
   ICMP: traceEvent('icmp', (a, b) => `sent type ${a} code ${b}`),
   ECHO_REPLY: traceEvent('echo-reply', () => 'answered'),
   FRAGMENTED: traceEvent('fragmented', (a, b) => `into ${a} fragments for MTU ${b}`),
-  BRIDGE_LEARN: traceEvent('bridge-learn', (a, b, n) => `source MAC ${b === 1 ? 'learned' : b === 2 ? 'moved' : 'refreshed'} on ${n.port(a)}`),
+  BRIDGE_LEARN: traceEvent('bridge-learn', (a, b, n) =>
+    b === 3 ? `source MAC not learned on ${n.port(a)}: a static or local entry holds it` : `source MAC ${b === 1 ? 'learned' : b === 2 ? 'moved' : b === 4 ? 'not learned (FDB full)' : 'refreshed'} on ${n.port(a)}`),
+  BRIDGE_VLAN: traceEvent('bridge-vlan', (a, b, n) => `in VLAN ${b} on ${n.port(a)}`),
+  BRIDGE_TAG: traceEvent('bridge-tag', (a, b, n) => (b === 0 ? `untagged out ${n.port(a)}` : `tagged ${b} out ${n.port(a)}`)),
   BRIDGE_FORWARD: traceEvent('bridge-forward', (a, _b, n) => `known unicast to ${n.port(a)}`),
   BRIDGE_FLOOD: traceEvent('bridge-flood', (a, b) => `flooded ${a} copies${b === 1 ? ' and up to the bridge' : ''}`),
   BRIDGE_COPY: traceEvent('bridge-copy', (a, _b, n) => `flooded copy for ${n.port(a)}`),
@@ -221,15 +262,30 @@ export class FlowState {
    * Stage indices the stages inject into (filled by flow.ts once the graph exists). `interfaceTx` is where
    * router-made frames for an interface go (vlan-output when the config has VLAN interfaces, else bridge-output
    * when it has bridges: a frame for a VLAN needs its tag, one for a bridge interface still needs its port);
-   * `portTx` is interface-tx itself (frames whose port is known).
+   * `portTx` is interface-tx itself (frames whose port is known). `bridgeForward` / `bridgeOutput` are
+   * where flooded copies go after the bridging decision (bridge-filter-forward / bridge-filter-output; the
+   * graph skips them when they are pass-through).
    */
-  readonly at = { ip4Rewrite: -1, interfaceTx: -1, routingOutput: -1, arpResolve: -1, ip4Fragment: -1, portTx: -1 };
+  readonly at = { ip4Rewrite: -1, interfaceTx: -1, routingOutput: -1, arpResolve: -1, ip4Fragment: -1, portTx: -1, bridgeForward: -1, bridgeOutput: -1 };
   /** One FDB per bridge (FlowTables.bridgeIf order); learned by bridge-input, read by bridge-output. */
   readonly fdbs: Fdb[];
   /** Interface index → 1 when a VLAN interface has it as parent (ethernet-input: a bridge port's VLANs). */
   readonly ifHasVlan: Uint8Array;
   /** Bridge copies that could not be made (pool exhausted; also counted as pool-exhausted drops). */
   bridgeCopyFailed = 0;
+  /** Bridge filter/nat rule walk: per-rule packet and byte counters, jump stack (stages/bridge-rules.ts). */
+  readonly bridgeWalk: BrWalk;
+  /**
+   * Per slot: 1 when the bridged frame takes the IP firewall hooks of the bridged path (use-ip-firewall;
+   * set by bridge-dstnat for every frame from a bridge port, cleared by bridge-output for router frames).
+   * [stateful]: a frame that went through the bridged IP prerouting and then up to the router must not
+   * walk the IP prerouting chains a second time (Linux br_netfilter "sabotage").
+   */
+  readonly bridgeIpfw: Uint8Array;
+  /** Per slot: where bridge-filter-input sends a frame going up (bridge-input's BR_NEXT_* code minus BR_UP_BASE). */
+  readonly bridgeUp: Uint8Array;
+  /** Per slot: 1 for a frame the router sends through a bridge (bridge-output), 0 for a bridged one (bridge-input). */
+  readonly bridgeOut: Uint8Array;
   /** Time as float seconds (ARP table clock). */
   now = 0;
   /** Send ICMP errors and echo replies (dataplane/ip4/icmp-gen.ts). */
@@ -275,8 +331,13 @@ export class FlowState {
       };
       local(bif);
       for (const p of tables.bridgePorts[br]!) local(tables.portIf[p]!);
+      for (const h of tables.bridgeHosts) if (h.bridge === br) fdb.addStatic(h.macHi, h.macLo, h.vid, h.port);
       return fdb;
     });
+    this.bridgeWalk = new BrWalk(tables.bridgeRules);
+    this.bridgeIpfw = new Uint8Array(s);
+    this.bridgeUp = new Uint8Array(s);
+    this.bridgeOut = new Uint8Array(s);
     this.ifHasVlan = new Uint8Array(tables.ifNames.length);
     for (const p of tables.vlanParent) if (p >= 0) this.ifHasVlan[p] = 1;
     for (const a of tables.staticArp) this.arp.addStatic(a.ip, a.ifIndex, a.macHi, a.macLo, a.published, 0);
