@@ -85,6 +85,10 @@ const TABLE = [
   // added by VLAN interfaces (dataplane/stages/vlan-input.ts, vlan-output.ts)
   ['vlan-unknown', 'a tagged frame whose tag (TPID + VLAN ID) matches no /interface vlan on the interface it arrived on (Linux: no VLAN device)'],
   ['vlan-no-headroom', 'no room in front of the frame to push a VLAN tag (slot headroom used up)'],
+  // added by policy routing (dataplane/stages/routing.ts)
+  ['rule-drop', 'a /routing rule with action=drop matched'],
+  ['rule-unreachable', 'a /routing rule with action=unreachable matched (ICMP net unreachable is sent)'],
+  ['rule-table-miss', 'a /routing rule with action=lookup-only-in-table found no route in its table (ICMP net unreachable is sent)'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -174,4 +178,7 @@ export const Drop = {
   BRIDGE_NO_FLOOD_PORT: dropCode('bridge-no-flood-port'),
   VLAN_UNKNOWN: dropCode('vlan-unknown'),
   VLAN_NO_HEADROOM: dropCode('vlan-no-headroom'),
+  RULE_DROP: dropCode('rule-drop'),
+  RULE_UNREACHABLE: dropCode('rule-unreachable'),
+  RULE_TABLE_MISS: dropCode('rule-table-miss'),
 } as const;

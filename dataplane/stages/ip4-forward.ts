@@ -37,6 +37,7 @@ export class Ip4Forward extends FlowStage {
             st.inIf[s] = -1;
             if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ICMP, 11, 0);
             st.injectNew(st.at.routingOutput, s, trace);
+            st.vrfTable[s] = st.vrfTable[slot]!; // routed back in the sender's VRF
           }
         }
         dropIn(st, slot, Drop.TTL_EXCEEDED, this.index, trace);
