@@ -3,12 +3,12 @@
  * decision, before mangle forward). As Linux's ip_forward: a packet with TTL <= 1 cannot be forwarded —
  * ICMP 11/0 time exceeded goes back to the sender (from the receiving interface's address, quoting the
  * packet as received, rate limited: dataplane/ip4) and the packet is dropped as `ttl-exceeded`; otherwise
- * the TTL is decremented with an incremental checksum update (RFC 1624, wire/checksum.ts ipv4DecTtl).
+ * the TTL is decremented with an incremental checksum update (RFC 1624; the same result as wire/checksum.ts
+ * ipv4DecTtl, written out in the loop).
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
-import { ipv4DecTtl } from '../wire/checksum';
 import { icmpError } from '../ip4/icmp-gen';
 import { FlowStage, dropIn, rec, EV, type FlowState } from './state';
 
@@ -44,7 +44,14 @@ export class Ip4Forward extends FlowStage {
         next[i] = NEXT_DROP;
         continue;
       }
-      const ttl = ipv4DecTtl(b, ip);
+      // TTL - 1 and the checksum patched for it (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), and ~m + m' is
+      // 0xfeff when only the TTL byte of word m drops by one): what wire/checksum.ts ipv4DecTtl computes.
+      const ttl = b[ip + 8]! - 1;
+      b[ip + 8] = ttl;
+      let sum = (~((b[ip + 10]! << 8) | b[ip + 11]!) & 0xffff) + 0xfeff;
+      sum = ~((sum & 0xffff) + (sum >>> 16)) & 0xffff;
+      b[ip + 10] = sum >>> 8;
+      b[ip + 11] = sum;
       if (trace !== null) rec(trace, m.flags, slot, this.index, EV.TTL, ttl);
       next[i] = 0;
     }

@@ -8,6 +8,11 @@
  *   127.0.0.0/8 → `martian-destination`. A source that is one of the router's own addresses is checked by
  *   routing (it needs the FIB).
  * Then on to raw-prerouting.
+ *
+ * Speed: the checksum of a 20-byte header at an even offset is summed as ten 16-bit words read through a
+ * Uint16Array over the pool (host byte order: the one's complement sum is byte-order independent, RFC 1071
+ * §2(B), and a valid header sums to 0xffff either way), half the loads of the byte-wise sum (five 32-bit
+ * DataView reads measured slower); options or an odd offset take wire/checksum.ts's byte-wise ipv4ChecksumOk.
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
@@ -16,8 +21,13 @@ import { ipv4ChecksumOk } from '../wire/checksum';
 import { FlowStage, dropIn, type FlowState } from './state';
 
 export class Ip4Input extends FlowStage {
+  /** The pool's bytes as 16-bit words (host order), for the checksum. */
+  private readonly w16: Uint16Array;
+
   constructor(st: FlowState, nextStage: string) {
     super('ip4-input', [nextStage], st);
+    const b = st.pool.bytes;
+    this.w16 = new Uint16Array(b.buffer, b.byteOffset, b.byteLength >>> 1);
   }
 
   process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void {
@@ -25,6 +35,7 @@ export class Ip4Input extends FlowStage {
     const pool = st.pool;
     const m = pool.meta;
     const b = pool.bytes;
+    const w = this.w16;
     const trace = ctx.trace;
     const start = m.start;
     const l3Off = m.l3Off;
@@ -32,8 +43,16 @@ export class Ip4Input extends FlowStage {
     for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
       const ip = slot * slotSize + start[slot]! + l3Off[slot]!;
+      let ok: boolean;
+      if ((ip & 1) === 0 && b[ip] === 0x45) {
+        const k = ip >>> 1;
+        let s = w[k]! + w[k + 1]! + w[k + 2]! + w[k + 3]! + w[k + 4]! + w[k + 5]! + w[k + 6]! + w[k + 7]! + w[k + 8]! + w[k + 9]!;
+        s = (s & 0xffff) + (s >>> 16);
+        s = (s & 0xffff) + (s >>> 16);
+        ok = s === 0xffff;
+      } else ok = ipv4ChecksumOk(b, ip);
       let drop = 0;
-      if (!ipv4ChecksumOk(b, ip)) drop = Drop.IPV4_BAD_CHECKSUM;
+      if (!ok) drop = Drop.IPV4_BAD_CHECKSUM;
       else {
         const s0 = b[ip + 12]!;
         const d0 = b[ip + 16]!;

@@ -51,7 +51,7 @@ import { NEXT_DROP as NEXT_DROP_CODE, type StageContext } from '../graph';
 import { Drop } from '../drop';
 import { icmpError } from '../ip4/icmp-gen';
 import type { Dir24Fib } from '../tables/lpm-dir24';
-import { FlowStage, dropIn, rec, EV, RuleOutcome, type FlowState } from './state';
+import { FlowStage, dropIn, rec, EV, RuleOutcome, type FlowState, type FlowTables } from './state';
 
 // Next-hop kinds as module constants (stages/state.ts NH): a literal, not a property chain per packet.
 const K_FORWARD = 1;
@@ -99,6 +99,40 @@ export class Routing extends FlowStage {
     super(output ? 'routing-output' : 'routing', [forwardStage, localStage], st);
   }
 
+  // Made once per table generation (`prepare`): per next-hop group id, the out-port, out-interface and
+  // gateway of a group with one forward hop through a routed port (port -1: any other group, decided by
+  // kind below); a 4096-bit filter of the router's addresses for the martian-source check.
+  private prepared: FlowTables | null = null;
+  private fastPort = new Int32Array(0);
+  private fastOif = new Int32Array(0);
+  private fastGw = new Int32Array(0);
+  private localBits = new Uint8Array(4096);
+
+  /** No `/routing rule` items and no VRFs: input packets without a mark take `fast`. */
+  private simple = false;
+
+  private prepare(t: FlowTables): void {
+    this.prepared = t;
+    this.simple = t.rules.count === 0 && t.tableVrf.indexOf(1) < 0;
+    const nh = t.nextHops;
+    const n = nh.kind.length;
+    this.fastPort = new Int32Array(n).fill(-1);
+    this.fastOif = new Int32Array(n);
+    this.fastGw = new Int32Array(n);
+    for (let id = 0; id < n; id++) {
+      if (nh.kind[id] !== K_FORWARD || nh.hopCount[id] !== 1) continue;
+      const h = nh.hopStart[id]!;
+      const oif = nh.hopIfIndex[h]!;
+      const port = t.ifPort[oif]!;
+      if (port < 0 || t.ifMode[oif] !== 1) continue;
+      this.fastPort[id] = port;
+      this.fastOif[id] = oif;
+      this.fastGw[id] = nh.hopGateway[h]! | 0;
+    }
+    this.localBits.fill(0);
+    for (const a of t.localAddr) this.localBits[localKey(a)] = 1;
+  }
+
   // Per-vector scratch, grown (rarely: once per larger vector size) when a vector is longer.
   // Addresses as int32 (a Uint32Array read >= 2^31 is a heap number in V8; int32 stays a small integer).
   private dsts = new Int32Array(256);
@@ -109,42 +143,8 @@ export class Routing extends FlowStage {
 
   process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void {
     const st = this.st;
-    const pool = st.pool;
-    const m = pool.meta;
-    const view = pool.view;
     const t = st.tables;
-    const nh = t.nextHops;
-    const kinds = nh.kind;
-    const trace = ctx.trace;
-    const output = this.output;
-    const start = m.start;
-    const l3Off = m.l3Off;
-    const outPort = m.outPort;
-    const marks = m.routingMark;
-    const slotSize = pool.slotSize;
-    const inIf = st.inIf;
-    const outIf = st.outIf;
-    const nextHop = st.nextHop;
-    const vrfTable = st.vrfTable;
-    const fibs = t.fibs;
-    const fibOfIf = t.fibOfIf;
-    const tableVrf = t.tableVrf;
-    const hopStart = nh.hopStart;
-    const hopCount = nh.hopCount;
-    const hopIfIndex = nh.hopIfIndex;
-    const hopGateway = nh.hopGateway;
-    const ifPort = t.ifPort;
-    const ifMode = t.ifMode;
-    const mainTable = t.mainTable;
-    const nTables = fibs.length;
-    const policy = t.rules.count > 0;
-    const localAddr = t.localAddr;
-    const localTable = t.localTable;
-    const nLocal = localAddr.length;
-    const l4Hash = t.ecmpHash === 1;
-    // Pass 1: addresses, the packet's VRF, the table of its first lookup. When the whole vector is looked
-    // up in one table (the common case), the destinations are looked up as a batch (Dir24Fib.lookupVector):
-    // independent loads back to back let the CPU overlap their cache/TLB misses in the 64 MB tbl24.
+    if (this.prepared !== t) this.prepare(t);
     if (n > this.dsts.length) {
       this.dsts = new Int32Array(n);
       this.dstsU = new Uint32Array(this.dsts.buffer);
@@ -152,6 +152,23 @@ export class Routing extends FlowStage {
       this.ids = new Uint32Array(n);
       this.tbls = new Int32Array(n);
     }
+    if (this.simple && !this.output && this.fast(slots, n, next, ctx)) return;
+    const pool = st.pool;
+    const m = pool.meta;
+    const view = pool.view;
+    const start = m.start;
+    const l3Off = m.l3Off;
+    const marks = m.routingMark;
+    const slotSize = pool.slotSize;
+    const inIf = st.inIf;
+    const vrfTable = st.vrfTable;
+    const fibs = t.fibs;
+    const fibOfIf = t.fibOfIf;
+    const mainTable = t.mainTable;
+    const nTables = fibs.length;
+    const output = this.output;
+    // Pass 1: addresses, the packet's VRF, the table of its first lookup. When the whole vector is looked
+    // up in one table, the destinations are looked up as a batch (Dir24Fib.lookupVector).
     const dsts = this.dsts;
     const srcs = this.srcs;
     const ids = this.ids;
@@ -182,86 +199,165 @@ export class Routing extends FlowStage {
     const batchFib = uniform && first >= 0 ? fibs[first] : null;
     if (batchFib) batchFib.lookupVector(this.dstsU, ids, n);
     for (let i = 0; i < n; i++) {
+      const t0 = tbls[i]!;
+      let id: number;
+      if (batchFib) id = ids[i]!;
+      else {
+        const f = fibs[t0];
+        id = f ? f.lookup(dsts[i]!) : 0;
+      }
+      next[i] = this.one(slots[i]!, srcs[i]!, dsts[i]!, t0, id, ctx);
+    }
+  }
+
+  /**
+   * The fast path (`simple` configurations: no rules, no VRFs; input mode): one batched lookup in main, and
+   * for a packet whose group has one hop through a routed port, three loads and three stores. Anything
+   * else (multicast, a source that may be the router's, another kind of group) goes through `one`.
+   * Returns false, having changed nothing, when a packet of the vector carries a routing mark.
+   */
+  private fast(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): boolean {
+    const st = this.st;
+    const t = st.tables;
+    const pool = st.pool;
+    const m = pool.meta;
+    const view = pool.view;
+    const start = m.start;
+    const l3Off = m.l3Off;
+    const marks = m.routingMark;
+    const slotSize = pool.slotSize;
+    const dsts = this.dsts;
+    const srcs = this.srcs;
+    const ids = this.ids;
+    let anyMark = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i]!;
+      const ip = slot * slotSize + start[slot]! + l3Off[slot]!;
+      srcs[i] = view.getInt32(ip + 12);
+      dsts[i] = view.getInt32(ip + 16);
+      anyMark |= marks[slot]!;
+    }
+    const main = t.mainTable;
+    const fib = t.fibs[main];
+    if (anyMark !== 0 || !fib) return false;
+    fib.lookupVector(this.dstsU, ids, n);
+    const trace = ctx.trace;
+    const flags = m.flags;
+    const outPort = m.outPort;
+    const outIf = st.outIf;
+    const nextHop = st.nextHop;
+    const vrfTable = st.vrfTable;
+    const fastPort = this.fastPort;
+    const fastOif = this.fastOif;
+    const fastGw = this.fastGw;
+    const localBits = this.localBits;
+    for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
       const src = srcs[i]!;
       const dst = dsts[i]!;
-      const ifi = inIf[slot]!;
-      const v = vrfTable[slot]!;
-      let drop = 0;
-      let icmpCode = -1;
-      let code = DROP_NEXT;
-      if (dst === -1 || (dst & 0xf0000000) === (0xe0000000 | 0)) {
-        code = 1;
-        if (trace !== null) rec(trace, m.flags, slot, this.index, EV.LOCAL, 0);
-      } else if (!output && (nLocal <= 16 ? localIn(localAddr, localTable, nLocal, src, v) : this.localByFib(v, src))) {
-        drop = Drop.MARTIAN_SOURCE;
-      } else {
-        const t0 = tbls[i]!;
-        let id: number;
-        if (batchFib) id = ids[i]!;
-        else {
-          const f = fibs[t0];
-          id = f ? f.lookup(dst) : 0;
+      const id = ids[i]!;
+      vrfTable[slot] = main;
+      const fp = fastPort[id]!;
+      // (dst >>> 28) < 14: not multicast (224/4) nor 255.255.255.255 (both go to the router)
+      if (fp >= 0 && dst >>> 28 < 14 && localBits[localKey(src)] === 0) {
+        const gw = fastGw[id]!;
+        outIf[slot] = fastOif[id]!;
+        nextHop[slot] = gw === 0 ? dst : gw;
+        outPort[slot] = fp;
+        next[i] = 0;
+        if (trace !== null && (flags[slot]! & 0x2000) !== 0) {
+          trace.record(slot, this.index, EV.ROUTE_TABLE, main, S_MAIN);
+          trace.record(slot, this.index, EV.ROUTE, id, gw);
         }
-        const mk = marks[slot]!;
-        if (policy || mk !== 0) {
-          id = this.decide(slot, src, dst, output ? -1 : ifi, mk, v, t0, id, trace);
-          if (id < 0) {
-            drop = -id;
-            if (drop === Drop.RULE_UNREACHABLE || drop === Drop.RULE_TABLE_MISS) icmpCode = 0;
-            id = 0;
-          }
-        } else if (trace !== null) {
-          const k0 = kinds[id]!;
-          rec(trace, m.flags, slot, this.index, EV.ROUTE_TABLE, t0, tableVrf[t0] === 1 ? S_VRF_LOOKUP : k0 === K_LOCAL || k0 === K_BROADCAST ? S_LOCAL : S_MAIN);
+        continue;
+      }
+      next[i] = this.one(slot, src, dst, main, id, ctx);
+    }
+    return true;
+  }
+
+  /**
+   * The decision for one packet, every case: `t0` is the table of its first lookup and `id` that lookup's
+   * result. Sets out-interface, next hop and out-port of a forwarded packet, drops (with ICMP where the
+   * module comment says) the others; returns the packet's next code.
+   */
+  private one(slot: number, src: number, dst: number, t0: number, id: number, ctx: StageContext): number {
+    const st = this.st;
+    const t = st.tables;
+    const m = st.pool.meta;
+    const nh = t.nextHops;
+    const kinds = nh.kind;
+    const trace = ctx.trace;
+    const output = this.output;
+    const ifi = st.inIf[slot]!;
+    const v = st.vrfTable[slot]!;
+    let drop = 0;
+    let icmpCode = -1;
+    let code = DROP_NEXT;
+    if (dst === -1 || (dst & 0xf0000000) === (0xe0000000 | 0)) {
+      code = 1;
+      if (trace !== null) rec(trace, m.flags, slot, this.index, EV.LOCAL, 0);
+    } else if (!output && this.localBits[localKey(src)] === 1 && (t.localAddr.length <= 16 ? localIn(t.localAddr, t.localTable, t.localAddr.length, src, v) : this.localByFib(v, src))) {
+      drop = Drop.MARTIAN_SOURCE;
+    } else {
+      const mk = m.routingMark[slot]!;
+      if (t.rules.count > 0 || mk !== 0) {
+        id = this.decide(slot, src, dst, output ? -1 : ifi, mk, v, t0, id, trace);
+        if (id < 0) {
+          drop = -id;
+          if (drop === Drop.RULE_UNREACHABLE || drop === Drop.RULE_TABLE_MISS) icmpCode = 0;
+          id = 0;
         }
-        let k = kinds[id]!;
-        if (k === K_LOOKUP) {
-          const lt = nh.lookupTable[id]!;
-          const f2 = lt >= 0 && lt < nTables ? fibs[lt] : null;
-          id = f2 ? f2.lookup(dst) : 0;
-          k = kinds[id]!;
-          if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ROUTE_TABLE, lt, S_LEAK);
-          if (k === K_LOOKUP) drop = Drop.ROUTE_LOOP;
-        }
-        if (drop !== 0) {
-          // decided above: a rule's drop / unreachable / table miss, or a leak loop
-        } else if (k === K_FORWARD) {
-          const cnt = hopCount[id]!;
-          let h = hopStart[id]!;
-          if (cnt > 1) h += ecmpHop(src, dst, l4Hash ? this.l4Word(slot) : 0, cnt);
-          const oif = hopIfIndex[h]!;
-          const gw = hopGateway[h]!;
-          const port = ifPort[oif]!;
-          if (port < 0 || ifMode[oif] !== 1) drop = Drop.BRIDGE_NOT_IMPLEMENTED;
-          else {
-            outIf[slot] = oif;
-            nextHop[slot] = gw === 0 ? dst : gw;
-            outPort[slot] = port;
-            code = 0;
-            if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ROUTE, id, gw);
-          }
-        } else if (k === K_LOCAL || k === K_BROADCAST) {
-          code = 1;
-          if (trace !== null) rec(trace, m.flags, slot, this.index, EV.LOCAL, id);
-        } else if (k === K_BLACKHOLE) drop = Drop.ROUTE_BLACKHOLE;
-        else if (k === K_UNREACHABLE) {
-          drop = Drop.ROUTE_UNREACHABLE;
-          icmpCode = 1;
-        } else if (k === K_PROHIBIT) {
-          drop = Drop.ROUTE_PROHIBIT;
-          icmpCode = 13;
-        } else {
-          drop = Drop.NO_ROUTE;
-          icmpCode = 0;
-        }
+      } else if (trace !== null) {
+        const k0 = kinds[id]!;
+        rec(trace, m.flags, slot, this.index, EV.ROUTE_TABLE, t0, t.tableVrf[t0] === 1 ? S_VRF_LOOKUP : k0 === K_LOCAL || k0 === K_BROADCAST ? S_LOCAL : S_MAIN);
+      }
+      let k = kinds[id]!;
+      if (k === K_LOOKUP) {
+        const lt = nh.lookupTable[id]!;
+        const f2 = lt >= 0 && lt < t.fibs.length ? t.fibs[lt] : null;
+        id = f2 ? f2.lookup(dst) : 0;
+        k = kinds[id]!;
+        if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ROUTE_TABLE, lt, S_LEAK);
+        if (k === K_LOOKUP) drop = Drop.ROUTE_LOOP;
       }
       if (drop !== 0) {
-        if (icmpCode >= 0 && !output && ifi >= 0 && st.icmp) this.sendUnreachable(slot, icmpCode, ifi, v, ctx);
-        dropIn(st, slot, drop, this.index, trace);
+        // decided above: a rule's drop / unreachable / table miss, or a leak loop
+      } else if (k === K_FORWARD) {
+        const cnt = nh.hopCount[id]!;
+        let h = nh.hopStart[id]!;
+        if (cnt > 1) h += ecmpHop(src, dst, t.ecmpHash === 1 ? this.l4Word(slot) : 0, cnt);
+        const oif = nh.hopIfIndex[h]!;
+        const gw = nh.hopGateway[h]!;
+        const port = t.ifPort[oif]!;
+        if (port < 0 || t.ifMode[oif] !== 1) drop = Drop.BRIDGE_NOT_IMPLEMENTED;
+        else {
+          st.outIf[slot] = oif;
+          st.nextHop[slot] = gw === 0 ? dst : gw;
+          m.outPort[slot] = port;
+          code = 0;
+          if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ROUTE, id, gw);
+        }
+      } else if (k === K_LOCAL || k === K_BROADCAST) {
+        code = 1;
+        if (trace !== null) rec(trace, m.flags, slot, this.index, EV.LOCAL, id);
+      } else if (k === K_BLACKHOLE) drop = Drop.ROUTE_BLACKHOLE;
+      else if (k === K_UNREACHABLE) {
+        drop = Drop.ROUTE_UNREACHABLE;
+        icmpCode = 1;
+      } else if (k === K_PROHIBIT) {
+        drop = Drop.ROUTE_PROHIBIT;
+        icmpCode = 13;
+      } else {
+        drop = Drop.NO_ROUTE;
+        icmpCode = 0;
       }
-      next[i] = code;
     }
+    if (drop !== 0) {
+      if (icmpCode >= 0 && !output && ifi >= 0 && st.icmp) this.sendUnreachable(slot, icmpCode, ifi, v, ctx);
+      dropIn(st, slot, drop, this.index, trace);
+    }
+    return code;
   }
 
   /**
@@ -381,6 +477,11 @@ export class Routing extends FlowStage {
     st.injectNew(st.at.routingOutput, s, ctx.trace);
     st.vrfTable[s] = v;
   }
+}
+
+/** Key of an address in the martian-source filter (Routing.localBits). */
+function localKey(a: number): number {
+  return (a ^ (a >>> 12)) & 0xfff;
 }
 
 function lookupIn(fib: Dir24Fib | null | undefined, dst: number): number {
