@@ -37,7 +37,7 @@
  *
  * Bridging: basic (learning, forwarding, flooding, horizon, flood switches; no vlan-filtering, bridge
  * filter/nat, STP, static hosts, use-ip-firewall). VLAN interfaces on ports, bridges and VLANs (QinQ); a tag
- * no VLAN interface claims is `vlan-unknown`. Not yet in the flow: IPv6, policy routing, reassembly for local
+ * no VLAN interface claims is `vlan-unknown`. Not yet in the flow: IPv6, reassembly for local
  * delivery.
  *
  * Time: the flow's clock is set by its driver (`setClock`: the capture clock in replay). ARP timers
