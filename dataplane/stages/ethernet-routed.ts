@@ -15,8 +15,8 @@ import type { MetaColumns } from '../buf/meta';
  * l4Proto, l4Off 34, drop 0). False: nothing written.
  */
 export function routedIpv4(b: Uint8Array, v: DataView, off: number, len: number, macHi: number, macLo: number, m: MetaColumns, slot: number): boolean {
-  if (len < 34 || b[off + 12] !== 0x08 || b[off + 13] !== 0x00 || b[off + 14] !== 0x45 || (b[off]! & 1) !== 0) return false;
-  if (v.getUint16(off) !== macHi || (v.getInt32(off + 2) | 0) !== (macLo | 0)) return false;
+  // ethertype 0x0800 and version/IHL 0x45 in one read; our MAC (unicast: a router MAC never has the group bit)
+  if (len < 34 || v.getInt32(off + 12) >>> 8 !== 0x080045 || v.getUint16(off) !== macHi || (v.getInt32(off + 2) | 0) !== (macLo | 0) || (macHi & 0x100) !== 0) return false;
   const tl = v.getUint16(off + 16);
   const l4len = tl - 20;
   // total length within the frame (padding allowed), not a fragment (MF and offset clear; DF may be set)

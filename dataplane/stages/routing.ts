@@ -215,6 +215,8 @@ export class Routing extends FlowStage {
    * for a packet whose group has one hop through a routed port, three loads and three stores. Anything
    * else (multicast, a source that may be the router's, another kind of group) goes through `one`.
    * Returns false, having changed nothing, when a packet of the vector carries a routing mark.
+   * FlowState.vrfTable is written only for packets that go through `one` (the ones that can become an echo
+   * reply or an ICMP error here): without VRFs every value it can hold (-1 or main) routes in main anyway.
    */
   private fast(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): boolean {
     const st = this.st;
@@ -256,7 +258,6 @@ export class Routing extends FlowStage {
       const src = srcs[i]!;
       const dst = dsts[i]!;
       const id = ids[i]!;
-      vrfTable[slot] = main;
       const fp = fastPort[id]!;
       // (dst >>> 28) < 14: not multicast (224/4) nor 255.255.255.255 (both go to the router)
       if (fp >= 0 && dst >>> 28 < 14 && localBits[localKey(src)] === 0) {
@@ -271,6 +272,7 @@ export class Routing extends FlowStage {
         }
         continue;
       }
+      vrfTable[slot] = main;
       next[i] = this.one(slot, src, dst, main, id, ctx);
     }
     return true;
@@ -371,6 +373,13 @@ export class Routing extends FlowStage {
     const kinds = t.nextHops.kind;
     const R = t.rules;
     const ss = R.stepStart;
+    const srcMask = R.srcMask;
+    const srcNet = R.srcNet;
+    const dstMask = R.dstMask;
+    const dstNet = R.dstNet;
+    const ruleMark = R.mark;
+    const ruleIf = R.inIf;
+    const action = R.action;
     const flags = this.st.pool.meta.flags;
     const main = t.mainTable;
     const inVrf = v >= 0 && t.tableVrf[v] === 1;
@@ -405,13 +414,14 @@ export class Routing extends FlowStage {
         if (idMain !== 0) return idMain;
       }
       // The rules that follow the step.
-      for (let r = ss[step]!; r < ss[step + 1]!; r++) {
-        if ((src & R.srcMask[r]!) !== R.srcNet[r] || (dst & R.dstMask[r]!) !== R.dstNet[r]) continue;
-        const rm = R.mark[r]!;
+      const end = ss[step + 1]!;
+      for (let r = ss[step]!; r < end; r++) {
+        if ((src & srcMask[r]!) !== srcNet[r] || (dst & dstMask[r]!) !== dstNet[r]) continue;
+        const rm = ruleMark[r]!;
         if (rm !== -1 && rm !== mk) continue;
-        const ri = R.inIf[r]!;
+        const ri = ruleIf[r]!;
         if (ri !== -1 && ri !== ifi) continue;
-        const a = R.action[r]!;
+        const a = action[r]!;
         if (a === A_LOOKUP || a === A_ONLY) {
           const T = R.table[r]!;
           const fib = T >= 0 ? fibs[T] : null;
