@@ -22,6 +22,7 @@ export class Ip4Forward extends FlowStage {
     const pool = st.pool;
     const m = pool.meta;
     const b = pool.bytes;
+    const v = pool.view;
     const trace = ctx.trace;
     const start = m.start;
     const l3Off = m.l3Off;
@@ -48,10 +49,8 @@ export class Ip4Forward extends FlowStage {
       // 0xfeff when only the TTL byte of word m drops by one): what wire/checksum.ts ipv4DecTtl computes.
       const ttl = b[ip + 8]! - 1;
       b[ip + 8] = ttl;
-      let sum = (~((b[ip + 10]! << 8) | b[ip + 11]!) & 0xffff) + 0xfeff;
-      sum = ~((sum & 0xffff) + (sum >>> 16)) & 0xffff;
-      b[ip + 10] = sum >>> 8;
-      b[ip + 11] = sum;
+      const sum = (~v.getUint16(ip + 10) & 0xffff) + 0xfeff;
+      v.setUint16(ip + 10, ~((sum & 0xffff) + (sum >>> 16)));
       if (trace !== null) rec(trace, m.flags, slot, this.index, EV.TTL, ttl);
       next[i] = 0;
     }

@@ -20,6 +20,9 @@ import { Drop } from '../drop';
 import { ipv4ChecksumOk } from '../wire/checksum';
 import { FlowStage, dropIn, type FlowState } from './state';
 
+/** Host byte order is little-endian (x86, ARM as Node runs them). */
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export class Ip4Input extends FlowStage {
   /** The pool's bytes as 16-bit words (host order), for the checksum. */
   private readonly w16: Uint16Array;
@@ -44,18 +47,28 @@ export class Ip4Input extends FlowStage {
       const slot = slots[i]!;
       const ip = slot * slotSize + start[slot]! + l3Off[slot]!;
       let ok: boolean;
+      let s0: number;
+      let d0: number;
       if ((ip & 1) === 0 && b[ip] === 0x45) {
         const k = ip >>> 1;
-        let s = w[k]! + w[k + 1]! + w[k + 2]! + w[k + 3]! + w[k + 4]! + w[k + 5]! + w[k + 6]! + w[k + 7]! + w[k + 8]! + w[k + 9]!;
+        const w6 = w[k + 6]!;
+        const w8 = w[k + 8]!;
+        let s = w[k]! + w[k + 1]! + w[k + 2]! + w[k + 3]! + w[k + 4]! + w[k + 5]! + w6 + w[k + 7]! + w8 + w[k + 9]!;
         s = (s & 0xffff) + (s >>> 16);
         s = (s & 0xffff) + (s >>> 16);
         ok = s === 0xffff;
-      } else ok = ipv4ChecksumOk(b, ip);
+        // first octets of source and destination from the words already read (host order: little-endian
+        // here, the first byte is the low one; a big-endian host takes the byte loads)
+        s0 = LE ? w6 & 0xff : b[ip + 12]!;
+        d0 = LE ? w8 & 0xff : b[ip + 16]!;
+      } else {
+        ok = ipv4ChecksumOk(b, ip);
+        s0 = b[ip + 12]!;
+        d0 = b[ip + 16]!;
+      }
       let drop = 0;
       if (!ok) drop = Drop.IPV4_BAD_CHECKSUM;
       else {
-        const s0 = b[ip + 12]!;
-        const d0 = b[ip + 16]!;
         // Fast path: first octets of ordinary unicast (1..126, 128..223) need no more checks.
         if (s0 === 0 || s0 === 127 || s0 >= 224 || d0 === 0 || d0 === 127) {
           const dstAll = (d0 & b[ip + 17]! & b[ip + 18]! & b[ip + 19]!) === 0xff;
