@@ -257,6 +257,18 @@ describe('VRF', () => {
     expect(r.sent[r.sent.length - 1]!.port).toBe('ether4');
     expect(describe1(r.sent[r.sent.length - 1]!.frame)).toContain('ICMP time exceeded in-transit');
   });
+  test('overlapping networks: fragmentation-needed for a packet from the VRF goes back into the VRF', () => {
+    const text =
+      BASE +
+      '/interface ethernet\nset [ find default-name=ether5 ] mtu=576\n' +
+      '/ip vrf\nadd name=blue interfaces=ether4,ether5\n/ip address\nadd address=10.0.1.1/24 interface=ether4\nadd address=10.0.5.1/24 interface=ether5\n' +
+      '/ip arp\nadd address=10.0.1.10 mac-address=02:00:00:0b:0b:0b interface=ether4\nadd address=10.0.5.9 mac-address=02:00:00:05:05:09 interface=ether5\n';
+    const r = rig(generationFrom(text));
+    const big = frame().eth({ src: A, dst: R4 }).ipv4({ src: '10.0.1.10', dst: '10.0.5.9', df: true }).udp({ sport: 1, dport: 2 }).payload(new Uint8Array(1000)).build();
+    expect(r.feed('ether4', big)).toBe('drop fragmentation-needed');
+    expect(r.sent[r.sent.length - 1]!.port).toBe('ether4'); // not ether1, where main's 10.0.1.10 lives
+    expect(describe1(r.sent[r.sent.length - 1]!.frame)).toContain('IP 10.0.1.1 > 10.0.1.10: ICMP 10.0.5.9 unreachable - need to frag (mtu 576)');
+  });
   test('a mark naming a VRF steers into it; a miss there is rejected, not passed to main', () => {
     const gen = generationFrom(VRF);
     const blue = routingMarkOf(tableIndex(gen, 'blue'));
