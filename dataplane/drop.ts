@@ -101,6 +101,10 @@ const TABLE = [
   ['firewall-reject', 'rejected by a firewall rule (action=reject: the reject-with answer was sent)'],
   ['firewall-tarpit', 'dropped by a firewall rule with action=tarpit (the holding SYN/ACK is not sent yet)'],
   ['nat-no-port', 'no free port in the NAT rule\'s range for a new connection'],
+  // added by policy routing (dataplane/stages/routing.ts)
+  ['rule-drop', 'a /routing rule with action=drop matched'],
+  ['rule-unreachable', 'a /routing rule with action=unreachable matched (ICMP net unreachable is sent)'],
+  ['rule-table-miss', 'a /routing rule with action=lookup-only-in-table found no route in its table (ICMP net unreachable is sent)'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -203,4 +207,7 @@ export const Drop = {
   FIREWALL_REJECT: dropCode('firewall-reject'),
   FIREWALL_TARPIT: dropCode('firewall-tarpit'),
   NAT_NO_PORT: dropCode('nat-no-port'),
+  RULE_DROP: dropCode('rule-drop'),
+  RULE_UNREACHABLE: dropCode('rule-unreachable'),
+  RULE_TABLE_MISS: dropCode('rule-table-miss'),
 } as const;

@@ -60,7 +60,7 @@ import { PacketPool } from './buf/pool';
 import { StageGraph, type Stage, type StageContext } from './graph';
 import { DROP_COUNT, DROP_NAMES } from './drop';
 import type { TraceBuffer } from './trace';
-import { FlowState, type FlowStage, type FlowTables, type TransmitFn } from './stages/state';
+import { FlowState, type FlowStage, type FlowTables, type RoutingTraceNames, type TransmitFn } from './stages/state';
 import { EthernetInput } from './stages/ethernet-input';
 import { ArpInput } from './stages/arp-input';
 import { Ip4Input } from './stages/ip4-input';
@@ -241,10 +241,12 @@ export class Flow {
     return st.now;
   }
 
-  /** Names for TraceBuffer.format: stages by index, ports by number. */
-  traceNames(): BridgeTraceNames {
+  /** Names for TraceBuffer.format: stages by index, ports by number, bridge rules, routing tables and rules. */
+  traceNames(): BridgeTraceNames & RoutingTraceNames {
     return {
       bridgeRule: (i) => this.tables.bridgeRules.text[i] ?? `bridge rule ${i}`,
+      table: (i: number) => this.tables.tableNames[i] ?? `#${i}`,
+      rule: (i: number) => this.tables.rules.labels[i] ?? `#${i}`,
       stage: (i) => this.graph.stages[i]?.name ?? `stage ${i}`,
       port: (i) => {
         const t = this.tables;

@@ -31,7 +31,7 @@ export interface TraceNames {
   stage(i: number): string;
   port(i: number): string;
   /** A firewall rule by table code (dataplane/firewall/events.ts) and rule index: its `.id` and comment. */
-  rule?(table: number, rule: number): string;
+  fwRule?(table: number, rule: number): string;
 }
 
 /** A JSON value one event argument becomes in machine-readable traces. */

@@ -40,21 +40,24 @@
  *   local delivery and forwarding at once: a local /32 is longer than any covering route (Linux consults
  *   its local table first; the only difference is a configured /32 route to one of the router's own
  *   addresses, where the local entry wins here as it does in Linux). `fibOfIf` maps an interface index to
- *   the table index of its VRF. Other `/routing table`s get no FIB yet (routing marks and rules come with
- *   policy routing). Each FIB costs ~80 MB (DIR-24-8's tbl24).
+ *   the table index of its VRF. `/routing table`s with `fib` get a FIB too (routing marks and rules look
+ *   there); tables without `fib` get none. Each FIB reserves ~80 MB (DIR-24-8's tbl24).
+ * - **Policy routing** (control/compile/policy-rules.ts): table names, VRF tables, `/routing rule` items as
+ *   typed arrays, the ECMP hash policy, local addresses with their VRF.
  * - **Static ARP entries** (`/ip arp` items with a MAC, enabled), added to the ARP table as PERMANENT.
  * - **ARP timeouts, ICMP settings, reassembly limits, listening ports**: control/compile/ip-settings.ts.
  *
  * Pure function of the store; the dataplane imports nothing from here (stages/state.ts declares the shape it
  * reads, `FlowTables`, and a Generation satisfies it).
  */
-import { Dir24Fib } from '../../dataplane/tables/lpm-dir24';
+import type { Dir24Fib } from '../../dataplane/tables/lpm-dir24';
 import { macParse } from '../../dataplane/wire/ethernet';
 import { ipv4Parse } from '../../dataplane/wire/ipv4';
 import { isWireError } from '../../dataplane/wire/error';
 import type { ConfigStore } from '../store/store';
 import { ArpMode, type FlowTables } from '../../dataplane/stages/state';
 import { compileRoutes, type RouteState, type RouteTables } from './routes';
+import { buildFibs, compilePolicy } from './policy-rules';
 import { compileBridges, compileBridgeVlans, resolveInterfaceLists } from './bridge';
 import { compileBridgeRules } from './bridge-rules';
 import { compileIpSettings } from './ip-settings';
@@ -244,22 +247,9 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
 
   const localAddrs = Uint32Array.from(new Set(routes.locals.flatMap((lt) => lt.entries.filter((e) => e.kind === 'local').map((e) => e.address >>> 0))));
 
-  // FIBs: main and each VRF table, locals on top.
-  const fibs: (Dir24Fib | null)[] = routes.tables.map(() => null);
+  // FIBs: main, each VRF table and each fib table, locals on top (control/compile/policy-rules.ts).
   const mainTable = routes.byName.get('main')?.index ?? 0;
-  if (opts.fib !== false) {
-    const wanted = new Set<number>([mainTable, ...routes.locals.map((l) => l.table)]);
-    for (const t of wanted) {
-      const table = routes.tables[t]!;
-      const fib = new Dir24Fib();
-      fib.build(table.prefixes, table.lengths, table.nextHops);
-      for (const lt of routes.locals) {
-        if (lt.table !== t) continue;
-        for (let k = 0; k < lt.prefixes.length; k++) fib.insert(lt.prefixes[k]!, lt.lengths[k]!, lt.nextHops[k]!);
-      }
-      fibs[t] = fib;
-    }
-  }
+  const fibs: (Dir24Fib | null)[] = opts.fib !== false ? buildFibs(routes) : routes.tables.map(() => null);
   const fibOfIf = Int32Array.from(routes.vrfOfInterface);
 
   // Static ARP entries.
@@ -313,6 +303,7 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     vlanId,
     vlanTpid,
     ifVlan,
+    ...compilePolicy(store, routes),
     ...compileIpSettings(store, ifs),
   };
 }

@@ -849,10 +849,14 @@ function compileRules(store: ConfigStore, ifaces: InterfaceIndex, tableIndex: Re
     }
     const minPrefix = num(t.value(item, 'min-prefix'), -1);
     const comment = t.value(item, 'comment');
+    const chain = t.value(item, 'chain') || 'user';
+    // Rules of a chain run right after the policy step of that name; /routing settings policy-rules is not
+    // modelled (always the default), so a chain named after no step never runs (UNCONFIRMED: RouterOS flag).
+    if (!DEFAULT_POLICY_RULES.includes(chain)) problems.push(`chain=${chain} is not a step of /routing settings policy-rules (${DEFAULT_POLICY_RULES.join(',')})`);
     out.push({
       id: idText(item.id),
       ...(comment !== undefined && comment !== '' ? { comment } : {}),
-      chain: t.value(item, 'chain') ?? 'user',
+      chain,
       srcNetwork: src.network,
       srcLength: src.length,
       dstNetwork: dst.network,

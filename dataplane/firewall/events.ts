@@ -1,5 +1,5 @@
 /**
- * Trace events of the firewall stages. A rule is named through the trace's names (`TraceNames.rule`, given
+ * Trace events of the firewall stages. A rule is named through the trace's names (`TraceNames.fwRule`, given
  * by the flow: `.id` and comment of rule `rule` of table `table`), so a trace says which rule decided.
  * Argument `a` packs the table (high 8 bits, FwTableCode) and the rule index (low 24 bits; 0xffffff = the
  * chain's end).
@@ -22,7 +22,7 @@ function ruleName(a: number, n: TraceNames): string {
   const table = a >>> 24;
   const rule = a & 0xffffff;
   if (rule === CHAIN_END) return `${FW_TABLE_NAMES[table] ?? 'table'} chain end`;
-  return n.rule ? n.rule(table, rule) : `${FW_TABLE_NAMES[table] ?? 'table'} rule ${rule}`;
+  return n.fwRule ? n.fwRule(table, rule) : `${FW_TABLE_NAMES[table] ?? 'table'} rule ${rule}`;
 }
 
 function csName(bit: number): string {

@@ -18,6 +18,7 @@ import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
 import { parseFrame } from '../wire/parse';
+import { routedIpv4 } from './ethernet-routed';
 import { FlowStage, dropIn, rec, EV, type FlowState } from './state';
 
 export const NEXT_ARP = 0;
@@ -43,6 +44,8 @@ export class EthernetInput extends FlowStage {
     const pool = st.pool;
     const m = pool.meta;
     const b = pool.bytes;
+    const view = pool.view;
+    const routed = routedIpv4;
     const t = st.tables;
     const trace = ctx.trace;
     const c = st.counters;
@@ -99,6 +102,11 @@ export class EthernetInput extends FlowStage {
       }
       if (drop === 0) {
         const off = slot * slotSize + start[slot]!;
+        // Routed port, plain IPv4 for our MAC: the fast path (stages/ethernet-routed.ts), else parseFrame.
+        if (ifMode[ifi] === 1 && routed(b, view, off, lenCol[slot]!, macHi[ifi]!, macLo[ifi]!, m, slot)) {
+          next[i] = 1; // NEXT_IP4 (a literal: an exported const is a property load per packet in CommonJS)
+          continue;
+        }
         drop = parseFrame(b, off, lenCol[slot]!, 1, m, slot, false);
         if (drop === 0) {
           const f = flags[slot]!;

@@ -80,6 +80,7 @@ export class Ip4Fragment extends FlowStage {
             st.inIf[s] = -1;
             if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ICMP, 3, 4);
             st.injectNew(st.at.routingOutput, s, trace);
+            st.vrfTable[s] = st.vrfTable[slot]!; // routed back in the sender's VRF
           }
         }
         dropIn(st, slot, Drop.FRAGMENTATION_NEEDED, this.index, trace);

@@ -10,7 +10,7 @@
 import type { PacketPool } from '../buf/pool';
 import type { StageGraph, StageContext } from '../graph';
 import { DROP_COUNT, DROP_NAMES } from '../drop';
-import { traceEvent, type TraceBuffer } from '../trace';
+import { traceEvent, type TraceBuffer, type TraceNames } from '../trace';
 import { ArpEvents, ArpTable } from '../tables/arp-table';
 import { Fdb } from '../tables/fdb';
 import { BrWalk, type BridgeRules } from './bridge-rules';
@@ -144,6 +144,81 @@ export interface FlowTables {
   /** Ports the router listens on, as bitmaps of 65536 bits (bit p of byte p >> 3): TCP and UDP (see `listening`). */
   readonly listenTcp: Uint8Array;
   readonly listenUdp: Uint8Array;
+  // ---- routing: tables, policy rules, routing marks, ECMP (control/compile/policy.ts; stages/routing.ts) ----
+  /**
+   * Routing tables by table index (control/compile/routes.ts sorts them by name): `fibs[i]` is the FIB of
+   * every table packets can be routed in (main, each VRF, each `/routing table` with `fib`; null for a table
+   * without `fib`, where a lookup finds nothing). `tableNames[i]` names it in traces.
+   */
+  readonly tableNames: readonly string[];
+  /** Table index → 1 for the table of an `/ip vrf` (lookups that miss there are rejected: vrf-unreach). */
+  readonly tableVrf: Uint8Array;
+  // Routing marks: `meta.routingMark` holds 0 for "no mark", else **1 + the table index** of the routing
+  // table the mark names (`new-routing-mark=isp2` → 1 + index of table isp2 in `tableNames`; RouterOS v7
+  // requires a mark to name a `/routing table`, and `main` is one): see `routingMarkOf`. Whoever sets marks
+  // (mangle `mark-routing`) writes that value; the routing stage looks the destination up in that table
+  // first (policy step `mangle`).
+  /** `/routing rule` items compiled for the routing stage (control/compile/policy.ts). */
+  readonly rules: FlowRules;
+  /** `/ip settings ipv4-multipath-hash-policy`: EcmpHash code (l3-inner is hashed as l3: no tunnels are parsed). */
+  readonly ecmpHash: number;
+  /**
+   * Every local address of the router with the table index of its VRF (main's for interfaces in no VRF),
+   * VRF order: main first. A router-made packet whose VRF is not known from its cause (FlowState.vrfTable
+   * -1) is routed in the VRF of its source address (the first pair with that address), and the routing
+   * stage's martian-source check looks for (source, in-interface's VRF) here.
+   */
+  readonly localAddr: Int32Array;
+  readonly localTable: Int32Array;
+}
+
+/**
+ * The routing decision's steps in RouterOS's default order (`/routing settings policy-rules`
+ * `mangle,vrf-lookup,vrf-unreach,local,user,main`); rules with `chain=<step>` run right after that step,
+ * the `user` chain's at step `user`.
+ */
+export const PolicyStep = { MANGLE: 0, VRF_LOOKUP: 1, VRF_UNREACH: 2, LOCAL: 3, USER: 4, MAIN: 5 } as const;
+export const POLICY_STEP_NAMES = ['mangle', 'vrf-lookup', 'vrf-unreach', 'local', 'user', 'main'] as const;
+
+/** The meta.routingMark value of a mark naming table `tableIndex` (0 is "no mark"). */
+export function routingMarkOf(tableIndex: number): number {
+  return tableIndex + 1;
+}
+
+/** `/routing rule` actions as FlowRules.action codes. */
+export const RuleAction = { LOOKUP: 0, LOOKUP_ONLY_IN_TABLE: 1, DROP: 2, UNREACHABLE: 3 } as const;
+
+/** `ipv4-multipath-hash-policy` codes. */
+export const EcmpHash = { L3: 0, L4: 1 } as const;
+
+/**
+ * Active `/routing rule` items as typed arrays, in the order the routing decision reads them: grouped by
+ * the policy step they follow (`stepStart[k] .. stepStart[k + 1]` are the rules after step k), in
+ * configuration order within a step. Inactive and disabled rules are left out. A matcher that is absent
+ * matches everything: mask 0, mark -1, inIf -1.
+ */
+export interface FlowRules {
+  /** Number of rules (0: the routing stage takes its fast path). */
+  readonly count: number;
+  /** Length 7: rules after policy step k are [stepStart[k], stepStart[k + 1]). */
+  readonly stepStart: Int32Array;
+  /** Source / destination prefix as int32 network and mask (`(a & mask) === net`). */
+  readonly srcNet: Int32Array;
+  readonly srcMask: Int32Array;
+  readonly dstNet: Int32Array;
+  readonly dstMask: Int32Array;
+  /** `routing-mark=`: the meta.routingMark value to match (1 + table index), -1 = any. */
+  readonly mark: Int32Array;
+  /** `interface=`: incoming interface index, -1 = any (never matches router-made packets: Linux iif lo). */
+  readonly inIf: Int32Array;
+  /** RuleAction code. */
+  readonly action: Uint8Array;
+  /** Table index for lookup / lookup-only-in-table, -1 otherwise. */
+  readonly table: Int32Array;
+  /** `min-prefix=N`: routes of prefix length <= N are hidden from this rule's lookup; -1 = none. */
+  readonly minPrefix: Int32Array;
+  /** For traces: `*3 "comment"` (the rule's `.id` and comment). */
+  readonly labels: readonly string[];
 }
 
 /** Is bit `port` set in a listen bitmap (FlowTables.listenTcp / listenUdp)? */
@@ -175,6 +250,10 @@ export const EV = {
   RX: traceEvent('rx', (a, _b, n) => `on ${n.port(a)}`),
   DROP: traceEvent('drop', (a) => DROP_NAMES[a] ?? `reason ${a}`),
   ROUTE: traceEvent('route', (a, b) => `next-hop group ${a} via ${b === 0 ? 'on-link' : ipv4ToString(b >>> 0)}`),
+  /** The routing decision: table `a` decided (hit or miss) at policy step `b` (POLICY_STEP_NAMES), or leak (6). */
+  ROUTE_TABLE: traceEvent('route-table', (a, b, n) => `${tableName(n, a)} (${b === 6 ? 'leak' : (POLICY_STEP_NAMES[b] ?? `step ${b}`)})`),
+  /** `/routing rule` number `a` (FlowRules order) matched; `b`: RuleOutcome. */
+  ROUTE_RULE: traceEvent('route-rule', (a, b, n) => `${ruleName(n, a)} ${RULE_OUTCOME_TEXT[b] ?? `outcome ${b}`}`),
   LOCAL: traceEvent('local', (a) => `to the router (next-hop group ${a})`),
   TTL: traceEvent('ttl', (a) => `decremented to ${a}`),
   ARP_HIT: traceEvent('arp-hit', (a) => `neighbour ${ipv4ToString(a >>> 0)}`),
@@ -206,6 +285,36 @@ export const EV = {
   LISTENING: traceEvent('listening', (a, b) => `${a === 6 ? 'TCP' : 'UDP'} port ${b} has a service`),
   TCP_RESET: traceEvent('tcp-reset', (a) => `TCP port ${a} closed: reset sent`),
 } as const;
+
+/** What a matching `/routing rule` did (the `b` of EV.ROUTE_RULE). */
+export const RuleOutcome = { FOUND: 0, MISSED: 1, HIDDEN: 2, FAILED: 3, DROP: 4, UNREACHABLE: 5 } as const;
+const RULE_OUTCOME_TEXT = [
+  'matched: lookup found a route',
+  'matched: no route in its table, next rule',
+  'matched: the route found is hidden by min-prefix, next rule',
+  'matched: lookup-only-in-table found no route',
+  'matched: drop',
+  'matched: unreachable',
+];
+
+/**
+ * Names routing traces print: tables and rules by index. Flow.traceNames supplies them (from
+ * FlowTables.tableNames / rules.labels); without them the numbers are printed.
+ */
+export interface RoutingTraceNames extends TraceNames {
+  table?(i: number): string;
+  rule?(i: number): string;
+}
+
+function tableName(n: TraceNames, i: number): string {
+  const f = (n as RoutingTraceNames).table;
+  return f ? `table ${f(i)}` : `table #${i}`;
+}
+
+function ruleName(n: TraceNames, i: number): string {
+  const f = (n as RoutingTraceNames).rule;
+  return f ? `rule ${f(i)}` : `rule #${i}`;
+}
 
 /** Fate of a packet as the replay reports it. */
 export const Fate = { NONE: 0, TX: 1, LOCAL: 2, DROP: 3, QUEUED: 4 } as const;
@@ -240,6 +349,14 @@ export class FlowState {
   readonly outIf: Int32Array;
   /** Per slot: IPv4 address to resolve (the gateway, or the destination when on-link). */
   readonly nextHop: Uint32Array;
+  /**
+   * Per slot: table index of the VRF a packet belongs to, for routing-output (RouterOS: a router-made packet
+   * routes in its VRF's table; Linux icmp_send/icmp_reply take the l3mdev of the packet that caused it). The
+   * routing stage sets it for every packet it routes (the in-interface's VRF, main's table outside VRFs),
+   * so an echo reply made in place inherits it, and stages that make ICMP errors copy it to the new slot;
+   * `injectNew` resets it to -1 for new packets: routing-output then takes the VRF of the source address.
+   */
+  readonly vrfTable: Int32Array;
   /** Per slot: destination MAC chosen by arp-resolve. */
   readonly dstHi: Uint16Array;
   readonly dstLo: Uint32Array;
@@ -305,6 +422,7 @@ export class FlowState {
     this.inIf = new Int32Array(s).fill(-1);
     this.outIf = new Int32Array(s).fill(-1);
     this.nextHop = new Uint32Array(s);
+    this.vrfTable = new Int32Array(s).fill(-1);
     this.dstHi = new Uint16Array(s);
     this.dstLo = new Uint32Array(s);
     this.fate = new Uint8Array(s);
@@ -375,7 +493,10 @@ export class FlowState {
   injectNew(stage: number, slot: number, trace: TraceBuffer | null, samePacket = false): void {
     if (trace !== null && (this.pool.meta.flags[slot]! & 0x2000) !== 0) trace.begin(slot);
     this.fate[slot] = Fate.NONE;
-    if (!samePacket) this.serial[slot] = 0;
+    if (!samePacket) {
+      this.serial[slot] = 0;
+      this.vrfTable[slot] = -1;
+    }
     this.one[0] = slot;
     this.graph.inject(stage, this.one, 1);
   }
