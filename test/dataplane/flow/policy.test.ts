@@ -47,7 +47,9 @@ add address=10.0.1.10 mac-address=${A} interface=ether1
 add address=10.0.1.20 mac-address=${A} interface=ether1
 `;
 
-const udp = (src: string, dst: string, sport = 1000, dport = 2000, dmac = R1) =>
+// Destination port 5678: MNDP, which the router listens on by default, so a datagram for the router is
+// delivered (`local`) rather than answered with port unreachable.
+const udp = (src: string, dst: string, sport = 1000, dport = 5678, dmac = R1) =>
   frame().eth({ src: A, dst: dmac }).ipv4({ src, dst }).udp({ sport, dport }).payload('x').build();
 const ping = (src: string, dst: string, dmac = R1) =>
   frame().eth({ src: A, dst: dmac }).ipv4({ src, dst }).icmp({ type: 'echo-request', id: 7, seq: 1 }).payload('p').build();
@@ -224,7 +226,7 @@ describe('VRF', () => {
     BASE +
     '/ip vrf\nadd name=blue interfaces=ether4\n/ip address\nadd address=10.0.4.1/24 interface=ether4\n' +
     '/ip arp\nadd address=10.0.4.10 mac-address=' + A + ' interface=ether4\n';
-  const fromBlue = (dst: string, src = '10.0.4.10') => udp(src, dst, 1, 2, R4);
+  const fromBlue = (dst: string, src = '10.0.4.10') => udp(src, dst, 1, 5678, R4);
 
   test('a VRF address is local only in its VRF', () => {
     const r = rig(generationFrom(VRF));
