@@ -81,6 +81,10 @@ import { Ip4Reassembly } from './stages/ip4-reassembly';
 import { VlanInput } from './stages/vlan-input';
 import { VlanOutput } from './stages/vlan-output';
 import { passThrough, holdSink } from './stages/passthrough';
+import { firewallStage } from './stages/firewall-stages';
+import { FirewallState } from './firewall/state';
+import { conntrackOn } from './firewall/tables';
+import { FW_TABLE_NAMES } from './firewall/events';
 
 export { Fate, type FlowTables, type TransmitFn } from './stages/state';
 
@@ -95,6 +99,8 @@ export interface FlowOptions {
   placeholders?: boolean;
   /** Send ICMP errors and echo replies (default true). */
   icmp?: boolean;
+  /** Seed of the flow's deterministic choices (firewall `random`, hashes). Default 1. */
+  seed?: number;
   /** Trace buffer (packets flagged PktFlag.TRACE are traced while it is set). */
   trace?: TraceBuffer | null;
 }
@@ -107,6 +113,8 @@ export class Flow {
   private readonly entry: number;
   private readonly arpResolve: ArpResolve;
   private readonly reassembly: Ip4Reassembly;
+  /** The firewall's state (connections, address lists, rule counters); null when the config has no firewall. */
+  readonly firewall: FirewallState | null;
 
   constructor(readonly tables: FlowTables, opts: FlowOptions = {}) {
     this.pool = opts.pool ?? new PacketPool({ slots: 4096 });
@@ -116,15 +124,36 @@ export class Flow {
     this.state = st;
     const ph = opts.placeholders !== false;
     const stages: Stage[] = [];
-    /** Add a chain of placeholders ending at `to`; returns the name packets should be sent to. */
+    // The firewall: real stages for the flow points its configuration uses (stages/firewall-stages.ts).
+    const fwt = tables.firewall;
+    const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1) : null;
+    this.firewall = fw;
+    /**
+     * Add the flow points `names` in order, ending at `to`: a real firewall stage where the configuration
+     * needs one, else a pass-through placeholder (left out entirely with `placeholders: false`). Returns the
+     * name packets should be sent to.
+     */
+    const build = (names: string[], to: string): { first: string; made: Stage[] } => {
+      let first = to;
+      const made: Stage[] = [];
+      for (let i = names.length - 1; i >= 0; i--) {
+        const real = firewallStage(st, fw, names[i]!, first);
+        if (real !== null) made.unshift(real);
+        else if (ph) made.unshift(passThrough(names[i]!, first));
+        else continue;
+        first = names[i]!;
+      }
+      return { first, made };
+    };
+    // Stages go into the graph in flow order (the graph drains them in array order: one sweep per vector).
     const chain = (names: string[], to: string): string => {
-      if (!ph) return to;
-      for (let i = 0; i < names.length; i++) stages.push(passThrough(names[i]!, names[i + 1] ?? to));
-      return names[0]!;
+      const c = build(names, to);
+      stages.push(...c.made);
+      return c.first;
     };
     this.arpResolve = new ArpResolve(st);
-    const postrouting = ['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'];
-    const toPost = ph ? postrouting[0]! : 'ip4-fragment';
+    const post = build(['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'], 'ip4-fragment');
+    const toPost = post.first;
 
     stages.push(new EthernetInput(st));
     // (d) bridged: bridge nat dstnat, [IP prerouting], bridging decision, then per copy bridge filter forward,
@@ -143,26 +172,21 @@ export class Flow {
     if (ipfw) chain(brPost, 'interface-tx');
     stages.push(new VlanInput(st), new ArpInput(st));
     // (a)/(b) prerouting
-    const pre = ['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'];
-    stages.push(new Ip4Input(st, ph ? pre[0]! : 'routing'));
-    chain(pre, 'routing');
-    const fwd = ph ? 'mangle-forward' : toPost;
-    const input = ph ? 'mangle-input' : 'local-in';
+    const pre = build(['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'], 'routing');
+    stages.push(new Ip4Input(st, pre.first), ...pre.made);
+    const fwd = build(['mangle-forward', 'filter-forward'], toPost);
+    const input = build(['mangle-input', 'filter-input', 'nat-input'], 'local-in');
     stages.push(new Routing(st, false, 'ip4-forward', 'ip4-reassembly'));
-    this.reassembly = new Ip4Reassembly(st, input);
+    this.reassembly = new Ip4Reassembly(st, input.first);
     stages.push(this.reassembly, holdSink('reassembly-wait'));
-    // (a) forward
-    stages.push(new Ip4Forward(st, fwd));
-    chain(['mangle-forward', 'filter-forward'], toPost);
-    // (b) input
-    chain(['mangle-input', 'filter-input', 'nat-input'], 'local-in');
-    stages.push(new LocalIn(st));
-    // (c) output
-    const out = ['raw-output', 'mangle-output', 'nat-output', 'filter-output'];
-    stages.push(new Routing(st, true, ph ? out[0]! : toPost, 'local-in'));
-    chain(out, toPost);
+    // (a) forward, (b) input
+    stages.push(new Ip4Forward(st, fwd.first), ...fwd.made);
+    stages.push(...input.made, new LocalIn(st));
+    // (c) output: connection tracking runs after raw output (conntrack-output).
+    const out = build(['raw-output', 'conntrack-output', 'mangle-output', 'nat-output', 'filter-output'], toPost);
+    stages.push(new Routing(st, true, out.first, 'local-in'), ...out.made);
     // postrouting, neighbour, egress
-    chain(postrouting, 'ip4-fragment');
+    stages.push(...post.made);
     stages.push(new Ip4Fragment(st, 'arp-resolve'));
     stages.push(this.arpResolve, holdSink('arp-wait'));
     // bridge-output (only with bridges) picks the port of frames for a bridge interface.
@@ -180,6 +204,7 @@ export class Flow {
 
     this.graph = new StageGraph(stages, pool, opts.vectorSize !== undefined ? { vectorSize: opts.vectorSize } : {});
     st.graph = this.graph;
+    if (fw !== null) this.graph.onDrop = fw;
     for (const s of stages) if ('index' in s) (s as FlowStage).index = this.graph.stageIndex(s.name);
     st.at.ip4Rewrite = this.graph.stageIndex('ip4-rewrite');
     st.at.portTx = this.graph.stageIndex('interface-tx');
@@ -205,6 +230,11 @@ export class Flow {
   }
 
   private timers(): void {
+    const fw = this.firewall;
+    if (fw !== null) {
+      fw.loadLists(this.state.now);
+      fw.ct.gc(this.state.now);
+    }
     this.arpResolve.timers(this.ctx);
     this.reassembly.timers(this.ctx);
     if (this.graph.inFlight > 0) this.graph.run(this.ctx);
@@ -247,6 +277,13 @@ export class Flow {
       bridgeRule: (i) => this.tables.bridgeRules.text[i] ?? `bridge rule ${i}`,
       table: (i: number) => this.tables.tableNames[i] ?? `#${i}`,
       rule: (i: number) => this.tables.rules.labels[i] ?? `#${i}`,
+      fwRule: (table: number, r: number) => {
+        const fwt = this.tables.firewall;
+        const t = fwt === undefined ? undefined : [fwt.raw, fwt.filter, fwt.mangle, fwt.nat][table];
+        if (t === undefined || r >= t.n) return `rule ${r}`;
+        const c = t.comments[r];
+        return `${FW_TABLE_NAMES[table]} ${t.ids[r]}${c ? ` "${c}"` : ''}`;
+      },
       stage: (i) => this.graph.stages[i]?.name ?? `stage ${i}`,
       port: (i) => {
         const t = this.tables;

@@ -338,7 +338,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   const src = new ReplaySource(pool, inputs); // reads each input's first record: link types are known
 
   io.out(`flowplane replay: ${plan.title}\n`);
-  io.out(`  config  ${rel(file)}  (applied: ports, bridges, VLANs, ARP, IPv4 forwarding, ICMP, fragmentation; not yet: IPv6, firewall, NAT, queues)\n`);
+  io.out(`  config  ${rel(file)}  (applied: ports, bridges, VLANs, ARP, IPv4 routing, ICMP, fragmentation, firewall, connection tracking, NAT; not yet: IPv6, queues)\n`);
   inputHeader(plan, inputs, io);
   io.out('\n');
   const names = gen.portNames;

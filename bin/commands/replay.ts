@@ -13,10 +13,11 @@
  * the scenario runner (test/scenarios/runner.test.ts) calls the same function, so its golden files are what
  * this command writes.
  *
- * Implemented in the flow so far: routed ethernet ports, bridges (learning, forwarding, flooding, the
- * bridge's own IP interface), /interface vlan (802.1Q, 802.1ad, QinQ), ARP, IPv4 forwarding, ICMP echo
- * and errors, fragmentation on egress. IPv6, firewall/NAT and queues are not applied yet: IPv6 frames are
- * dropped with a named reason (ipv6-not-implemented); the others pass the placeholder stages unchanged.
+ * Implemented in the flow so far: routed ethernet ports, bridges (VLAN filtering, bridge filter/nat),
+ * /interface vlan (802.1Q, 802.1ad, QinQ), ARP, IPv4 routing (policy rules, VRFs, ECMP), ICMP, reassembly
+ * for the router, fragmentation, the IPv4 firewall (raw, mangle, filter), connection tracking and NAT. IPv6
+ * and queues are not applied yet: IPv6 frames are dropped with a named reason (ipv6-not-implemented); queue
+ * stages pass packets unchanged.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -55,10 +56,11 @@ options:
   --summary          print only the closing summary
   -h, --help         this help
 
-With a config, frames go through the router: routed ethernet ports, bridges (learning, forwarding,
-flooding), VLAN interfaces, ARP, IPv4 forwarding, ICMP and fragmentation are applied; IPv6, firewall,
-NAT and queues are not yet (IPv6 frames are dropped with a named reason; the others pass the
-firewall/queue stages unchanged). Without a config frames are parsed and described only.
+With a config, frames go through the router: ethernet ports, bridges (VLAN filtering, bridge filter
+and nat), VLAN interfaces, ARP, IPv4 routing (policy rules, VRFs, ECMP), ICMP, fragmentation, the
+IPv4 firewall (raw, mangle, filter), connection tracking and NAT are applied; IPv6 and queues are not
+yet (IPv6 frames are dropped with a named reason; queue stages pass packets unchanged). Without a
+config frames are parsed and described only.
 
 Linux cooked captures (tcpdump -i any; link types SLL 113 and SLL2 276) are turned into Ethernet
 frames at the port: destination the port's own MAC (packets to or from the capturing host),

@@ -55,12 +55,13 @@ import { macParse } from '../../dataplane/wire/ethernet';
 import { ipv4Parse } from '../../dataplane/wire/ipv4';
 import { isWireError } from '../../dataplane/wire/error';
 import type { ConfigStore } from '../store/store';
-import { ArpMode, type FlowTables } from '../../dataplane/stages/state';
+import { ArpMode, routingMarkOf, type FlowTables } from '../../dataplane/stages/state';
 import { compileRoutes, type RouteState, type RouteTables } from './routes';
 import { buildFibs, compilePolicy } from './policy-rules';
 import { compileBridges, compileBridgeVlans, resolveInterfaceLists } from './bridge';
 import { compileBridgeRules } from './bridge-rules';
 import { compileIpSettings } from './ip-settings';
+import { compileFirewall, type CompiledFirewall } from './firewall';
 
 /** `arp=` modes as the dataplane's codes (`arpMode` column). */
 export const ARP_MODE = {
@@ -91,6 +92,8 @@ export interface Generation extends FlowTables {
   readonly staticArp: readonly StaticArp[];
   /** Bridge filter/nat rules compiled inactive or partly, with why (control/compile/bridge-rules.ts). */
   readonly bridgeRuleWarnings: readonly string[];
+  /** The IPv4 firewall (control/compile/firewall.ts), with what could not be compiled in `problems`. */
+  readonly firewall: CompiledFirewall;
 }
 
 function fnv1a(s: string): number {
@@ -305,5 +308,12 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     ifVlan,
     ...compilePolicy(store, routes),
     ...compileIpSettings(store, ifs),
+    // The IPv4 firewall; a routing mark is 1 + the routing table's index (FlowTables routing block).
+    firewall: compileFirewall(store, ifs, {
+      routingMark: (name) => {
+        const t = routes.byName.get(name);
+        return t === undefined ? undefined : routingMarkOf(t.index);
+      },
+    }),
   };
 }

@@ -10,6 +10,7 @@ import { FwState } from './match';
 import { FwWalker } from './walk';
 import { PF } from './rules';
 import { conntrackOn, type FirewallTables } from './tables';
+import type { DropListener } from '../graph';
 
 /** Per-slot firewall flags (`FirewallState.slotFlags`). */
 export const SF = {
@@ -29,7 +30,7 @@ export interface FwLogLine {
 
 export const LOG_KEEP = 1000;
 
-export class FirewallState {
+export class FirewallState implements DropListener {
   readonly ct: ConnTable;
   readonly lists: AddressLists;
   readonly raw: FwState;
@@ -95,6 +96,11 @@ export class FirewallState {
     this.ctRef[slot] = -1;
     this.ctInfo[slot] = 0;
     this.slotFlags[slot] = 0;
+  }
+
+  /** The graph dropped the packet in `slot` (DropListener). */
+  dropped(slot: number): void {
+    this.forget(slot);
   }
 
   /** Append a log line (bounded). */

@@ -11,6 +11,7 @@ import type { PacketPool } from '../buf/pool';
 import type { StageGraph, StageContext } from '../graph';
 import { DROP_COUNT, DROP_NAMES } from '../drop';
 import { traceEvent, type TraceBuffer, type TraceNames } from '../trace';
+import type { FirewallTables } from '../firewall/tables';
 import { ArpEvents, ArpTable } from '../tables/arp-table';
 import { Fdb } from '../tables/fdb';
 import { BrWalk, type BridgeRules } from './bridge-rules';
@@ -170,6 +171,9 @@ export interface FlowTables {
    */
   readonly localAddr: Int32Array;
   readonly localTable: Int32Array;
+  // ---- firewall (control/compile/firewall.ts; stages conntrack, firewall-hook, nat) ----
+  /** The IPv4 firewall tables and connection-tracking settings; absent = no firewall (tables built by hand). */
+  readonly firewall?: FirewallTables;
 }
 
 /**
