@@ -74,6 +74,9 @@ export class Conntrack extends FlowStage {
         continue;
       }
       fw.ctInfo[slot] = info;
+      // The connection's mark travels with its packets (connection-mark= matchers, mark-connection).
+      const ref = fw.ctRef[slot]!;
+      m.connMark[slot] = ref >= 0 ? fw.ct.mark[ref >> 1]! : 0;
       if (trace !== null) rec(trace, m.flags, slot, this.index, FW_EV.CT, info, fw.ctRef[slot]!);
     }
   }
