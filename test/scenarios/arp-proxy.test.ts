@@ -13,23 +13,18 @@ import { Fate } from '../../dataplane/flow';
 import { DROP_NAMES } from '../../dataplane/drop';
 import { describeFrame } from '../../dataplane/wire/describe';
 import { parseArp } from '../../dataplane/wire/arp';
-import { parseIpv4, ipv4Parse, ipv4ToString } from '../../dataplane/wire/ipv4';
+import { ipv4Parse, ipv4ToString } from '../../dataplane/wire/ipv4';
 import { ipv4ChecksumOk, l4ChecksumOk4 } from '../../dataplane/wire/checksum';
 import { macToString } from '../../dataplane/wire/ethernet';
 import { isWireError } from '../../dataplane/wire/error';
 import { ArpState } from '../../dataplane/tables/arp-table';
 import { TraceBuffer } from '../../dataplane/trace';
 import type { TransmitRecord } from '../../dataplane/ports/flow-replay';
+import { expectCommittedCaptures, ip, eth } from './lib';
 
 const DIR = path.join(__dirname, 'arp-proxy');
 const config = fs.readFileSync(path.join(DIR, 'config.rsc'), 'utf8');
 const describe1 = (f: Uint8Array) => describeFrame(f, 0, f.length, 1);
-const eth = (f: Uint8Array) => ({ dst: macToString(f, 0), src: macToString(f, 6), type: (f[12]! << 8) | f[13]! });
-function ip(f: Uint8Array) {
-  const r = parseIpv4(f, 14, f.length - 14, true);
-  if (isWireError(r)) throw new Error(r.message);
-  return r;
-}
 function arp(f: Uint8Array) {
   const r = parseArp(f, 14, 28);
   if (isWireError(r)) throw new Error(r.message);
@@ -37,12 +32,7 @@ function arp(f: Uint8Array) {
 }
 const ms = (o: { tsSec: number; tsNsec: number }) => Math.round((o.tsSec % 60) * 1000 + o.tsNsec / 1e6);
 
-test('committed captures equal what captures.ts builds', () => {
-  for (const [iface, bytes] of Object.entries(arpCaptureBytes())) {
-    const file = fs.readFileSync(path.join(DIR, captureFile(iface)));
-    expect({ iface, same: Buffer.compare(file, Buffer.from(bytes)) === 0 }).toEqual({ iface, same: true });
-  }
-});
+test('committed captures equal what captures.ts builds', () => expectCommittedCaptures(DIR, arpCaptureBytes(), captureFile));
 
 describe('arp-proxy', () => {
   const gen = generationFrom(config);

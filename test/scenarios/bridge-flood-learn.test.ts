@@ -13,24 +13,18 @@ import { Fate } from '../../dataplane/flow';
 import { DROP_NAMES } from '../../dataplane/drop';
 import { parseIpv4 } from '../../dataplane/wire/ipv4';
 import { ipv4ChecksumOk, l4ChecksumOk4 } from '../../dataplane/wire/checksum';
-import { macToString } from '../../dataplane/wire/ethernet';
 import { isWireError } from '../../dataplane/wire/error';
 import { TraceBuffer } from '../../dataplane/trace';
+import { expectCommittedCaptures, eth } from './lib';
 
 const DIR = path.join(__dirname, 'bridge-flood-learn');
 const config = fs.readFileSync(path.join(DIR, 'config.rsc'), 'utf8');
 const PORTS = ['ether1', 'ether2', 'ether3', 'ether5', 'ether6'];
 
-const eth = (f: Uint8Array) => ({ dst: macToString(f, 0), src: macToString(f, 6), type: (f[12]! << 8) | f[13]! });
 const ms = (o: { tsSec: number; tsNsec: number }) => Math.round((o.tsSec % 60) * 1000 + o.tsNsec / 1e6);
 const mac = (s: string) => [parseInt(s.slice(0, 5).replace(':', ''), 16), parseInt(s.slice(6).replace(/:/g, ''), 16)] as const;
 
-test('committed captures equal what captures.ts builds', () => {
-  for (const [iface, bytes] of Object.entries(floodCaptureBytes())) {
-    const file = fs.readFileSync(path.join(DIR, captureFile(iface)));
-    expect({ iface, same: Buffer.compare(file, Buffer.from(bytes)) === 0 }).toEqual({ iface, same: true });
-  }
-});
+test('committed captures equal what captures.ts builds', () => expectCommittedCaptures(DIR, floodCaptureBytes(), captureFile));
 
 describe('bridge-flood-learn', () => {
   const gen = generationFrom(config);

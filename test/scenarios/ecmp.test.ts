@@ -12,12 +12,11 @@ import { generationFrom, replay } from '../dataplane/flow/helpers';
 import { Fate } from '../../dataplane/flow';
 import { DROP_NAMES } from '../../dataplane/drop';
 import { describeFrame } from '../../dataplane/wire/describe';
-import { parseIpv4 } from '../../dataplane/wire/ipv4';
 import { ipv4ChecksumOk, l4ChecksumOk4 } from '../../dataplane/wire/checksum';
 import { macToString } from '../../dataplane/wire/ethernet';
-import { isWireError } from '../../dataplane/wire/error';
 import { routeFlags, immediateGateways } from '../../control/compile/routes';
 import { TraceBuffer } from '../../dataplane/trace';
+import { expectCommittedCaptures, ip } from './lib';
 
 const DIR = path.join(__dirname, 'ecmp');
 const config = fs.readFileSync(path.join(DIR, 'config.rsc'), 'utf8');
@@ -39,19 +38,9 @@ const OUT = [
   { port: 'ether3', gw: G2, router: R3 },
 ];
 
-function ip(f: Uint8Array) {
-  const r = parseIpv4(f, 14, f.length - 14, true);
-  if (isWireError(r)) throw new Error(r.message);
-  return r;
-}
 const ipText = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 
-test('committed captures equal what captures.ts builds', () => {
-  for (const [iface, bytes] of Object.entries(ecmpCaptureBytes())) {
-    const file = fs.readFileSync(path.join(DIR, captureFile(iface)));
-    expect({ iface, same: Buffer.compare(file, Buffer.from(bytes)) === 0 }).toEqual({ iface, same: true });
-  }
-});
+test('committed captures equal what captures.ts builds', () => expectCommittedCaptures(DIR, ecmpCaptureBytes(), captureFile));
 
 describe('ecmp', () => {
   const gen = generationFrom(config);

@@ -11,32 +11,21 @@ import { generationFrom, replay } from '../dataplane/flow/helpers';
 import { Fate } from '../../dataplane/flow';
 import { DROP_NAMES } from '../../dataplane/drop';
 import { describeFrame } from '../../dataplane/wire/describe';
-import { parseIpv4 } from '../../dataplane/wire/ipv4';
 import { ipv4ChecksumOk, ipv4FillChecksum, l4ChecksumOk4, inetChecksumOk } from '../../dataplane/wire/checksum';
-import { macToString } from '../../dataplane/wire/ethernet';
-import { isWireError } from '../../dataplane/wire/error';
+
+
 import { PacketPool } from '../../dataplane/buf/pool';
 import { Ipv4Reassembly, REASM_HELD } from '../../dataplane/ip4/reassembly';
 import { parseFrame } from '../../dataplane/wire/parse';
 import type { TransmitRecord } from '../../dataplane/ports/flow-replay';
+import { expectCommittedCaptures, ip, eth } from './lib';
 
 const DIR = path.join(__dirname, 'frag-needed');
 const config = fs.readFileSync(path.join(DIR, 'config.rsc'), 'utf8');
 const describe1 = (f: Uint8Array) => describeFrame(f, 0, f.length, 1);
-const eth = (f: Uint8Array) => ({ dst: macToString(f, 0), src: macToString(f, 6), type: (f[12]! << 8) | f[13]! });
-function ip(f: Uint8Array) {
-  const r = parseIpv4(f, 14, f.length - 14, true);
-  if (isWireError(r)) throw new Error(r.message);
-  return r;
-}
 const ms = (o: { tsSec: number; tsNsec: number }) => Math.round((o.tsSec % 60) * 1000 + o.tsNsec / 1e6);
 
-test('committed capture equals what captures.ts builds', () => {
-  for (const [iface, bytes] of Object.entries(fragCaptureBytes())) {
-    const file = fs.readFileSync(path.join(DIR, captureFile(iface)));
-    expect({ iface, same: Buffer.compare(file, Buffer.from(bytes)) === 0 }).toEqual({ iface, same: true });
-  }
-});
+test('committed captures equal what captures.ts builds', () => expectCommittedCaptures(DIR, fragCaptureBytes(), captureFile));
 
 describe('frag-needed', () => {
   const gen = generationFrom(config);

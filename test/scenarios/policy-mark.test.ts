@@ -13,16 +13,12 @@ import { ipv4ChecksumOk, l4ChecksumOk4 } from '../../dataplane/wire/checksum';
 import { macToString } from '../../dataplane/wire/ethernet';
 import { Fate } from '../../dataplane/flow';
 import type { TransmitRecord } from '../../dataplane/ports/flow-replay';
+import { expectCommittedCaptures } from './lib';
 
 const DIR = path.join(__dirname, 'policy-mark');
 const config = fs.readFileSync(path.join(DIR, 'config.rsc'), 'utf8');
 
-test('committed captures equal what captures.ts builds', () => {
-  for (const [iface, bytes] of Object.entries(markCaptureBytes())) {
-    const file = fs.readFileSync(path.join(DIR, captureFile(iface)));
-    expect({ iface, same: Buffer.compare(file, Buffer.from(bytes)) === 0 }).toEqual({ iface, same: true });
-  }
-});
+test('committed captures equal what captures.ts builds', () => expectCommittedCaptures(DIR, markCaptureBytes(), captureFile));
 
 describe('policy-mark', () => {
   const gen = generationFrom(config);

@@ -11,29 +11,18 @@ import { generationFrom, replay } from '../dataplane/flow/helpers';
 import { Fate } from '../../dataplane/flow';
 import { DROP_NAMES } from '../../dataplane/drop';
 import { describeFrame } from '../../dataplane/wire/describe';
-import { parseIpv4 } from '../../dataplane/wire/ipv4';
 import { parseIcmp } from '../../dataplane/wire/icmp';
 import { ipv4ChecksumOk, l4ChecksumOk4 } from '../../dataplane/wire/checksum';
 import { macToString } from '../../dataplane/wire/ethernet';
 import { isWireError } from '../../dataplane/wire/error';
 import { TraceBuffer } from '../../dataplane/trace';
 import type { TransmitRecord } from '../../dataplane/ports/flow-replay';
+import { expectCommittedCaptures, ip } from './lib';
 
 const DIR = path.join(__dirname, 'policy-rule');
 const config = fs.readFileSync(path.join(DIR, 'config.rsc'), 'utf8');
 
-function ip(f: Uint8Array) {
-  const r = parseIpv4(f, 14, f.length - 14, true);
-  if (isWireError(r)) throw new Error(r.message);
-  return r;
-}
-
-test('committed captures equal what captures.ts builds', () => {
-  for (const [iface, bytes] of Object.entries(policyCaptureBytes())) {
-    const file = fs.readFileSync(path.join(DIR, captureFile(iface)));
-    expect({ iface, same: Buffer.compare(file, Buffer.from(bytes)) === 0 }).toEqual({ iface, same: true });
-  }
-});
+test('committed captures equal what captures.ts builds', () => expectCommittedCaptures(DIR, policyCaptureBytes(), captureFile));
 
 describe('policy-rule', () => {
   const gen = generationFrom(config);

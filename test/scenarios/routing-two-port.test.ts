@@ -11,39 +11,18 @@ import { Fate } from '../../dataplane/flow';
 import { DROP_NAMES } from '../../dataplane/drop';
 import { describeFrame } from '../../dataplane/wire/describe';
 import { parseArp } from '../../dataplane/wire/arp';
-import { parseIpv4, ipv4ToString } from '../../dataplane/wire/ipv4';
-import { parseIcmp } from '../../dataplane/wire/icmp';
+import { ipv4ToString } from '../../dataplane/wire/ipv4';
 import { ipv4ChecksumOk, l4ChecksumOk4 } from '../../dataplane/wire/checksum';
 import { macToString } from '../../dataplane/wire/ethernet';
 import { isWireError } from '../../dataplane/wire/error';
 import { TraceBuffer } from '../../dataplane/trace';
 import type { TransmitRecord } from '../../dataplane/ports/flow-replay';
+import { expectCommittedCaptures, ip, eth, icmp } from './lib';
 
 const DIR = path.join(__dirname, 'routing-two-port');
 const config = fs.readFileSync(path.join(DIR, 'config.rsc'), 'utf8');
 
-function eth(f: Uint8Array): { dst: string; src: string; type: number } {
-  return { dst: macToString(f, 0), src: macToString(f, 6), type: (f[12]! << 8) | f[13]! };
-}
-
-function ip(f: Uint8Array) {
-  const r = parseIpv4(f, 14, f.length - 14, true);
-  if (isWireError(r)) throw new Error(r.message);
-  return r;
-}
-
-function icmp(f: Uint8Array) {
-  const r = parseIcmp(f, 34, ip(f).payloadLen, true);
-  if (isWireError(r)) throw new Error(r.message);
-  return r;
-}
-
-test('committed captures equal what captures.ts builds', () => {
-  for (const [iface, bytes] of Object.entries(routingCaptureBytes())) {
-    const file = fs.readFileSync(path.join(DIR, captureFile(iface)));
-    expect({ iface, same: Buffer.compare(file, Buffer.from(bytes)) === 0 }).toEqual({ iface, same: true });
-  }
-});
+test('committed captures equal what captures.ts builds', () => expectCommittedCaptures(DIR, routingCaptureBytes(), captureFile));
 
 describe('routing-two-port', () => {
   const gen = generationFrom(config);

@@ -24,10 +24,10 @@
  *   110  ether4  F asks who-has 10.0.4.1: answered (reply-only answers; it learns nothing)
  *   120  ether4  G asks who-has 10.0.4.1: answered as well
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R = ['02:00:00:00:01:01', '02:00:00:00:02:01', '02:00:00:00:03:01', '02:00:00:00:04:01'] as const;
 export const A = '02:00:00:0a:00:0a';
 export const B = '02:00:00:0b:00:14';
@@ -66,21 +66,9 @@ export function arpCaptures(): Record<string, FixtureFrame[]> {
   };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function arpCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(arpCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(arpCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/arp-proxy');
-  for (const [iface, frames] of Object.entries(arpCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'arp-proxy', arpCaptures);

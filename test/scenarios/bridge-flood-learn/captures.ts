@@ -28,10 +28,10 @@
  *   15000  ether2  B to A: A was last seen at 140 ms, gone after 10 s: flooded to ether1, 3, 5, 6
  *   15010  ether1  A to S: static entries never age: ether3 only
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const BR = '02:00:00:00:b1:01';
 export const A = '02:00:00:0a:00:0a';
 export const B = '02:00:00:0b:00:0b';
@@ -44,11 +44,6 @@ export const X = '02:00:00:99:99:99';
 export const MCAST = '03:00:00:00:00:01';
 const BCAST = 'ff:ff:ff:ff:ff:ff';
 const ipOf: Record<string, string> = { [A]: '192.168.1.10', [B]: '192.168.1.20', [C]: '192.168.1.30', [S]: '192.168.1.40', [H1]: '192.168.1.51', [H2]: '192.168.1.52', [OLD]: '192.168.1.30', [X]: '192.168.1.99' };
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 /** UDP from `src` to `dst` (IP addresses follow the MACs), IP id = the story time / 10. */
 export const udp = (src: string, dst: string, ms: number, dport = 5000) =>
@@ -74,21 +69,9 @@ export function floodCaptures(): Record<string, FixtureFrame[]> {
   return { ether1, ether2, ether3, ether5, ether6 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function floodCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(floodCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(floodCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/bridge-flood-learn');
-  for (const [iface, frames] of Object.entries(floodCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'bridge-flood-learn', floodCaptures);

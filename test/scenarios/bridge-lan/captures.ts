@@ -15,10 +15,10 @@
  *   60  ether1  D answers the ARP: the ping leaves ether1 with TTL 63
  *   70  ether1  D's echo reply: routed into the bridge, out ether2 only (A is in the FDB), TTL 63
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const BR = '02:00:00:00:88:01';
 export const A = '02:00:00:0a:00:0a';
@@ -28,11 +28,6 @@ export const A_IP = '192.168.88.10';
 export const B_IP = '192.168.88.20';
 export const D_IP = '10.0.1.50';
 const BCAST = 'ff:ff:ff:ff:ff:ff';
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 export function bridgeCaptures(): Record<string, FixtureFrame[]> {
   const ab = (id: number) => frame().eth({ src: A, dst: B }).ipv4({ src: A_IP, dst: B_IP, id }).udp({ sport: 4000, dport: 5000 }).payload('a to b').build();
@@ -53,21 +48,9 @@ export function bridgeCaptures(): Record<string, FixtureFrame[]> {
   return { ether1, ether2, ether3 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function bridgeCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(bridgeCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(bridgeCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/bridge-lan');
-  for (const [iface, frames] of Object.entries(bridgeCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'bridge-lan', bridgeCaptures);

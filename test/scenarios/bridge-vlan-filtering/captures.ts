@@ -28,10 +28,10 @@
  *                tagged 10 out ether1
  *   130  ether1  T1 (tagged 10) pings 192.168.10.1: the echo reply leaves tagged 10 out ether1
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const BR = '02:00:00:00:b0:01';
 export const A = '02:00:00:0a:00:0a';
 export const B = '02:00:00:0b:00:0b';
@@ -44,11 +44,6 @@ export const T1_IP = '192.168.10.101';
 export const T2_IP = '192.168.20.102';
 export const ROUTER_IP = '192.168.10.1';
 const BCAST = 'ff:ff:ff:ff:ff:ff';
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 const udp = (src: string, dst: string, srcIp: string, dstIp: string, id: number, text: string, vid?: number, pcp?: number) => {
   const f = frame().eth({ src, dst });
@@ -78,21 +73,9 @@ export function vlanCaptures(): Record<string, FixtureFrame[]> {
   return { ether1, ether2, ether3 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function vlanCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(vlanCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(vlanCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/bridge-vlan-filtering');
-  for (const [iface, frames] of Object.entries(vlanCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'bridge-vlan-filtering', vlanCaptures);

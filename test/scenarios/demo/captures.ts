@@ -12,10 +12,9 @@
  *   ether1 (WAN)       the upstream answers the LAN's DNS and web requests; a visitor uses the port
  *                      forward 8080 -> 192.168.88.10:80; a known scanner and an SSH probe knock.
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
-
-const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { captureFile };
 
 // Router MACs (config.rsc pins them; R_LAN is bridge-lan's admin-mac, the LAN and guest VLAN MAC) and hosts.
 const R_WAN = '02:f1:00:00:00:01';
@@ -31,11 +30,6 @@ const WEB = '198.51.100.80';
 const DNS = '198.51.100.53';
 const VISITOR = '198.51.100.23';
 const SCANNER = '198.51.100.66';
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 const dnsQuery = Uint8Array.from([
   0x4a, 0x21, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -84,22 +78,9 @@ export function demoCaptures(): Record<string, FixtureFrame[]> {
   return { ether1, ether2, ether3 };
 }
 
-/** File name of each interface's input capture in the scenario folder. */
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
+/** The capture bytes this file builds, by interface. */
 export function demoCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(demoCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(demoCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  // dist/test/scenarios/demo -> test/scenarios/demo
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/demo');
-  for (const [iface, frames] of Object.entries(demoCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'demo', demoCaptures);

@@ -15,10 +15,10 @@
  *   k = 5  B 10.0.1.11 -> 9.9.9.9  UDP 6002 -> 123
  * Every packet is forwarded (TTL 64 -> 63) out ether2 to G1 or ether3 to G2, as the hash says for its flow.
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const R2 = '02:00:00:00:02:01';
 export const R3 = '02:00:00:00:03:01';
@@ -39,11 +39,6 @@ export const FLOWS: readonly (readonly [string, string, string])[] = [
   [B, B_IP, '9.9.9.9'],
 ];
 export const ROUNDS = 3;
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 function packet(k: number, r: number): Uint8Array {
   const [mac, src, dst] = FLOWS[k]!;
@@ -70,21 +65,9 @@ export function ecmpCaptures(): Record<string, FixtureFrame[]> {
   return { ether1 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function ecmpCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(ecmpCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(ecmpCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/ecmp');
-  for (const [iface, frames] of Object.entries(ecmpCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'ecmp', ecmpCaptures);

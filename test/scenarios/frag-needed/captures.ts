@@ -14,10 +14,10 @@
  *   30   a 1500-byte TCP segment with DF set (what a host doing PMTU discovery sends): ICMP 3/4 again — not rate
  *        limited (Linux never limits "fragmentation needed")
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const R2 = '02:00:00:00:02:01';
 export const A = '02:00:00:0a:00:0a';
@@ -50,21 +50,9 @@ export function fragCaptures(): Record<string, FixtureFrame[]> {
   return { ether1 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function fragCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(fragCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(fragCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/frag-needed');
-  for (const [iface, frames] of Object.entries(fragCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'frag-needed', fragCaptures);

@@ -26,10 +26,10 @@
  *        per-host bucket, whose 60 ms of tokens are full again by then), 4 suppressed by icmp-rate-limit
  *   130  one more to port 7000: 20 ms of tokens refilled, answered
  */
-import * as path from 'node:path';
-import { frame, fragmentIpv4, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, fragmentIpv4, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const A = '02:00:00:0a:00:0a';
 export const A_IP = '10.0.1.10';
@@ -79,21 +79,9 @@ export function icmpRouterCaptures(): Record<string, FixtureFrame[]> {
   return { ether1 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function icmpRouterCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(icmpRouterCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(icmpRouterCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/icmp-router');
-  for (const [iface, frames] of Object.entries(icmpRouterCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'icmp-router', icmpRouterCaptures);

@@ -18,10 +18,10 @@
  *                                                             mark, so it leaves ISP2 (main would say ISP1),
  *                                                             its source translated back to 10.2.0.2:8080
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const R2 = '02:00:00:00:02:01';
 export const R3 = '02:00:00:00:03:01';
@@ -30,11 +30,6 @@ export const GW2 = '02:00:00:00:22:01';
 export const A = '02:00:00:0a:00:0a';
 export const B = '02:00:00:0b:00:0b';
 export const S = '02:00:00:0c:00:0c';
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 export function markCaptures(): Record<string, FixtureFrame[]> {
   const ether3: FixtureFrame[] = [
@@ -54,21 +49,9 @@ export function markCaptures(): Record<string, FixtureFrame[]> {
   return { ether1, ether2, ether3 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function markCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(markCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(markCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/policy-mark');
-  for (const [iface, frames] of Object.entries(markCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'policy-mark', markCaptures);

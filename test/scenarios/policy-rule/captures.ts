@@ -17,10 +17,10 @@
  *   80  ether4  C -> 8.8.8.8: rule *5 (in-interface ether4) sends it to isp2: out ether3 to G2
  *   90  ether4  C -> 198.18.0.1: rule *2 comes before rule *5: ICMP net unreachable back to C on ether4
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const R2 = '02:00:00:00:02:01';
 export const R3 = '02:00:00:00:03:01';
@@ -31,11 +31,6 @@ export const D = '02:00:00:0d:00:1e';
 export const C = '02:00:00:0c:00:0a';
 export const G1 = '02:00:00:00:02:54';
 export const G2 = '02:00:00:00:03:54';
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 /** UDP from `mac`/`src` to `dst`; the payload names the frame (`t=<ms>`), 4 or 5 bytes. */
 function udp(ms: number, mac: string, routerMac: string, src: string, dst: string): FixtureFrame {
@@ -57,21 +52,9 @@ export function policyCaptures(): Record<string, FixtureFrame[]> {
   return { ether1, ether4 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function policyCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(policyCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(policyCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/policy-rule');
-  for (const [iface, frames] of Object.entries(policyCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'policy-rule', policyCaptures);

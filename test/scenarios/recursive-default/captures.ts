@@ -15,10 +15,10 @@
  *   50  ether1  A sends UDP to 203.0.113.9: its gateway route is inactive, the backup blackhole drops it
  *   60  ether1  A sends UDP to 198.51.100.7: its gateway route is inactive, the /16 blackhole drops it
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const R2 = '02:00:00:00:02:01';
 export const A = '02:00:00:0a:00:0a';
@@ -27,11 +27,6 @@ export const A_IP = '10.0.1.10';
 export const I_IP = '10.0.2.254';
 export const FAR = '192.0.2.1';
 const BCAST = 'ff:ff:ff:ff:ff:ff';
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 export function recursiveCaptures(): Record<string, FixtureFrame[]> {
   const fromA = () => frame().eth({ src: A, dst: R1 });
@@ -49,21 +44,9 @@ export function recursiveCaptures(): Record<string, FixtureFrame[]> {
   return { ether1, ether2 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function recursiveCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(recursiveCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(recursiveCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/recursive-default');
-  for (const [iface, frames] of Object.entries(recursiveCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'recursive-default', recursiveCaptures);

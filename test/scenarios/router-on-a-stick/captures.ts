@@ -13,21 +13,16 @@
  *   30  VID 20  B's echo reply: routed back to A, tagged VID 10 (A was learned from its ARP request)
  *   40  VID 30  a frame for a VLAN the router has no interface for: vlan-unknown
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const A = '02:00:00:0a:00:0a';
 export const B = '02:00:00:0b:00:14';
 export const A_IP = '10.0.10.10';
 export const B_IP = '10.0.20.20';
 const BCAST = 'ff:ff:ff:ff:ff:ff';
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 export function stickCaptures(): Record<string, FixtureFrame[]> {
   const ether1: FixtureFrame[] = [
@@ -40,21 +35,9 @@ export function stickCaptures(): Record<string, FixtureFrame[]> {
   return { ether1 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function stickCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(stickCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(stickCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/router-on-a-stick');
-  for (const [iface, frames] of Object.entries(stickCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'router-on-a-stick', stickCaptures);

@@ -19,10 +19,10 @@
  *               ICMP net unreachable from 10.0.1.1 out ether1
  *   90  ether1  A pings 10.0.1.1, main's own address: echo reply out ether1
  */
-import * as path from 'node:path';
-import { frame, writeFixture, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
+import { frame, type FixtureFrame } from '../../../pcap/fixture';
+import { T0, at, captureFile, storyBytes, writeStoryIfAsked } from '../story';
+export { T0, captureFile };
 
-export const T0 = Date.UTC(2026, 0, 1, 10, 0, 0) / 1000;
 export const R1 = '02:00:00:00:01:01';
 export const R2 = '02:00:00:00:02:01';
 export const R3 = '02:00:00:00:03:01';
@@ -33,11 +33,6 @@ export const U = '02:00:00:00:02:54';
 export const C = '02:00:00:0c:00:0a';
 export const D = '02:00:00:0d:00:0a';
 export const R = '02:00:00:00:04:fe';
-
-function at(ms: number, f: Uint8Array): FixtureFrame {
-  const t = T0 * 1000 + ms;
-  return { frame: f, tsSec: Math.floor(t / 1000), tsNsec: (t % 1000) * 1_000_000 };
-}
 
 function udp(ms: number, mac: string, routerMac: string, src: string, dst: string): FixtureFrame {
   return at(ms, frame().eth({ src: mac, dst: routerMac }).ipv4({ src, dst, id: ms + 1, ttl: 64 }).udp({ sport: 7000 + ms, dport: 9 }).payload(`t=${ms}`).build());
@@ -65,21 +60,9 @@ export function vrfCaptures(): Record<string, FixtureFrame[]> {
   return { ether1, ether2, ether3 };
 }
 
-export function captureFile(iface: string): string {
-  return `in-${iface}.pcap`;
-}
-
 /** The capture bytes this file builds, by interface. */
 export function vrfCaptureBytes(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const [iface, frames] of Object.entries(vrfCaptures())) out[iface] = fixtureBytes(frames);
-  return out;
+  return storyBytes(vrfCaptures());
 }
 
-if (require.main === module && process.argv.includes('--write')) {
-  const dir = path.resolve(__dirname, '../../../../test/scenarios/vrf-leak');
-  for (const [iface, frames] of Object.entries(vrfCaptures())) {
-    writeFixture(path.join(dir, captureFile(iface)), frames);
-    console.log(`wrote ${path.join(dir, captureFile(iface))} (${frames.length} frames)`);
-  }
-}
+writeStoryIfAsked(module, 'vrf-leak', vrfCaptures);
