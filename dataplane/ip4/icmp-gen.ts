@@ -64,6 +64,51 @@ export function icmpParamPointer(pointer: number): number {
 // ---- echo reply ---------------------------------------------------------------------------------
 
 /**
+ * The checks every in-place answer makes of the IPv4 packet in `slot` before touching it: the frame fits
+ * its slot, version 4, a header length of at least 20 within the frame, a total length between the header
+ * length and the frame's end. Returns 0, or the drop code of the first failed check.
+ */
+export function ipv4InSlotBad(pool: PacketPool, slot: number): number {
+  const m = pool.meta;
+  const b = pool.bytes;
+  const len = m.len[slot]!;
+  const l3 = m.l3Off[slot]!;
+  if (len > pool.slotSize - m.start[slot]! || l3 + 20 > len) return Drop.IPV4_TRUNCATED;
+  const ip = pool.frameOffset(slot) + l3;
+  const v = b[ip]!;
+  if ((v & 0xf0) !== 0x40) return Drop.IPV4_BAD_VERSION;
+  const hl = (v & 15) << 2;
+  if (hl < 20 || l3 + hl > len) return Drop.IPV4_BAD_IHL;
+  const tl = (b[ip + 2]! << 8) | b[ip + 3]!;
+  if (tl < hl || l3 + tl > len) return Drop.IPV4_BAD_TOTAL_LENGTH;
+  return 0;
+}
+
+/**
+ * Turn an Ethernet frame around in place (an answer on the link the question came from): MACs swapped, and
+ * the router's MAC as source when given (`routerMacHi` >= 0). Frames of other link types are left alone.
+ */
+export function answerEthernetInPlace(pool: PacketPool, slot: number, routerMacHi: number, routerMacLo: number): void {
+  const m = pool.meta;
+  if (m.linkType[slot] !== 1 || m.l3Off[slot]! < 14) return;
+  const b = pool.bytes;
+  const f = pool.frameOffset(slot);
+  for (let i = 0; i < 6; i++) {
+    const t = b[f + i]!;
+    b[f + i] = b[f + 6 + i]!;
+    b[f + 6 + i] = t;
+  }
+  if (routerMacHi >= 0) {
+    b[f + 6] = routerMacHi >>> 8;
+    b[f + 7] = routerMacHi;
+    b[f + 8] = routerMacLo >>> 24;
+    b[f + 9] = routerMacLo >>> 16;
+    b[f + 10] = routerMacLo >>> 8;
+    b[f + 11] = routerMacLo;
+  }
+}
+
+/**
  * Turn the echo request in `slot` (addressed to the router, already classified by parseFrame) into the
  * echo reply, in the same slot. Returns 0, or a drop code with the slot untouched:
  * `icmp-echo-ignored` (not a whole ICMP echo request: another protocol or type, a fragment — reassemble
@@ -92,17 +137,12 @@ export function icmpEchoReplyInPlace(pool: PacketPool, slot: number, routerMacHi
   const m = pool.meta;
   const b = pool.bytes;
   const f = pool.frameOffset(slot);
-  const len = m.len[slot]!;
+  const bad = ipv4InSlotBad(pool, slot);
+  if (bad !== 0) return bad;
   const l3 = m.l3Off[slot]!;
-  const cap = pool.slotSize - m.start[slot]!;
-  if (len > cap || l3 + 20 > len) return Drop.IPV4_TRUNCATED;
   const ip = f + l3;
-  const v = b[ip]!;
-  if ((v & 0xf0) !== 0x40) return Drop.IPV4_BAD_VERSION;
-  const hl = (v & 15) << 2;
-  if (hl < 20 || l3 + hl > len) return Drop.IPV4_BAD_IHL;
+  const hl = (b[ip]! & 15) << 2;
   const tl = (b[ip + 2]! << 8) | b[ip + 3]!;
-  if (tl < hl || l3 + tl > len) return Drop.IPV4_BAD_TOTAL_LENGTH;
   if (b[ip + 9] !== 1) return Drop.ICMP_ECHO_IGNORED;
   if ((((b[ip + 6]! & 0x3f) << 8) | b[ip + 7]!) !== 0) return Drop.ICMP_ECHO_IGNORED;
   const icmpLen = tl - hl;
@@ -138,22 +178,7 @@ export function icmpEchoReplyInPlace(pool: PacketPool, slot: number, routerMacHi
     b[ip + 16 + i] = t;
   }
   ipv4FillChecksum(b, ip);
-  // Ethernet
-  if (m.linkType[slot] === 1 && l3 >= 14) {
-    for (let i = 0; i < 6; i++) {
-      const t = b[f + i]!;
-      b[f + i] = b[f + 6 + i]!;
-      b[f + 6 + i] = t;
-    }
-    if (routerMacHi >= 0) {
-      b[f + 6] = routerMacHi >>> 8;
-      b[f + 7] = routerMacHi;
-      b[f + 8] = routerMacLo >>> 24;
-      b[f + 9] = routerMacLo >>> 16;
-      b[f + 10] = routerMacLo >>> 8;
-      b[f + 11] = routerMacLo;
-    }
-  }
+  answerEthernetInPlace(pool, slot, routerMacHi, routerMacLo);
   m.len[slot] = l3 + ntl;
   m.wireLen[slot] = l3 + ntl;
   m.l3Len[slot] = ntl;

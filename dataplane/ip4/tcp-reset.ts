@@ -25,7 +25,8 @@ import type { PacketPool } from '../buf/pool';
 import { PktFlag } from '../buf/meta';
 import { Drop } from '../drop';
 import { ipv4FillChecksum, l4ChecksumOk4, l4FillChecksum4 } from '../wire/checksum';
-import { ICMP_TTL } from './icmp-gen';
+import { ICMP_TTL, answerEthernetInPlace, ipv4InSlotBad } from './icmp-gen';
+import { setU32 } from '../wire/bytes';
 
 /** TCP flag bits (byte 13 of the header). */
 const FIN = 0x01;
@@ -38,17 +39,12 @@ export function tcpResetInPlace(pool: PacketPool, slot: number, routerMacHi: num
   const m = pool.meta;
   const b = pool.bytes;
   const f = pool.frameOffset(slot);
-  const len = m.len[slot]!;
+  const bad = ipv4InSlotBad(pool, slot);
+  if (bad !== 0) return bad;
   const l3 = m.l3Off[slot]!;
-  const cap = pool.slotSize - m.start[slot]!;
-  if (len > cap || l3 + 20 > len) return Drop.IPV4_TRUNCATED;
   const ip = f + l3;
-  const v = b[ip]!;
-  if ((v & 0xf0) !== 0x40) return Drop.IPV4_BAD_VERSION;
-  const hl = (v & 15) << 2;
-  if (hl < 20 || l3 + hl > len) return Drop.IPV4_BAD_IHL;
+  const hl = (b[ip]! & 15) << 2;
   const tl = (b[ip + 2]! << 8) | b[ip + 3]!;
-  if (tl < hl || l3 + tl > len) return Drop.IPV4_BAD_TOTAL_LENGTH;
   if (b[ip + 9] !== 6 || (((b[ip + 6]! & 0x3f) << 8) | b[ip + 7]!) !== 0) return Drop.TCP_TRUNCATED;
   const segLen = tl - hl;
   if (segLen < 20) return Drop.TCP_TRUNCATED;
@@ -101,34 +97,13 @@ export function tcpResetInPlace(pool: PacketPool, slot: number, routerMacHi: num
   b[t + 1] = dport;
   b[t + 2] = sport >>> 8;
   b[t + 3] = sport;
-  b[t + 4] = rseq >>> 24;
-  b[t + 5] = rseq >>> 16;
-  b[t + 6] = rseq >>> 8;
-  b[t + 7] = rseq;
-  b[t + 8] = rack >>> 24;
-  b[t + 9] = rack >>> 16;
-  b[t + 10] = rack >>> 8;
-  b[t + 11] = rack;
+  setU32(b, t + 4, rseq);
+  setU32(b, t + 8, rack);
   b[t + 12] = 5 << 4;
   b[t + 13] = rflags;
   b.fill(0, t + 14, t + 20); // window, checksum, urgent pointer
   l4FillChecksum4(b, ip, t, 20, 6);
-  // Ethernet
-  if (m.linkType[slot] === 1 && l3 >= 14) {
-    for (let i = 0; i < 6; i++) {
-      const x = b[f + i]!;
-      b[f + i] = b[f + 6 + i]!;
-      b[f + 6 + i] = x;
-    }
-    if (routerMacHi >= 0) {
-      b[f + 6] = routerMacHi >>> 8;
-      b[f + 7] = routerMacHi;
-      b[f + 8] = routerMacLo >>> 24;
-      b[f + 9] = routerMacLo >>> 16;
-      b[f + 10] = routerMacLo >>> 8;
-      b[f + 11] = routerMacLo;
-    }
-  }
+  answerEthernetInPlace(pool, slot, routerMacHi, routerMacLo);
   let flen = l3 + 40;
   if (flen < 60) {
     b.fill(0, f + flen, f + 60);
