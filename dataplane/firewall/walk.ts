@@ -146,11 +146,8 @@ export class FwWalker {
             this.rule = r;
             return V.ACCEPT;
           }
-          depth--;
-          c = this.stackChain[depth]!;
-          pos = this.stackPos[depth]!;
-          rules = t.chainRules[c]!;
-          ix = tr === null ? t.chainIndex[c]! : null;
+          // Back to the caller: the same as falling off this user chain's end.
+          pos = rules.length;
           continue;
         case A.PASSTHROUGH:
         case A.LOG:
