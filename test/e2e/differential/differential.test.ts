@@ -18,10 +18,14 @@ import { matchesWant, badChecksums, diffOutputs } from './harness/compare';
 import type { Scenario } from './harness/story';
 import * as statefulFilter from './scenarios/stateful-filter/story';
 import * as masquerade from './scenarios/masquerade/story';
+import * as dstnatHairpin from './scenarios/dstnat-hairpin/story';
+import * as reject from './scenarios/reject/story';
 
 const SCENARIOS: [string, () => Scenario][] = [
   ['stateful-filter', statefulFilter.scenario],
   ['masquerade', masquerade.scenario],
+  ['dstnat-hairpin', dstnatHairpin.scenario],
+  ['reject', reject.scenario],
 ];
 
 const why = netnsUnavailable();
@@ -59,7 +63,7 @@ if (why !== null) {
         if (fp.fates[i] !== fate) problems.push(`${label(i)}: fate ${fp.fates[i]}, expected ${fate}`);
         const want = d?.deviates === 'flowplane' ? d.got : f.want.out;
         for (const p of matchesWant(fp.outputs[i]!, want)) problems.push(`${label(i)}: ${p}`);
-        for (const l of badChecksums(fp.outputs[i]!)) problems.push(`${label(i)}: bad checksum: ${l}`);
+        if (d?.deviates !== 'flowplane') for (const l of badChecksums(fp.outputs[i]!)) problems.push(`${label(i)}: bad checksum: ${l}`);
       });
       for (const s of fp.stray) problems.push(`sent with no input as cause: ${s.line}`);
       expect(problems).toEqual([]);
@@ -71,7 +75,7 @@ if (why !== null) {
         const d = diffOf(i);
         const want = d?.deviates === 'linux' ? d.got : f.want.out;
         for (const p of matchesWant(linux.outputs[i]!, want)) problems.push(`${label(i)}: ${p}`);
-        for (const l of badChecksums(linux.outputs[i]!)) problems.push(`${label(i)}: bad checksum: ${l}`);
+        if (d?.deviates !== 'linux') for (const l of badChecksums(linux.outputs[i]!)) problems.push(`${label(i)}: bad checksum: ${l}`);
       });
       for (const s of linux.stray) problems.push(`sent before the first input: ${s.line}`);
       expect(problems).toEqual([]);

@@ -88,7 +88,7 @@ function removeStale(): void {
 
 /**
  * Why namespaces cannot be used here (null when they can). Only this is a reason to skip; missing tools
- * (ip, nft, tcpreplay, tcpdump) fail the suite instead (bin/setup installs them).
+ * (ip, nft, tcpreplay, tcpdump, ethtool) fail the suite instead (bin/setup installs them).
  */
 export function netnsUnavailable(): string | null {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
@@ -107,11 +107,11 @@ export function netnsUnavailable(): string | null {
 
 /** The tools the suite runs; throws naming the missing one. */
 export function checkTools(): void {
-  for (const [tool, arg] of [['nft', '--version'], ['tcpreplay', '--version'], ['tcpdump', '--version']] as const) {
+  for (const [tool, arg] of [['nft', '--version'], ['tcpreplay', '--version'], ['tcpdump', '--version'], ['ethtool', '--version']] as const) {
     try {
       execFileSync(tool, [arg], { stdio: 'ignore' });
     } catch {
-      throw new Error(`${tool} is missing: run bin/setup (it installs nftables, tcpreplay, tcpdump)`);
+      throw new Error(`${tool} is missing: run bin/setup (it installs nftables, tcpreplay, tcpdump, ethtool)`);
     }
   }
 }
@@ -160,6 +160,9 @@ export class LinuxRouter {
     for (const p of this.ports) {
       sh('ip', ['-n', r, 'link', 'add', p, 'type', 'veth', 'peer', 'name', p, 'netns', this.w]);
       sh('ip', ['-n', this.w, 'link', 'set', p, 'up']);
+      // A veth leaves checksums of locally made packets (resets, ICMP) to an "offload" that never happens:
+      // the wire would see partial checksums. Make the router compute them, as a real NIC's driver would.
+      sh('ip', ['netns', 'exec', r, 'ethtool', '-K', p, 'tx', 'off']);
     }
     sh('ip', ['netns', 'exec', r, 'sh', '-eu', path.join(scenarioDir, 'linux.sh')]);
     sh('ip', ['netns', 'exec', r, 'nft', '-f', path.join(scenarioDir, 'linux.nft')]);

@@ -17,7 +17,7 @@
  */
 import { frame } from '../../../../../pcap/fixture';
 import { Story, tx, drop, type Scenario } from '../../harness/story';
-import { A, B, B_MAC, DNS, SCANNER, WAN_IP, WEB, fromLan, fromWan, ipOf, SYN_OPTS, SYNACK_OPTS } from '../common';
+import { A, B, B_MAC, DNS, SCANNER, WAN_IP, WEB, fromLan, fromWan, SYN_OPTS, SYNACK_OPTS } from '../common';
 
 export function scenario(): Scenario {
   const s = new Story();
