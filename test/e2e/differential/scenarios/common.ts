@@ -37,6 +37,3 @@ export const SYNACK_OPTS = { mss: 1460, sackOk: true, ts: [9000, 1000] as const,
 
 /** An ICMP error quote: the IPv4 packet (no link header) of a frame. */
 export const ipOf = (f: Uint8Array): Uint8Array => f.slice(14);
-
-/** The lines of linux.sh / config.rsc every two-port scenario starts with are spelled out in each file. */
-export const S_LAN = { mac: S_MAC, ip: S };
