@@ -1,0 +1,17 @@
+# policy-mark: the iproute2 half of config.rsc (run inside the router namespace). The routing mark is the
+# packet's fwmark (1 = to-isp2); RouterOS looks up the mark's table before main, so the rule comes first.
+ip link set ether1 address 02:f1:00:00:00:01 up
+ip link set ether2 address 02:f1:00:00:00:02 up
+ip link set ether3 address 02:f1:00:00:00:03 up
+ip addr add 203.0.113.2/30 dev ether1
+ip addr add 192.168.88.1/24 dev ether2
+ip addr add 198.18.0.2/30 dev ether3
+ip route add default via 203.0.113.1
+ip route add 192.168.88.0/24 dev ether2 table 100
+ip route add default via 198.18.0.1 dev ether3 table 100
+ip rule add fwmark 1 lookup 100 pref 100
+ip neigh replace 203.0.113.1 lladdr 02:00:5e:00:00:01 nud permanent dev ether1
+ip neigh replace 198.18.0.1 lladdr 02:00:5e:00:00:02 nud permanent dev ether3
+ip neigh replace 192.168.88.10 lladdr 02:00:00:00:88:0a nud permanent dev ether2
+ip neigh replace 192.168.88.20 lladdr 02:00:00:00:88:14 nud permanent dev ether2
+ip neigh replace 192.168.88.50 lladdr 02:00:00:00:88:32 nud permanent dev ether2
