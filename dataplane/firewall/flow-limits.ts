@@ -119,7 +119,8 @@ export class Psd {
     if (src === 0 || (proto !== 6 && proto !== 17) || dport < 0) return false;
     const ackOrRst = proto === 6 && (tcpFlags & 0x14) !== 0;
     const k = this.keys;
-    let id = k.find(src, 0, 0);
+    const key = src | 0;
+    let id = k.find(key, 0, 0);
     if (id >= 0) {
       if (now - this.timestamp[id]! <= delay && now >= this.timestamp[id]!) {
         const base = id * PSD_SCAN_MAX_COUNT;
@@ -146,7 +147,7 @@ export class Psd {
       k.remove(this.next);
       this.next = (this.next + 1) % PSD_LIST_SIZE;
     }
-    id = k.insert(src, 0, 0);
+    id = k.insert(key, 0, 0);
     if (id < 0) return false;
     this.timestamp[id] = now;
     this.weight[id] = dport < 1024 ? lo : hi;

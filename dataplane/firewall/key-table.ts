@@ -1,7 +1,8 @@
 /**
  * A small open-addressing hash over typed arrays for the firewall's per-flow matcher state (dst-limit
  * buckets, psd source hosts, connection-limit counts): keys are up to three int32 words, values live in the
- * caller's own columns indexed by the entry id this table hands out. No object per entry, no allocation
+ * caller's own columns indexed by the entry id this table hands out. Keys are compared as int32: pass
+ * unsigned values through `| 0`. No object per entry, no allocation
  * after construction.
  *
  * Layout as conntrack/table.ts: entries `0..max-1` with a free list; hash slots (a power of two, at least
