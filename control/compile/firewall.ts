@@ -19,6 +19,7 @@ import { BUILTIN_CHAINS, type Table } from '../menus/firewall-props';
 import type { InterfaceIndex } from './interfaces';
 import { A, ACTION_NAMES, AT, CN, CS, DL_MODE, IPOPT, M, PRIO_FROM, R, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
 import { buildClassifier } from '../../dataplane/firewall/classify';
+import { l7RegExp } from '../../dataplane/firewall/conn-extra';
 import { AddressLists } from '../../dataplane/tables/address-list';
 import { CtEnabled, type ConntrackSettings } from '../../dataplane/firewall/tables';
 import { TCP_TIMEOUT_DEFAULTS, tcpTimeoutTable } from '../../dataplane/conntrack/tcp-state';
@@ -1127,6 +1128,7 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
 export function compileFirewall(store: ConfigStore, ifs: InterfaceIndex, opts: FirewallOptions = {}): CompiledFirewall {
   const { names: ifListNames, member } = compileInterfaceLists(store, ifs);
   const lists = new Interner();
+  const problems: FirewallProblem[] = [];
   // /ip firewall layer7-protocol: names and regexps, by index (rules keep the index).
   const layer7Names: string[] = [];
   const layer7: string[] = [];
@@ -1135,9 +1137,15 @@ export function compileFirewall(store: ConfigStore, ifs: InterfaceIndex, opts: F
     const name = l7t!.value(item, 'name');
     if (name === undefined || layer7Names.includes(name)) continue;
     layer7Names.push(name);
-    layer7.push(l7t!.value(item, 'regexp') ?? '');
+    const re = l7t!.value(item, 'regexp') ?? '';
+    layer7.push(re);
+    try {
+      l7RegExp(re);
+    } catch {
+      problems.push({ table: 'filter', id: idText(item.id), message: `layer7-protocol ${name}: regexp does not compile; rules using it never match` });
+    }
   }
-  const cx: Ctx = { layer7Names, ifs, ifListNames, lists, marks: new Interner(4095), routingMarks: new Interner(), opts, problems: [] };
+  const cx: Ctx = { layer7Names, ifs, ifListNames, lists, marks: new Interner(4095), routingMarks: new Interner(), opts, problems };
   // Static address-list entries (list ids first, so they are stable across rule edits).
   const staticAddresses: { list: number; lo: number; hi: number; timeout: number }[] = [];
   const at = store.table('/ip firewall address-list');
