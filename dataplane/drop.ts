@@ -99,7 +99,7 @@ const TABLE = [
   ['conntrack-clash', 'a new connection clashed at confirm with a different connection holding one of its tuples'],
   ['firewall-drop', 'dropped by a firewall rule (action=drop; the trace names the rule)'],
   ['firewall-reject', 'rejected by a firewall rule (action=reject: the reject-with answer was sent)'],
-  ['firewall-tarpit', 'dropped by a firewall rule with action=tarpit (the holding SYN/ACK is not sent yet)'],
+  ['firewall-tarpit', 'taken by a firewall rule with action=tarpit (a SYN is answered with a window-0 SYN/ACK; the rest is dropped)'],
   ['nat-no-port', 'no free port in the NAT rule\'s range for a new connection'],
   // added by policy routing (dataplane/stages/routing.ts)
   ['rule-drop', 'a /routing rule with action=drop matched'],

@@ -17,8 +17,9 @@ import { idText } from '../store/store';
 import { parseIpv4Spec, parseIntRange, parsePortList, parseTime, parseMac, parseRate, type Ipv4Spec } from '../routeros/values';
 import { BUILTIN_CHAINS, type Table } from '../menus/firewall-props';
 import type { InterfaceIndex } from './interfaces';
-import { A, ACTION_NAMES, AT, CN, CS, M, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
+import { A, ACTION_NAMES, AT, CN, CS, DL_MODE, IPOPT, M, PRIO_FROM, R, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
 import { buildClassifier } from '../../dataplane/firewall/classify';
+import { l7RegExp } from '../../dataplane/firewall/conn-extra';
 import { AddressLists } from '../../dataplane/tables/address-list';
 import { CtEnabled, type ConntrackSettings } from '../../dataplane/firewall/tables';
 import { TCP_TIMEOUT_DEFAULTS, tcpTimeoutTable } from '../../dataplane/conntrack/tcp-state';
@@ -92,33 +93,11 @@ const REJECT_CODES: Readonly<Record<string, number>> = {
   'tcp-reset': TCP_RESET,
 };
 
-/** Matchers evaluated elsewhere or not yet: a rule using one is reported and never matches. */
-const NOT_YET = [
-  'connection-type',
-  'connection-bytes',
-  'connection-rate',
-  'connection-limit',
-  'layer7-protocol',
-  'dst-limit',
-  'per-connection-classifier',
-  'psd',
-  'content',
-  'tls-host',
-  'time',
-  'ipsec-policy',
-  'hotspot',
-  'in-bridge-port',
-  'out-bridge-port',
-  'in-bridge-port-list',
-  'out-bridge-port-list',
-  'ipv4-options',
-  'priority',
-  'ingress-priority',
-  'tos',
-  'realm',
-  'p2p',
-  'routing-table',
-];
+/**
+ * Matchers evaluated elsewhere or not yet: a rule using one is reported and never matches. hotspot (no
+ * HotSpot in flowplane), realm (no routing realms) and p2p (RouterOS's own deprecated classifier) stay here.
+ */
+const NOT_YET = ['connection-type', 'per-connection-classifier', 'hotspot', 'realm', 'p2p', 'routing-table'];
 
 export interface FirewallProblem {
   readonly table: Table;
@@ -163,6 +142,8 @@ export interface CompiledFirewall {
   readonly markNames: readonly string[];
   /** The configured (static) address-list entries, loaded into a fresh AddressLists per router. */
   readonly staticAddresses: readonly { list: number; lo: number; hi: number; timeout: number }[];
+  /** `/ip firewall layer7-protocol` regexps by index (rules' `l7` column). */
+  readonly layer7: readonly string[];
   /** Any rule in any table (conntrack `enabled=auto` turns on with the first rule). */
   readonly anyRule: boolean;
   readonly conntrack: ConntrackSettings;
@@ -317,6 +298,41 @@ class TableBuilder {
   readonly limitRate: Float64Array;
   readonly limitBurst: Float64Array;
   readonly limitBits: Uint8Array;
+  readonly has2: Int32Array;
+  readonly neg2: Int32Array;
+  readonly inBport: Int32Array;
+  readonly outBport: Int32Array;
+  readonly inBlist: Int32Array;
+  readonly outBlist: Int32Array;
+  readonly tosVal: Uint8Array;
+  readonly tosMask: Uint8Array;
+  readonly ipOpts: Uint8Array;
+  readonly prio: Uint8Array;
+  readonly ingressPrio: Uint8Array;
+  readonly ipsec: Uint8Array;
+  readonly timeFrom: Int32Array;
+  readonly timeTo: Int32Array;
+  readonly timeDays: Uint8Array;
+  readonly cbytesLo: Float64Array;
+  readonly cbytesHi: Float64Array;
+  readonly crateLo: Float64Array;
+  readonly crateHi: Float64Array;
+  readonly climCount: Int32Array;
+  readonly climLen: Uint8Array;
+  readonly contentAt: Int32Array;
+  readonly contentLen: Int32Array;
+  readonly tlsAt: Int32Array;
+  readonly tlsLen: Int32Array;
+  readonly pat: number[] = [];
+  readonly l7: Uint8Array;
+  readonly dlRate: Float64Array;
+  readonly dlBurst: Float64Array;
+  readonly dlMode: Uint8Array;
+  readonly dlExpire: Float64Array;
+  readonly psdWeight: Int32Array;
+  readonly psdDelay: Float64Array;
+  readonly psdLo: Int32Array;
+  readonly psdHi: Int32Array;
   readonly action: Uint8Array;
   readonly jump: Int32Array;
   readonly passthrough: Uint8Array;
@@ -382,6 +398,40 @@ class TableBuilder {
     this.limitRate = new Float64Array(n);
     this.limitBurst = new Float64Array(n);
     this.limitBits = new Uint8Array(n);
+    this.has2 = new Int32Array(n);
+    this.neg2 = new Int32Array(n);
+    this.inBport = new Int32Array(n);
+    this.outBport = new Int32Array(n);
+    this.inBlist = new Int32Array(n);
+    this.outBlist = new Int32Array(n);
+    this.tosVal = new Uint8Array(n);
+    this.tosMask = new Uint8Array(n);
+    this.ipOpts = new Uint8Array(n);
+    this.prio = new Uint8Array(n);
+    this.ingressPrio = new Uint8Array(n);
+    this.ipsec = new Uint8Array(n);
+    this.timeFrom = new Int32Array(n);
+    this.timeTo = new Int32Array(n);
+    this.timeDays = new Uint8Array(n);
+    this.cbytesLo = new Float64Array(n);
+    this.cbytesHi = new Float64Array(n);
+    this.crateLo = new Float64Array(n);
+    this.crateHi = new Float64Array(n);
+    this.climCount = new Int32Array(n);
+    this.climLen = new Uint8Array(n);
+    this.contentAt = new Int32Array(n);
+    this.contentLen = new Int32Array(n);
+    this.tlsAt = new Int32Array(n);
+    this.tlsLen = new Int32Array(n);
+    this.l7 = new Uint8Array(n);
+    this.dlRate = new Float64Array(n);
+    this.dlBurst = new Float64Array(n);
+    this.dlMode = new Uint8Array(n);
+    this.dlExpire = new Float64Array(n);
+    this.psdWeight = new Int32Array(n);
+    this.psdDelay = new Float64Array(n);
+    this.psdLo = new Int32Array(n);
+    this.psdHi = new Int32Array(n);
     this.action = new Uint8Array(n);
     this.jump = new Int32Array(n).fill(-1);
     this.passthrough = new Uint8Array(n).fill(1);
@@ -417,7 +467,51 @@ function parseLimit(text: string): { rate: number; burst: number; bits: boolean 
   return { rate: rate.value / (per.value / 1000), burst: Math.max(1, burst.value), bits: m[4] === 'bit' };
 }
 
+/** `time=from-to[,day...]` → seconds of the day (inclusive) and weekday bits (bit 0 = Sunday; none = all). */
+function parseTimeWindow(text: string): { from: number; to: number; days: number } | string {
+  const parts = text.split(',');
+  const m = /^([^-]+)-([^-]+)$/.exec(parts[0]!);
+  const a = m === null ? undefined : parseTime(m[1]!);
+  const z = m === null ? undefined : parseTime(m[2]!);
+  if (a === undefined || z === undefined || !a.ok || !z.ok) return 'expected from-to[,days], e.g. 8h-17h,mon,tue';
+  const from = Math.floor(a.value / 1000);
+  const to = Math.floor(z.value / 1000);
+  if (from > 86400 || to > 86400) return 'times are within one day (0s..1d)';
+  let days = 0;
+  for (const d of parts.slice(1)) {
+    const k = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].indexOf(d);
+    if (k < 0) return `unknown day ${d}`;
+    days |= 1 << k;
+  }
+  return { from, to: Math.min(to, 86399), days: days === 0 ? 0x7f : days };
+}
+
+/** `from-to` counts with k/M/G suffixes (decimal); to 0 = no upper bound. A single value is from = to. */
+function parseCountRange(text: string): [number, number] | string {
+  const m = /^([^-]+)(?:-([^-]+))?$/.exec(text);
+  const a = m === null ? undefined : parseRate(m[1]!);
+  const z = m === null ? undefined : m[2] === undefined ? a : parseRate(m[2]);
+  if (a === undefined || z === undefined || !a.ok || !z.ok) return 'expected from-to';
+  const hi = m![2] !== undefined && z.value === 0 ? Infinity : z.value;
+  if (hi < a.value) return 'from is above to';
+  return [a.value, hi];
+}
+
+/** `dst-limit=rate[/time],burst,mode[/expire]` (expire default: Linux hashlimit's 10 s; RouterOS's UNCONFIRMED). */
+function parseDstLimit(text: string): { rate: number; burst: number; mode: number; expire: number } | string {
+  const m = /^(\d+(?:\.\d+)?[kKMG]?)(?:\/([^,]+))?,(\d+),([a-z-]+)(?:\/(.+))?$/.exec(text);
+  if (m === null) return 'expected rate[/time],burst,mode[/expire]';
+  const rate = parseRate(m[1]!);
+  const per = m[2] === undefined ? { ok: true as const, value: 1000 } : parseTime(m[2]);
+  const expire = m[5] === undefined ? { ok: true as const, value: 10000 } : parseTime(m[5]);
+  const mode = (DL_MODE as Record<string, number>)[m[4]!.toUpperCase().replace(/-/g, '_')];
+  if (!rate.ok || !per.ok || !expire.ok || per.value <= 0) return 'bad number';
+  if (mode === undefined) return `unknown mode ${m[4]}`;
+  return { rate: rate.value / (per.value / 1000), burst: Math.max(1, Number(m[3])), mode, expire: expire.value / 1000 };
+}
+
 interface Ctx {
+  readonly layer7Names: readonly string[];
   readonly ifs: InterfaceIndex;
   readonly ifListNames: string[];
   readonly lists: Interner;
@@ -662,6 +756,165 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
       b.limitBits[r] = l.bits ? 1 : 0;
       return undefined;
     });
+    // ---- rare matchers (second word; M.RARE marks the rule) ----
+    const rare = (prop: string, bit: number, fill: (s: string) => string | undefined, negatable = true): void => {
+      const text = given(prop);
+      if (text === undefined) return;
+      const negated = negatable && text.startsWith('!');
+      const err = fill(negated ? text.slice(1) : text);
+      if (err !== undefined) return problem(`${prop}=${text}: ${err}`);
+      b.has[r] = b.has[r]! | M.RARE;
+      b.has2[r] = b.has2[r]! | bit;
+      if (negated) b.neg2[r] = b.neg2[r]! | bit;
+    };
+    for (const [prop, bit, col] of [
+      ['in-bridge-port', R.IN_BPORT, b.inBport],
+      ['out-bridge-port', R.OUT_BPORT, b.outBport],
+    ] as const) {
+      rare(prop, bit, (s) => {
+        const i = iface(s);
+        if (typeof i === 'string') return i;
+        col[r] = i;
+        return undefined;
+      });
+    }
+    for (const [prop, bit, col] of [
+      ['in-bridge-port-list', R.IN_BLIST, b.inBlist],
+      ['out-bridge-port-list', R.OUT_BLIST, b.outBlist],
+    ] as const) {
+      rare(prop, bit, (s) => {
+        const l = cx.ifListNames.indexOf(s);
+        if (l < 0) return `no interface list named ${s}`;
+        col[r] = l;
+        return undefined;
+      });
+    }
+    rare('tos', R.TOS, (s) => {
+      const m = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(s);
+      const val = Number(m?.[1]);
+      const mask = m?.[2] === undefined ? 255 : Number(m[2]);
+      if (m === null || val > 255 || mask > 255) return 'expected value[/mask], 0..255';
+      b.tosVal[r] = val & mask;
+      b.tosMask[r] = mask;
+      return undefined;
+    });
+    rare(
+      'ipv4-options',
+      R.IPV4_OPTIONS,
+      (s) => {
+        const code = (IPOPT as Record<string, number>)[s.toUpperCase().replace(/-/g, '_')];
+        if (code === undefined) return 'unknown option';
+        b.ipOpts[r] = code;
+        return undefined;
+      },
+      false,
+    );
+    for (const [prop, bit, col] of [
+      ['priority', R.PRIORITY, b.prio],
+      ['ingress-priority', R.INGRESS_PRIORITY, b.ingressPrio],
+    ] as const) {
+      rare(prop, bit, (s) => {
+        if (!/^\d{1,2}$/.test(s) || Number(s) > 63) return 'expected 0..63';
+        col[r] = Number(s);
+        return undefined;
+      });
+    }
+    rare(
+      'ipsec-policy',
+      R.IPSEC,
+      (s) => {
+        const m = /^(in|out),(ipsec|none)$/.exec(s);
+        if (m === null) return 'expected in|out,ipsec|none';
+        b.ipsec[r] = m[2] === 'ipsec' ? 1 : 0;
+        return undefined;
+      },
+      false,
+    );
+    rare('time', R.TIME, (s) => {
+      const t = parseTimeWindow(s);
+      if (typeof t === 'string') return t;
+      b.timeFrom[r] = t.from;
+      b.timeTo[r] = t.to;
+      b.timeDays[r] = t.days;
+      return undefined;
+    });
+    rare(
+      'connection-bytes',
+      R.CONN_BYTES,
+      (s) => {
+        const x = parseCountRange(s);
+        if (typeof x === 'string') return x;
+        b.cbytesLo[r] = x[0];
+        b.cbytesHi[r] = x[1];
+        return undefined;
+      },
+      false,
+    );
+    rare('connection-rate', R.CONN_RATE, (s) => {
+      const x = parseCountRange(s);
+      if (typeof x === 'string') return x;
+      if (x[0] > 4294967295 || (x[1] !== Infinity && x[1] > 4294967295)) return 'bounds are 0..4294967295';
+      b.crateLo[r] = x[0];
+      b.crateHi[r] = x[1];
+      return undefined;
+    });
+    rare('connection-limit', R.CONN_LIMIT, (s) => {
+      const m = /^(\d+),(\d{1,2})$/.exec(s);
+      if (m === null || Number(m[2]) > 32) return 'expected count,prefix-length (0..32)';
+      b.climCount[r] = Number(m[1]);
+      b.climLen[r] = Number(m[2]);
+      return undefined;
+    });
+    rare('content', R.CONTENT, (s) => {
+      const bytes = new TextEncoder().encode(s);
+      b.contentAt[r] = b.pat.length;
+      b.contentLen[r] = bytes.length;
+      for (const x of bytes) b.pat.push(x);
+      return undefined;
+    });
+    rare('tls-host', R.TLS_HOST, (s) => {
+      const bytes = new TextEncoder().encode(s.toLowerCase());
+      b.tlsAt[r] = b.pat.length;
+      b.tlsLen[r] = bytes.length;
+      for (const x of bytes) b.pat.push(x);
+      return undefined;
+    });
+    rare('layer7-protocol', R.LAYER7, (s) => {
+      const k = cx.layer7Names.indexOf(s);
+      if (k < 0) return `no layer7-protocol named ${s}`;
+      if (k > 30) return 'flowplane evaluates at most 31 layer7 protocols';
+      b.l7[r] = k;
+      return undefined;
+    });
+    rare(
+      'dst-limit',
+      R.DST_LIMIT,
+      (s) => {
+        const d = parseDstLimit(s);
+        if (typeof d === 'string') return d;
+        b.dlRate[r] = d.rate;
+        b.dlBurst[r] = d.burst;
+        b.dlMode[r] = d.mode;
+        b.dlExpire[r] = d.expire;
+        return undefined;
+      },
+      false,
+    );
+    rare(
+      'psd',
+      R.PSD,
+      (s) => {
+        const m = /^(\d+),([^,]+),(\d+),(\d+)$/.exec(s);
+        const delay = m === null ? undefined : parseTime(m[2]!);
+        if (m === null || delay === undefined || !delay.ok) return 'expected WeightThreshold,DelayThreshold,LowPortWeight,HighPortWeight';
+        b.psdWeight[r] = Number(m[1]);
+        b.psdDelay[r] = delay.value / 1000;
+        b.psdLo[r] = Number(m[3]);
+        b.psdHi[r] = Number(m[4]);
+        return undefined;
+      },
+      false,
+    );
     for (const prop of NOT_YET) if (given(prop) !== undefined) problem(`${prop} is not evaluated by flowplane yet`);
 
     // ---- action ----
@@ -715,6 +968,21 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
       if (s === 'clamp-to-pmtu') b.modVal[r] = 0;
       else if (/^\d{1,5}$/.test(s) && Number(s) <= 65535) b.modVal[r] = Number(s);
       else problem(`new-mss=${s}: expected a number or clamp-to-pmtu`);
+    }
+    if (code === A.SET_PRIORITY) {
+      const s = given('new-priority') ?? '';
+      const from = { 'from-dscp': PRIO_FROM.DSCP, 'from-ingress': PRIO_FROM.INGRESS, 'from-dscp-high-3-bits': PRIO_FROM.DSCP_HIGH_3_BITS }[s];
+      if (from !== undefined) b.modVal[r] = from;
+      else if (/^\d{1,2}$/.test(s) && Number(s) <= 63) b.modVal[r] = Number(s);
+      else problem(`new-priority=${s}: expected 0..63, from-dscp, from-ingress or from-dscp-high-3-bits`);
+    }
+    if (code === A.ROUTE) {
+      const s = given('route-dst') ?? '';
+      const p = parseIpv4Spec(s);
+      if (!p.ok || p.value.kind !== 'prefix' || p.value.prefix.length !== 32) problem(`route-dst=${s}: expected an IPv4 address`);
+      else b.modVal[r] = p.value.prefix.network | 0;
+      const ch = v('chain') ?? '';
+      if (BUILTIN_CHAINS[table].includes(ch) && ch !== 'prerouting') problem('action=route works in the prerouting chain only');
     }
     if (code >= A.SRC_NAT) {
       const to = given('to-addresses');
@@ -799,6 +1067,41 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
     limitRate: b.limitRate,
     limitBurst: b.limitBurst,
     limitBits: b.limitBits,
+    has2: b.has2,
+    neg2: b.neg2,
+    inBport: b.inBport,
+    outBport: b.outBport,
+    inBlist: b.inBlist,
+    outBlist: b.outBlist,
+    tosVal: b.tosVal,
+    tosMask: b.tosMask,
+    ipOpts: b.ipOpts,
+    prio: b.prio,
+    ingressPrio: b.ingressPrio,
+    ipsec: b.ipsec,
+    timeFrom: b.timeFrom,
+    timeTo: b.timeTo,
+    timeDays: b.timeDays,
+    cbytesLo: b.cbytesLo,
+    cbytesHi: b.cbytesHi,
+    crateLo: b.crateLo,
+    crateHi: b.crateHi,
+    climCount: b.climCount,
+    climLen: b.climLen,
+    contentAt: b.contentAt,
+    contentLen: b.contentLen,
+    tlsAt: b.tlsAt,
+    tlsLen: b.tlsLen,
+    patBytes: Uint8Array.from(b.pat),
+    l7: b.l7,
+    dlRate: b.dlRate,
+    dlBurst: b.dlBurst,
+    dlMode: b.dlMode,
+    dlExpire: b.dlExpire,
+    psdWeight: b.psdWeight,
+    psdDelay: b.psdDelay,
+    psdLo: b.psdLo,
+    psdHi: b.psdHi,
     action: b.action,
     jump: b.jump,
     passthrough: b.passthrough,
@@ -825,7 +1128,24 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
 export function compileFirewall(store: ConfigStore, ifs: InterfaceIndex, opts: FirewallOptions = {}): CompiledFirewall {
   const { names: ifListNames, member } = compileInterfaceLists(store, ifs);
   const lists = new Interner();
-  const cx: Ctx = { ifs, ifListNames, lists, marks: new Interner(4095), routingMarks: new Interner(), opts, problems: [] };
+  const problems: FirewallProblem[] = [];
+  // /ip firewall layer7-protocol: names and regexps, by index (rules keep the index).
+  const layer7Names: string[] = [];
+  const layer7: string[] = [];
+  const l7t = store.table('/ip firewall layer7-protocol');
+  for (const item of l7t?.items ?? []) {
+    const name = l7t!.value(item, 'name');
+    if (name === undefined || layer7Names.includes(name)) continue;
+    layer7Names.push(name);
+    const re = l7t!.value(item, 'regexp') ?? '';
+    layer7.push(re);
+    try {
+      l7RegExp(re);
+    } catch {
+      problems.push({ table: 'filter', id: idText(item.id), message: `layer7-protocol ${name}: regexp does not compile; rules using it never match` });
+    }
+  }
+  const cx: Ctx = { layer7Names, ifs, ifListNames, lists, marks: new Interner(4095), routingMarks: new Interner(), opts, problems };
   // Static address-list entries (list ids first, so they are stable across rule edits).
   const staticAddresses: { list: number; lo: number; hi: number; timeout: number }[] = [];
   const at = store.table('/ip firewall address-list');
@@ -860,6 +1180,7 @@ export function compileFirewall(store: ConfigStore, ifs: InterfaceIndex, opts: F
     addressListNames: lists.names.slice(1),
     markNames: cx.marks.names,
     staticAddresses,
+    layer7,
     anyRule: raw.n + filter.n + mangle.n + nat.n > 0,
     conntrack: compileConntrackSettings(store),
     problems: cx.problems,

@@ -37,7 +37,8 @@
  * found. If there is none it returns -1 and the caller drops the packet (`conntrack-full`).
  *
  * ## Memory
- * About 150 bytes per entry plus 32 per entry of hash (`bytesUsed()`): 1M entries fit in ~190 MB.
+ * About 190 bytes per entry (40 of them for the firewall matchers' columns) plus 32 per entry of hash (`bytesUsed()`):
+ * 1M entries fit in ~230 MB.
  *
  * ## Threads
  * One thread owns a table. [workers] gives each worker its own table for the flows its RSS hash sends it.
@@ -104,6 +105,15 @@ export function tupleHash(src: number, dst: number, ports: number, proto: number
   return (h ^ (h >>> 16)) | 1;
 }
 
+/**
+ * Told when an entry is confirmed and when an entry is freed (firewall/conn-extra.ts: connection-limit counts
+ * and layer7 buffers). `confirmed` says whether the freed entry had been confirmed.
+ */
+export interface ConnListener {
+  confirmed(id: number): void;
+  freed(id: number, confirmed: boolean): void;
+}
+
 export class ConnTable {
   readonly maxEntries: number;
   readonly slots: number;
@@ -143,6 +153,27 @@ export class ConnTable {
   readonly ftPackets: Float64Array;
   readonly ftBytes: Float64Array;
 
+  // ---- per entry, for the firewall's connection matchers (dataplane/firewall/conn-extra.ts) ----
+  /**
+   * connection-rate: the whole second (router clock) the current one-second window began (-1: none yet), the
+   * connection's total bytes (both directions) before that window, and the bits counted in the last whole
+   * second (RouterOS "per-second delta of connection-bytes").
+   */
+  readonly rateSec: Float64Array;
+  readonly rateBase: Float64Array;
+  readonly rateBits: Float64Array;
+  /**
+   * layer7-protocol: the payload buffer the entry uses (index into ConnExtra's pool, -1 none), the set of
+   * layer7 protocols its payload matched (bit = protocol index), the packet count at the last append (one
+   * append per packet, whichever hook sees it first), and 1 once inspection ended (10 packets or 2 KB seen).
+   */
+  readonly l7Buf: Int32Array;
+  readonly l7Match: Int32Array;
+  readonly l7Seen: Int32Array;
+  readonly l7Done: Uint8Array;
+  /** Told of confirms and frees (null: nobody needs them). */
+  listener: ConnListener | null = null;
+
   /** Free-list link per entry (-2: in use). */
   private readonly nextFree: Int32Array;
   private freeHead: number;
@@ -178,6 +209,13 @@ export class ConnTable {
     this.track = new Uint32Array(max * 8);
     this.ftPackets = new Float64Array(max);
     this.ftBytes = new Float64Array(max);
+    this.rateSec = new Float64Array(max);
+    this.rateBase = new Float64Array(max);
+    this.rateBits = new Float64Array(max);
+    this.l7Buf = new Int32Array(max).fill(-1);
+    this.l7Match = new Int32Array(max);
+    this.l7Seen = new Int32Array(max);
+    this.l7Done = new Uint8Array(max);
     this.nextFree = new Int32Array(max);
     for (let i = 0; i < max; i++) this.nextFree[i] = i + 1 < max ? i + 1 : -1;
     this.freeHead = 0;
@@ -195,7 +233,7 @@ export class ConnTable {
   /** Bytes held by the table's arrays. */
   bytesUsed(): number {
     let n = this.hash.byteLength + this.nextFree.byteLength;
-    for (const a of [this.tup, this.tupleH, this.packets, this.bytes, this.proto, this.status, this.pstate, this.mark, this.expires, this.created, this.master, this.track, this.ftPackets, this.ftBytes]) {
+    for (const a of [this.tup, this.tupleH, this.packets, this.bytes, this.proto, this.status, this.pstate, this.mark, this.expires, this.created, this.master, this.track, this.ftPackets, this.ftBytes, this.rateSec, this.rateBase, this.rateBits, this.l7Buf, this.l7Match, this.l7Seen, this.l7Done]) {
       n += a.byteLength;
     }
     return n;
@@ -267,6 +305,7 @@ export class ConnTable {
     this.track.fill(0, id * 8, id * 8 + 8);
     this.ftPackets[id] = 0;
     this.ftBytes[id] = 0;
+    this.resetMatcherColumns(id);
     return id;
   }
 
@@ -298,6 +337,7 @@ export class ConnTable {
     this.insertSlot(o + 1, hr);
     this.status[id] = this.status[id]! | CtStatus.CONFIRMED;
     this.confirmedCount++;
+    if (this.listener !== null) this.listener.confirmed(id);
     return true;
   }
 
@@ -372,6 +412,17 @@ export class ConnTable {
 
   // ---- internals ----
 
+  /** Fresh firewall-matcher columns for a new entry (the block above the free list). */
+  private resetMatcherColumns(id: number): void {
+    this.rateSec[id] = -1;
+    this.rateBase[id] = 0;
+    this.rateBits[id] = 0;
+    this.l7Buf[id] = -1;
+    this.l7Match[id] = 0;
+    this.l7Seen[id] = 0;
+    this.l7Done[id] = 0;
+  }
+
   /** Free one confirmed entry that is expired or not assured, scanning from the eviction cursor. */
   private evictOne(now: number): boolean {
     const max = this.maxEntries;
@@ -392,6 +443,7 @@ export class ConnTable {
   }
 
   private freeEntry(id: number): void {
+    if (this.listener !== null) this.listener.freed(id, (this.status[id]! & CtStatus.CONFIRMED) !== 0);
     this.status[id] = 0;
     this.nextFree[id] = this.freeHead;
     this.freeHead = id;

@@ -5,9 +5,12 @@
  *
  * `uses` (the OR of the table's matcher bits) decides the costly fields: the TCP MSS option is parsed only
  * when some rule matches `tcp-mss`, address types are looked up only when some rule matches them.
+ *
+ * The fields of the rare matchers (rules.ts R) get neutral values here (no connection, no payload, no
+ * bridge port, priority 0, no options); `fillRareFields` fills them for real when the table uses one.
  */
 import type { MetaColumns } from '../buf/meta';
-import { AT, M, PF, biasIp } from './rules';
+import { AT, M, OPT_BIT, PF, biasIp } from './rules';
 
 /** Address-type lookup the hook provides (FIB-based: local, broadcast, blackhole...). */
 export interface AddressTyper {
@@ -72,6 +75,17 @@ export function fillFields(
   f[PF.BYTES] = tl;
   f[PF.TTL] = b[ip + 8]!;
   f[PF.DSCP] = b[ip + 1]! >>> 2;
+  f[PF.TOS] = b[ip + 1]!;
+  f[PF.CT_REF] = -1;
+  f[PF.IN_BPORT] = -1;
+  f[PF.OUT_BPORT] = -1;
+  f[PF.PRIORITY] = 0;
+  f[PF.INGRESS_PRIO] = 0;
+  f[PF.IPV4_OPTS] = 0;
+  f[PF.PAYLOAD] = -1;
+  f[PF.PAYLOAD_LEN] = 0;
+  f[PF.SNI] = -2;
+  f[PF.SNI_LEN] = 0;
   f[PF.IN_IF] = inIf;
   f[PF.OUT_IF] = outIf;
   f[PF.PMARK] = m.packetMark[slot]!;
@@ -114,4 +128,63 @@ export function fillFields(
     f[PF.SRC_TYPE] = staticAddressType(src) || typer.addressType(src);
     f[PF.DST_TYPE] = staticAddressType(dst) || typer.addressType(dst);
   }
+}
+
+/** OPT_BIT bits of the options of the IPv4 header at `ip` (header length `ihl`). */
+export function ipv4Options(b: Uint8Array, ip: number, ihl: number): number {
+  if (ihl <= 20) return 0;
+  let bits = OPT_BIT.ANY;
+  const end = ip + ihl;
+  let o = ip + 20;
+  while (o < end) {
+    const t = b[o]!;
+    if (t === 0) break;
+    if (t === 1) {
+      o++;
+      continue;
+    }
+    if (t === 137) bits |= OPT_BIT.SSRR;
+    else if (t === 131) bits |= OPT_BIT.LSRR;
+    else if (t === 7) bits |= OPT_BIT.RR;
+    else if (t === 68) bits |= OPT_BIT.TS;
+    else if (t === 148) bits |= OPT_BIT.RA;
+    if (o + 1 >= end) break;
+    const l = b[o + 1]!;
+    if (l < 2) break;
+    o += l;
+  }
+  return bits;
+}
+
+/**
+ * The rare matchers' fields (after fillFields): connection ref, bridge ports (interface indices, -1 none),
+ * packet priority, the ingress VLAN PCP (when the frame still carries its tag), IPv4 options, the L4
+ * payload's place (TCP after its data offset, UDP/UDP-Lite/ICMP after 8 bytes, SCTP after 12, others and
+ * later fragments after the IP header) and length (what the IP length and the slot both hold). The SNI is
+ * left for the tls-host matcher to look for (-1).
+ */
+export function fillRareFields(f: Int32Array, b: Uint8Array, m: MetaColumns, slot: number, frame: number, ip: number, ctRef: number, inBport: number, outBport: number, priority: number): void {
+  f[PF.CT_REF] = ctRef;
+  f[PF.IN_BPORT] = inBport;
+  f[PF.OUT_BPORT] = outBport;
+  f[PF.PRIORITY] = priority;
+  const et = (b[frame + 12]! << 8) | b[frame + 13]!;
+  f[PF.INGRESS_PRIO] = m.inPort[slot]! >= 0 && (et === 0x8100 || et === 0x88a8) && m.l3Off[slot]! >= 18 ? b[frame + 14]! >>> 5 : 0;
+  const ihl = (b[ip]! & 15) << 2;
+  f[PF.IPV4_OPTS] = ipv4Options(b, ip, ihl);
+  const tl = (b[ip + 2]! << 8) | b[ip + 3]!;
+  const fl = m.flags[slot]!;
+  const proto = b[ip + 9]!;
+  let at = ip + ihl;
+  if ((fl & 0x200) !== 0 && (fl & 0x80) === 0) {
+    const l4 = frame + m.l4Off[slot]!;
+    if (proto === 6) at = l4 + ((b[l4 + 12]! >>> 4) << 2);
+    else if (proto === 17 || proto === 136 || proto === 1) at = l4 + 8;
+    else if (proto === 132) at = l4 + 12;
+    else at = l4;
+  }
+  const end = Math.min(ip + tl, frame + m.len[slot]!);
+  f[PF.PAYLOAD] = at <= end ? at : -1;
+  f[PF.PAYLOAD_LEN] = at <= end ? end - at : 0;
+  f[PF.SNI] = -1;
 }

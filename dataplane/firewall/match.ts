@@ -16,9 +16,37 @@
  * - `limit=rate/time,burst:packet|bit`: a token bucket (xt_limit): it fills at `rate` per `time` up to
  *   `burst`, starts full, and a packet takes one token (or its size in bits).
  * - `random=N`: a seeded xorshift32 draw per packet reaching it, matched when below N %.
+ *
+ * Rare matchers (rules.ts R, behind the one summary bit M.RARE so that rules without them pay nothing) are
+ * in `matchRare` (stateless ones, after the common matchers) and `matchRareStateful` (dst-limit and psd, after
+ * limit: they change state only for packets every other matcher accepted):
+ * - in-/out-bridge-port(-list): the bridge port interface the flow recorded for the packet (PF.IN_BPORT /
+ *   OUT_BPORT, -1 when the packet did not come from / go to a bridge port: then only a negated matcher can
+ *   match, as Linux xt_physdev).
+ * - `tos=v[/mask]`: (TOS byte & mask) === v (mask default 0xff). `dscp`/`tos` see the byte as it is now.
+ * - `ipv4-options`: any = some option present, none = no options, x / no-x = option x present / absent.
+ * - `priority`: the packet priority (set-priority, else 0); `ingress-priority`: the VLAN PCP the frame
+ *   arrived with when its tag is still in the frame, else 0 (tags popped by a VLAN interface lose theirs).
+ * - `ipsec-policy=in|out,none` always matches and `...,ipsec` never: flowplane has no IPsec.
+ * - `time=from-to[,days]`: on the router clock (`now`, the capture clock in replay) as UTC — `/system clock`
+ *   (time-zone-name, gmt-offset) is not modelled. Seconds of the day, both ends included (Linux xt_time);
+ *   from > to wraps midnight (the part after midnight counts for the day it started on only as xt_time does
+ *   without --contiguous: the weekday is the packet's own). No days = every day.
+ * - `connection-bytes=from-to`: the connection's bytes in both directions (IP lengths, as /ip firewall
+ *   connection shows them), from <= bytes <= to, to 0 = no upper bound (xt_connbytes). Untracked: no match.
+ * - `connection-rate`, `connection-limit`, `layer7-protocol`: conn-extra.ts.
+ * - `content=text`: the text occurs in the L4 payload (TCP/UDP/… after its header; other protocols after the
+ *   IP header), case-sensitive, within this one packet (Linux xt_string searches the whole packet from the IP
+ *   header; RouterOS says payload — flowplane takes RouterOS's word).
+ * - `tls-host=glob`: the server_name of a TLS ClientHello that starts in this TCP segment's payload (a hello
+ *   split over segments is not reassembled: RouterOS's manual says the same of its matcher); `*` any run,
+ *   `?` one character, compared case-insensitively.
+ * - `dst-limit`, `psd`: flow-limits.ts.
  */
 import type { AddressLists } from '../tables/address-list';
-import { M, PF, TTL_OP, type FwTable } from './rules';
+import { DL_MODE, IPOPT, M, OPT_BIT, PF, R, TTL_OP, type FwTable } from './rules';
+import { DstLimit, Psd } from './flow-limits';
+import type { ConnExtra } from './conn-extra';
 
 /** Mutable per-rule state of one table in one router (counters, buckets, nth counters, the PRNG). */
 export class FwState {
@@ -29,6 +57,16 @@ export class FwState {
   readonly nthCount: Float64Array;
   /** xorshift32 state (seeded; deterministic replay). */
   rng: number;
+  /** Per rule: dst-limit buckets and psd hosts (null for rules without the matcher). */
+  readonly dstLimit: (DstLimit | null)[];
+  readonly psd: (Psd | null)[];
+  /**
+   * What the payload and connection matchers read, given by the router's firewall state: the packet bytes
+   * (the pool's buffer; PF.PAYLOAD / PF.SNI are offsets into it) and the connection extras. Until given,
+   * those matchers do not match.
+   */
+  pkt: Uint8Array = new Uint8Array(0);
+  extra: ConnExtra | null = null;
 
   constructor(readonly table: FwTable, seed = 0x2545f491) {
     const n = table.n;
@@ -38,6 +76,13 @@ export class FwState {
     this.limitLast = new Float64Array(n).fill(-1);
     this.nthCount = new Float64Array(n);
     this.rng = seed | 0 || 1;
+    this.dstLimit = [];
+    this.psd = [];
+    for (let r = 0; r < n; r++) {
+      const rare = (table.has[r]! & M.RARE) !== 0 ? table.has2[r]! : 0;
+      this.dstLimit.push(rare & R.DST_LIMIT ? new DstLimit() : null);
+      this.psd.push(rare & R.PSD ? new Psd() : null);
+    }
   }
 
   /** Next PRNG value in 0..2^32-1. */
@@ -192,6 +237,10 @@ export function matchRule(t: FwTable, s: FwState, r: number, f: Int32Array, list
     ok = v >= 0 && v >= t.mssLo[r]! && v <= t.mssHi[r]!;
     if (ok === ((ng & M.MSS) !== 0)) return M.MSS;
   }
+  if (h & M.RARE) {
+    const x = matchRare(t, s, r, f, ifLists, ifCount, now);
+    if (x !== 0) return x;
+  }
   if (h & M.UNSUPPORTED) return M.UNSUPPORTED;
   if (h & M.RANDOM) {
     ok = s.draw() % 100 < t.randomPct[r]!;
@@ -215,5 +264,234 @@ export function matchRule(t: FwTable, s: FwState, r: number, f: Int32Array, list
     s.limitTokens[r] = ok ? tokens - cost : tokens;
     if (ok === ((ng & M.LIMIT) !== 0)) return M.LIMIT;
   }
+  if (h & M.RARE && t.has2[r]! & (R.DST_LIMIT | R.PSD)) return matchRareStateful(t, s, r, f, now);
   return 0;
+}
+
+const RARE_FAIL = M.RARE;
+
+/** The stateless rare matchers of rule r (rules.ts R): 0 or `M.RARE | R.bit` of the first that failed. */
+function matchRare(t: FwTable, s: FwState, r: number, f: Int32Array, ifLists: Uint8Array, ifCount: number, now: number): number {
+  const h = t.has2[r]!;
+  const ng = t.neg2[r]!;
+  let ok: boolean;
+  if (h & (R.IN_BPORT | R.OUT_BPORT | R.IN_BLIST | R.OUT_BLIST)) {
+    const ip = f[PF.IN_BPORT]!;
+    const op = f[PF.OUT_BPORT]!;
+    if (h & R.IN_BPORT) {
+      ok = ip >= 0 && ip === t.inBport[r];
+      if (ok === ((ng & R.IN_BPORT) !== 0)) return RARE_FAIL | R.IN_BPORT;
+    }
+    if (h & R.OUT_BPORT) {
+      ok = op >= 0 && op === t.outBport[r];
+      if (ok === ((ng & R.OUT_BPORT) !== 0)) return RARE_FAIL | R.OUT_BPORT;
+    }
+    if (h & R.IN_BLIST) {
+      ok = ip >= 0 && ifLists[t.inBlist[r]! * ifCount + ip] === 1;
+      if (ok === ((ng & R.IN_BLIST) !== 0)) return RARE_FAIL | R.IN_BLIST;
+    }
+    if (h & R.OUT_BLIST) {
+      ok = op >= 0 && ifLists[t.outBlist[r]! * ifCount + op] === 1;
+      if (ok === ((ng & R.OUT_BLIST) !== 0)) return RARE_FAIL | R.OUT_BLIST;
+    }
+  }
+  if (h & R.TOS) {
+    ok = (f[PF.TOS]! & t.tosMask[r]!) === t.tosVal[r];
+    if (ok === ((ng & R.TOS) !== 0)) return RARE_FAIL | R.TOS;
+  }
+  if (h & R.IPV4_OPTIONS) {
+    if (!ipv4OptionsMatch(t.ipOpts[r]!, f[PF.IPV4_OPTS]!)) return RARE_FAIL | R.IPV4_OPTIONS;
+  }
+  if (h & R.PRIORITY) {
+    ok = f[PF.PRIORITY] === t.prio[r];
+    if (ok === ((ng & R.PRIORITY) !== 0)) return RARE_FAIL | R.PRIORITY;
+  }
+  if (h & R.INGRESS_PRIORITY) {
+    ok = f[PF.INGRESS_PRIO] === t.ingressPrio[r];
+    if (ok === ((ng & R.INGRESS_PRIORITY) !== 0)) return RARE_FAIL | R.INGRESS_PRIORITY;
+  }
+  if (h & R.IPSEC) {
+    // No IPsec in flowplane: no packet is subject to a policy.
+    if (t.ipsec[r] !== 0) return RARE_FAIL | R.IPSEC;
+  }
+  if (h & R.TIME) {
+    ok = timeMatch(t.timeFrom[r]!, t.timeTo[r]!, t.timeDays[r]!, now);
+    if (ok === ((ng & R.TIME) !== 0)) return RARE_FAIL | R.TIME;
+  }
+  const ref = f[PF.CT_REF]!;
+  const x = s.extra;
+  if (h & R.CONN_BYTES) {
+    if (ref < 0 || x === null) return RARE_FAIL | R.CONN_BYTES;
+    const id = ref >> 1;
+    const total = x.ct.bytes[id * 2]! + x.ct.bytes[id * 2 + 1]!;
+    if (total < t.cbytesLo[r]! || total > t.cbytesHi[r]!) return RARE_FAIL | R.CONN_BYTES;
+  }
+  if (h & R.CONN_RATE) {
+    let v = -1;
+    if (ref >= 0 && x !== null) v = x.rate(ref >> 1, now);
+    ok = v >= t.crateLo[r]! && v <= t.crateHi[r]!;
+    if (ok === ((ng & R.CONN_RATE) !== 0)) return RARE_FAIL | R.CONN_RATE;
+  }
+  if (h & R.CONN_LIMIT) {
+    ok = x !== null && x.connections(f[PF.SRC]! ^ 0x80000000, t.climLen[r]!, ref) > t.climCount[r]!;
+    if (ok === ((ng & R.CONN_LIMIT) !== 0)) return RARE_FAIL | R.CONN_LIMIT;
+  }
+  if (h & R.CONTENT) {
+    const at = f[PF.PAYLOAD]!;
+    ok = at >= 0 && contains(s.pkt, at, f[PF.PAYLOAD_LEN]!, t.patBytes, t.contentAt[r]!, t.contentLen[r]!);
+    if (ok === ((ng & R.CONTENT) !== 0)) return RARE_FAIL | R.CONTENT;
+  }
+  if (h & R.TLS_HOST) {
+    if (f[PF.SNI] === -1) findSni(s.pkt, f);
+    const at = f[PF.SNI]!;
+    ok = at >= 0 && globMatch(s.pkt, at, f[PF.SNI_LEN]!, t.patBytes, t.tlsAt[r]!, t.tlsLen[r]!);
+    if (ok === ((ng & R.TLS_HOST) !== 0)) return RARE_FAIL | R.TLS_HOST;
+  }
+  if (h & R.LAYER7) {
+    ok = ref >= 0 && x !== null && ((x.ct.l7Match[ref >> 1]! >>> t.l7[r]!) & 1) === 1;
+    if (ok === ((ng & R.LAYER7) !== 0)) return RARE_FAIL | R.LAYER7;
+  }
+  return 0;
+}
+
+/** dst-limit and psd (they change per-rule state): 0 or `M.RARE | R.bit`. Not negatable. */
+function matchRareStateful(t: FwTable, s: FwState, r: number, f: Int32Array, now: number): number {
+  const h = t.has2[r]!;
+  if (h & R.DST_LIMIT) {
+    const mode = t.dlMode[r]!;
+    const src = f[PF.SRC]!;
+    const dst = f[PF.DST]!;
+    const dp = f[PF.DPORT]!;
+    const a = mode === DL_MODE.DST_ADDRESS || mode === DL_MODE.DST_ADDRESS_AND_PORT ? dst : src;
+    const b = mode === DL_MODE.SRC_AND_DST_ADDRESSES || mode === DL_MODE.ADDRESSES_AND_DST_PORT ? dst : mode === DL_MODE.DST_ADDRESS_AND_PORT ? dp : 0;
+    const c = mode === DL_MODE.ADDRESSES_AND_DST_PORT ? dp : 0;
+    if (!s.dstLimit[r]!.take(a, b, c, now, t.dlRate[r]!, t.dlBurst[r]!, t.dlExpire[r]!)) return RARE_FAIL | R.DST_LIMIT;
+  }
+  if (h & R.PSD) {
+    const hit = s.psd[r]!.seen((f[PF.SRC]! ^ 0x80000000) >>> 0, f[PF.PROTO]!, f[PF.DPORT]!, f[PF.TCP_FLAGS]!, now, t.psdWeight[r]!, t.psdDelay[r]!, t.psdLo[r]!, t.psdHi[r]!);
+    if (!hit) return RARE_FAIL | R.PSD;
+  }
+  return 0;
+}
+
+function ipv4OptionsMatch(code: number, opts: number): boolean {
+  switch (code) {
+    case IPOPT.ANY:
+      return opts !== 0;
+    case IPOPT.NONE:
+      return opts === 0;
+    case IPOPT.STRICT_SOURCE_ROUTING:
+      return (opts & OPT_BIT.SSRR) !== 0;
+    case IPOPT.LOOSE_SOURCE_ROUTING:
+      return (opts & OPT_BIT.LSRR) !== 0;
+    case IPOPT.NO_SOURCE_ROUTING:
+      return (opts & (OPT_BIT.SSRR | OPT_BIT.LSRR)) === 0;
+    case IPOPT.RECORD_ROUTE:
+      return (opts & OPT_BIT.RR) !== 0;
+    case IPOPT.NO_RECORD_ROUTE:
+      return (opts & OPT_BIT.RR) === 0;
+    case IPOPT.TIMESTAMP:
+      return (opts & OPT_BIT.TS) !== 0;
+    case IPOPT.NO_TIMESTAMP:
+      return (opts & OPT_BIT.TS) === 0;
+    case IPOPT.ROUTER_ALERT:
+      return (opts & OPT_BIT.RA) !== 0;
+    case IPOPT.NO_ROUTER_ALERT:
+      return (opts & OPT_BIT.RA) === 0;
+  }
+  return false;
+}
+
+/** `time=` on the router clock (UTC seconds since the epoch). */
+export function timeMatch(from: number, to: number, days: number, now: number): boolean {
+  const t = Math.floor(now);
+  const day = Math.floor(t / 86400);
+  const sec = t - day * 86400;
+  const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; bit 0 = Sunday
+  if ((days & (1 << weekday)) === 0) return false;
+  return from <= to ? sec >= from && sec <= to : sec >= from || sec <= to;
+}
+
+/** Does `b[at, at + len)` contain `p[pAt, pAt + pLen)`? */
+export function contains(b: Uint8Array, at: number, len: number, p: Uint8Array, pAt: number, pLen: number): boolean {
+  if (pLen === 0) return true;
+  const first = p[pAt]!;
+  const end = at + len - pLen;
+  for (let i = at; i <= end; i++) {
+    if (b[i] !== first) continue;
+    let k = 1;
+    while (k < pLen && b[i + k] === p[pAt + k]) k++;
+    if (k === pLen) return true;
+  }
+  return false;
+}
+
+/**
+ * Find the SNI host name of a TLS ClientHello at the start of the payload (PF.PAYLOAD): sets PF.SNI /
+ * PF.SNI_LEN, or PF.SNI = -2 when there is none (not a hello, no server_name, cut short).
+ */
+export function findSni(b: Uint8Array, f: Int32Array): void {
+  f[PF.SNI] = -2;
+  f[PF.SNI_LEN] = 0;
+  const at = f[PF.PAYLOAD]!;
+  if (at < 0 || f[PF.PROTO] !== 6) return;
+  const end = at + f[PF.PAYLOAD_LEN]!;
+  // TLS record: handshake (22), version 3.x; handshake: client_hello (1).
+  if (at + 43 > end || b[at] !== 22 || b[at + 1] !== 3 || b[at + 5] !== 1) return;
+  let o = at + 9 + 2 + 32; // record 5, handshake header 4, client_version 2, random 32
+  o += 1 + b[o]!; // session id
+  if (o + 2 > end) return;
+  o += 2 + ((b[o]! << 8) | b[o + 1]!); // cipher suites
+  if (o + 1 > end) return;
+  o += 1 + b[o]!; // compression methods
+  if (o + 2 > end) return;
+  const extEnd = Math.min(end, o + 2 + ((b[o]! << 8) | b[o + 1]!));
+  o += 2;
+  while (o + 4 <= extEnd) {
+    const type = (b[o]! << 8) | b[o + 1]!;
+    const len = (b[o + 2]! << 8) | b[o + 3]!;
+    o += 4;
+    if (type === 0) {
+      // server_name_list: length, then entries (type 0 host_name, length, name).
+      let q = o + 2;
+      const listEnd = Math.min(extEnd, o + len);
+      while (q + 3 <= listEnd) {
+        const nt = b[q]!;
+        const nl = (b[q + 1]! << 8) | b[q + 2]!;
+        if (q + 3 + nl > listEnd) return;
+        if (nt === 0) {
+          f[PF.SNI] = q + 3;
+          f[PF.SNI_LEN] = nl;
+          return;
+        }
+        q += 3 + nl;
+      }
+      return;
+    }
+    o += len;
+  }
+}
+
+/** Glob `p[pAt, pAt + pLen)` (lower case; `*`, `?`) against `b[at, at + len)` compared case-insensitively. */
+export function globMatch(b: Uint8Array, at: number, len: number, p: Uint8Array, pAt: number, pLen: number): boolean {
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < len) {
+    let c = b[at + i]!;
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (j < pLen && (p[pAt + j] === 0x3f || p[pAt + j] === c)) {
+      i++;
+      j++;
+    } else if (j < pLen && p[pAt + j] === 0x2a) {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (j < pLen && p[pAt + j] === 0x2a) j++;
+  return j === pLen;
 }

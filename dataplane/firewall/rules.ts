@@ -46,7 +46,94 @@ export const M = {
   LIMIT: 1 << 29,
   /** A matcher flowplane does not evaluate yet: the rule never matches (reported by the compiler). */
   UNSUPPORTED: 1 << 30,
+  /**
+   * Summary bit: the rule uses a rare matcher (its bits are in the second word `has2` / `neg2`, `R.*`). Rules
+   * without it pay one bit test for all of them. A failed rare matcher is reported as `M.RARE | R.bit`.
+   */
+  RARE: 1 << 31,
 } as const;
+
+/**
+ * Rare matcher bits of `FwTable.has2` / `FwTable.neg2` (only looked at when `has & M.RARE`). The first group is
+ * stateless and tested after the common matchers; the last (`DST_LIMIT`, `PSD`) changes per-rule state and is
+ * tested after limit, only when everything else matched.
+ */
+export const R = {
+  IN_BPORT: 1 << 0,
+  OUT_BPORT: 1 << 1,
+  IN_BLIST: 1 << 2,
+  OUT_BLIST: 1 << 3,
+  TOS: 1 << 4,
+  IPV4_OPTIONS: 1 << 5,
+  PRIORITY: 1 << 6,
+  INGRESS_PRIORITY: 1 << 7,
+  IPSEC: 1 << 8,
+  TIME: 1 << 9,
+  CONN_BYTES: 1 << 10,
+  CONN_RATE: 1 << 11,
+  CONN_LIMIT: 1 << 12,
+  CONTENT: 1 << 13,
+  TLS_HOST: 1 << 14,
+  LAYER7: 1 << 15,
+  // Stateful (per-rule state), last.
+  DST_LIMIT: 1 << 16,
+  PSD: 1 << 17,
+} as const;
+
+/** Rare matcher names by bit position of R. */
+export const RARE_NAMES = [
+  'in-bridge-port',
+  'out-bridge-port',
+  'in-bridge-port-list',
+  'out-bridge-port-list',
+  'tos',
+  'ipv4-options',
+  'priority',
+  'ingress-priority',
+  'ipsec-policy',
+  'time',
+  'connection-bytes',
+  'connection-rate',
+  'connection-limit',
+  'content',
+  'tls-host',
+  'layer7-protocol',
+  'dst-limit',
+  'psd',
+] as const;
+
+/** The R bits whose matcher changes per-rule state (tested last). */
+export const R_STATEFUL = R.DST_LIMIT | R.PSD;
+
+/** `ipv4-options=` codes (FwTable.ipOpts): any, none, or an option present/absent. */
+export const IPOPT = {
+  ANY: 0,
+  NONE: 1,
+  STRICT_SOURCE_ROUTING: 2,
+  LOOSE_SOURCE_ROUTING: 3,
+  NO_SOURCE_ROUTING: 4,
+  RECORD_ROUTE: 5,
+  NO_RECORD_ROUTE: 6,
+  TIMESTAMP: 7,
+  NO_TIMESTAMP: 8,
+  ROUTER_ALERT: 9,
+  NO_ROUTER_ALERT: 10,
+} as const;
+
+/** Option-present bits in PF.IPV4_OPTS. */
+export const OPT_BIT = { ANY: 1, SSRR: 2, LSRR: 4, RR: 8, TS: 16, RA: 32 } as const;
+
+/** `dst-limit` modes (FwTable.dlMode): which fields key a flow's bucket. */
+export const DL_MODE = {
+  SRC_ADDRESS: 0,
+  DST_ADDRESS: 1,
+  SRC_AND_DST_ADDRESSES: 2,
+  DST_ADDRESS_AND_PORT: 3,
+  ADDRESSES_AND_DST_PORT: 4,
+} as const;
+
+/** `new-priority=` specials for set-priority (FwTable.modVal); 0..63 set the value. */
+export const PRIO_FROM = { DSCP: -1, INGRESS: -2, DSCP_HIGH_3_BITS: -3 } as const;
 
 /** Matcher names by bit position (traces: "failed at dst-port"). */
 export const MATCHER_NAMES = [
@@ -83,8 +170,13 @@ export const MATCHER_NAMES = [
   'unsupported matcher',
 ] as const;
 
-/** Name of the lowest set matcher bit of `bit`. */
+/** Name of the lowest set matcher bit of `bit` (`M.RARE | R.x`: the rare matcher's name). */
 export function matcherName(bit: number): string {
+  if (bit < 0) {
+    const r = bit & 0x7fffffff;
+    if (r === 0) return 'rare matcher';
+    return RARE_NAMES[31 - Math.clz32(r & -r)] ?? `rare matcher ${r}`;
+  }
   return MATCHER_NAMES[31 - Math.clz32(bit & -bit)] ?? `matcher ${bit}`;
 }
 
@@ -209,7 +301,26 @@ export const PF = {
   MSS: 23,
   /** Bytes of the packet for the rule counters (IP total length). */
   BYTES: 24,
-  COUNT: 25,
+  // ---- read by the rare matchers (R); filled when the table uses one (fields.ts) ----
+  /** The whole TOS byte (DSCP is its top six bits). */
+  TOS: 25,
+  /** The packet's connection ref (`id * 2 + dir`, conntrack/table.ts), -1 none. */
+  CT_REF: 26,
+  /** Interface index of the bridge port the packet came in on / leaves by (-1: none or not known). */
+  IN_BPORT: 27,
+  OUT_BPORT: 28,
+  /** Packet priority (0..63: set-priority, else 0) and the priority it arrived with (VLAN PCP, else 0). */
+  PRIORITY: 29,
+  INGRESS_PRIO: 30,
+  /** OPT_BIT bits of the IPv4 options present (0 none). */
+  IPV4_OPTS: 31,
+  /** Absolute offset of the L4 payload in the pool bytes and its length (-1: no payload known). */
+  PAYLOAD: 32,
+  PAYLOAD_LEN: 33,
+  /** TLS SNI host name found in the payload: absolute offset and length (-1: not looked for yet, -2: none). */
+  SNI: 34,
+  SNI_LEN: 35,
+  COUNT: 36,
 } as const;
 
 /** Bias an IPv4 address for signed compares. */
@@ -286,6 +397,54 @@ export interface FwTable {
   readonly limitBurst: Float64Array;
   readonly limitBits: Uint8Array;
 
+  // ---- rare matchers (R bits of has2 / neg2; rows of rules without M.RARE are unused) ----
+  readonly has2: Int32Array;
+  readonly neg2: Int32Array;
+  /** in-/out-bridge-port: interface index; -list: interface-list id. */
+  readonly inBport: Int32Array;
+  readonly outBport: Int32Array;
+  readonly inBlist: Int32Array;
+  readonly outBlist: Int32Array;
+  /** tos=v[/mask]: (TOS & mask) === v. */
+  readonly tosVal: Uint8Array;
+  readonly tosMask: Uint8Array;
+  /** ipv4-options: IPOPT code. */
+  readonly ipOpts: Uint8Array;
+  readonly prio: Uint8Array;
+  readonly ingressPrio: Uint8Array;
+  /** ipsec-policy: 1 when `ipsec` (the packet would be subject to IPsec), 0 for `none`. */
+  readonly ipsec: Uint8Array;
+  /** time: seconds of the day (inclusive both ends; from > to wraps midnight) and weekday bits (bit 0 Sunday). */
+  readonly timeFrom: Int32Array;
+  readonly timeTo: Int32Array;
+  readonly timeDays: Uint8Array;
+  /** connection-bytes / connection-rate ranges (bytes; bits per second); upper bound Infinity = none. */
+  readonly cbytesLo: Float64Array;
+  readonly cbytesHi: Float64Array;
+  readonly crateLo: Float64Array;
+  readonly crateHi: Float64Array;
+  /** connection-limit=count,prefixlen. */
+  readonly climCount: Int32Array;
+  readonly climLen: Uint8Array;
+  /** content / tls-host patterns: `[at, at + len)` of `patBytes` (tls-host lower-cased). */
+  readonly contentAt: Int32Array;
+  readonly contentLen: Int32Array;
+  readonly tlsAt: Int32Array;
+  readonly tlsLen: Int32Array;
+  readonly patBytes: Uint8Array;
+  /** layer7-protocol: the protocol's index in FirewallTables.l7 (its bit in the connection's matched set). */
+  readonly l7: Uint8Array;
+  /** dst-limit: tokens per second, burst, DL_MODE, entry expiry (s). */
+  readonly dlRate: Float64Array;
+  readonly dlBurst: Float64Array;
+  readonly dlMode: Uint8Array;
+  readonly dlExpire: Float64Array;
+  /** psd=WeightThreshold,DelayThreshold,LowPortWeight,HighPortWeight (delay in seconds). */
+  readonly psdWeight: Int32Array;
+  readonly psdDelay: Float64Array;
+  readonly psdLo: Int32Array;
+  readonly psdHi: Int32Array;
+
   // ---- actions ----
   readonly action: Uint8Array;
   /** jump-target chain index (-1 none). */
@@ -299,7 +458,10 @@ export interface FwTable {
   /** Address list id for add-src/dst-to-address-list, and the entry lifetime (s; Infinity none). */
   readonly addList: Int32Array;
   readonly addTimeout: Float64Array;
-  /** change-ttl: op (0 set, 1 increment, 2 decrement) and value; change-dscp value; change-mss value (0 = clamp-to-pmtu). */
+  /**
+   * change-ttl: op (0 set, 1 increment, 2 decrement) and value; change-dscp value; change-mss value (0 =
+   * clamp-to-pmtu); set-priority value (0..63 or PRIO_FROM); route: route-dst (the gateway's address bits).
+   */
   readonly modOp: Uint8Array;
   readonly modVal: Int32Array;
   /** log=yes (or action=log): record a log line; prefix per rule. */

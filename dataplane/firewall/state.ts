@@ -8,7 +8,8 @@ import { ConnTable } from '../conntrack/table';
 import { AddressLists } from '../tables/address-list';
 import { FwState } from './match';
 import { FwWalker } from './walk';
-import { PF } from './rules';
+import { M, PF, R, type FwTable } from './rules';
+import { ConnExtra, l7RegExp } from './conn-extra';
 import { conntrackOn, type FirewallTables } from './tables';
 import type { DropListener } from '../graph';
 
@@ -20,7 +21,18 @@ export const SF = {
   NOTRACK: 2,
   /** The connection is FastTracked. */
   FASTTRACK: 4,
+  /** `FirewallState.priority` holds this packet's priority (set-priority acted on it). */
+  PRIORITY: 8,
+  /** mangle `action=route`: `FirewallState.routeDst` holds the gateway the packet should be routed to. */
+  ROUTE: 16,
 } as const;
+
+/** Table rows' R bits, ORed (which rare matchers a table uses). */
+export function rareUses(t: FwTable): number {
+  let u = 0;
+  for (let r = 0; r < t.n; r++) if (t.has[r]! & M.RARE) u |= t.has2[r]!;
+  return u;
+}
 
 /** One log line (`log=yes` / action=log): kept off the hot path, bounded. */
 export interface FwLogLine {
@@ -49,6 +61,14 @@ export class FirewallState implements DropListener {
   readonly ctInfo: Uint8Array;
   /** Per slot: SF flags. */
   readonly slotFlags: Uint8Array;
+  /** Per slot: the packet priority set by set-priority (valid with SF.PRIORITY; otherwise the priority is 0). */
+  readonly priority: Uint8Array;
+  /** Per slot: route-dst of a mangle `action=route` rule (valid with SF.ROUTE; the routing stage does not read it yet). */
+  readonly routeDst: Uint32Array;
+  /** connection-rate / connection-limit / layer7 state (null when no rule uses them). */
+  readonly extra: ConnExtra | null;
+  /** layer7 patterns that did not compile as regular expressions (their rules never match). */
+  readonly badLayer7: string[] = [];
   /** Field-vector scratch (rules.ts PF) and tuple scratch. */
   readonly f = new Int32Array(PF.COUNT);
   readonly tu = new Int32Array(4);
@@ -78,6 +98,34 @@ export class FirewallState implements DropListener {
     this.ctRef = new Int32Array(slots).fill(-1);
     this.ctInfo = new Uint8Array(slots);
     this.slotFlags = new Uint8Array(slots);
+    this.priority = new Uint8Array(slots);
+    this.routeDst = new Uint32Array(slots);
+    // Connection matchers' state, only when some rule needs it.
+    const all = [tables.raw, tables.filter, tables.mangle, tables.nat];
+    const lens: number[] = [];
+    let uses = 0;
+    for (const t of all) {
+      uses |= rareUses(t);
+      for (let r = 0; r < t.n; r++) if (t.has[r]! & M.RARE && t.has2[r]! & R.CONN_LIMIT) lens.push(t.climLen[r]!);
+    }
+    if (this.tracking && uses & (R.CONN_RATE | R.CONN_LIMIT | R.LAYER7 | R.CONN_BYTES)) {
+      const l7 = (tables.layer7 ?? []).map((src) => {
+        try {
+          return l7RegExp(src);
+        } catch {
+          this.badLayer7.push(src);
+          return /(?!)/;
+        }
+      });
+      this.extra = new ConnExtra(this.ct, lens, uses & R.LAYER7 ? l7 : []);
+      if (lens.length > 0 || uses & R.LAYER7) this.ct.listener = this.extra;
+    } else this.extra = null;
+    for (const s of [this.raw, this.filter, this.mangle, this.nat]) s.extra = this.extra;
+  }
+
+  /** Give the payload matchers the packet bytes (the flow's pool buffer). */
+  attachBytes(b: Uint8Array): void {
+    for (const s of [this.raw, this.filter, this.mangle, this.nat]) s.pkt = b;
   }
 
   /** Load the configured address-list entries; timeouts count from `now` (the flow's first clock). */
@@ -96,6 +144,11 @@ export class FirewallState implements DropListener {
     this.ctRef[slot] = -1;
     this.ctInfo[slot] = 0;
     this.slotFlags[slot] = 0;
+  }
+
+  /** The priority of the packet in `slot` (0 unless set-priority set one). */
+  priorityOf(slot: number): number {
+    return this.slotFlags[slot]! & SF.PRIORITY ? this.priority[slot]! : 0;
   }
 
   /** The graph dropped the packet in `slot` (DropListener). */

@@ -33,6 +33,8 @@ export interface FirewallTables {
   readonly ifCount: number;
   /** Configured address-list entries (list id, unsigned first/last address, timeout seconds or Infinity). */
   readonly staticAddresses: readonly { readonly list: number; readonly lo: number; readonly hi: number; readonly timeout: number }[];
+  /** `/ip firewall layer7-protocol` regexps, by the index rules' `l7` column holds. */
+  readonly layer7: readonly string[];
   /** Any rule in any table. */
   readonly anyRule: boolean;
   readonly conntrack: ConntrackSettings;

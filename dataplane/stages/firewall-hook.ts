@@ -8,10 +8,21 @@
  * - drop: dropped as `firewall-drop` (the trace names the rule);
  * - reject: the `reject-with` answer is sent (an ICMP error through icmp-gen with the router's rate limit,
  *   or a TCP reset for `tcp-reset`), then the packet is dropped as `firewall-reject`;
- * - tarpit: dropped as `firewall-tarpit` (the SYN/ACK that holds the connection is not sent yet).
+ * - tarpit: a TCP SYN is answered with a SYN/ACK advertising window 0 (firewall/tarpit.ts, as Linux
+ *   xt_TARPIT) made from the packet in place and sent through routing-output; the SYN itself, and every other
+ *   packet a tarpit rule takes, counts as dropped `firewall-tarpit`.
  * Packet effects of non-terminal actions happen here: change-ttl, change-dscp, change-mss (SYN's MSS option,
  * checksum patched), clear-df, fasttrack-connection (marks a TCP/UDP connection F), notrack (raw: the packet
- * skips conntrack), log (a line in the firewall log: prefix, chain, in/out interface, addresses).
+ * skips conntrack), log (a line in the firewall log: prefix, chain, in/out interface, addresses),
+ * set-priority (the packet's priority, FirewallState.priority: a number, from-dscp = DSCP, from-dscp-high-3-bits
+ * = DSCP >> 3, from-ingress = the VLAN PCP it arrived with), strip-ipv4-options (the header shrinks to 20
+ * bytes, the rest of the packet moves up), sniff-tzsp / sniff-pc (counted in `sniffed`, nothing is sent: there
+ * is no TZSP receiver or packet sniffer in flowplane), route (route-dst is recorded per slot in
+ * FirewallState.routeDst with SF.ROUTE; the routing stage does not read it yet, so the packet is still routed
+ * normally — reported by `routeIgnored`).
+ * Before the walk, when the table uses rare matchers (rules.ts R), their fields are filled (fields.ts
+ * fillRareFields: the bridge ports only with `use-ip-firewall=yes`, as RouterOS's manual says) and the
+ * connection's rate and layer7 buffers are brought up to date (firewall/conn-extra.ts).
  * Non-IPv4 packets do not reach these stages (IPv6 has its own firewall, not built yet).
  */
 import type { StageContext } from '../graph';
@@ -19,15 +30,17 @@ import { NEXT_DROP, NEXT_CONSUMED } from '../graph';
 import { Drop } from '../drop';
 import { icmpError } from '../ip4/icmp-gen';
 import { tcpResetInPlace } from '../ip4/tcp-reset';
-import { ipv4RewriteTtl, ipv4RewriteDscp, csumReplace16, l4CsumReplace16 } from '../wire/checksum';
+import { ipv4RewriteTtl, ipv4RewriteDscp, csumReplace16, l4CsumReplace16, ipv4FillChecksum } from '../wire/checksum';
+import { PktFlag } from '../buf/meta';
 import { ipv4ToString } from '../wire/ipv4';
 import { CtStatus } from '../conntrack/table';
-import { A, CN, M, PF, TCP_RESET, type FwTable } from '../firewall/rules';
+import { A, CN, M, PF, PRIO_FROM, R, TCP_RESET, type FwTable } from '../firewall/rules';
 import { V, type FwEffects, type FwTracer, type FwWalker } from '../firewall/walk';
-import { fillFields, type AddressTyper } from '../firewall/fields';
+import { fillFields, fillRareFields, type AddressTyper } from '../firewall/fields';
 import { FW_EV, ruleArg } from '../firewall/events';
-import { SF, type FirewallState } from '../firewall/state';
-import { NH } from './state';
+import { SF, rareUses, type FirewallState } from '../firewall/state';
+import { tarpitSynAckInPlace } from '../firewall/tarpit';
+import { NH, BridgeIpFirewall } from './state';
 import { FlowStage, dropIn, rec, setFate, EV, Fate, type FlowState } from './state';
 
 export type HookTable = 'raw' | 'filter' | 'mangle';
@@ -43,10 +56,18 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
   private readonly hasOut: boolean;
   /** A raw hook: runs before conntrack (no connection state; may set notrack). */
   private readonly isRaw: boolean;
+  /** R bits the table's rules use (0: the rare fields are never filled). */
+  private readonly rare: number;
+  /** Bridge ports are known to the IP firewall (`/interface bridge settings use-ip-firewall=yes`). */
+  private readonly bridgePorts: boolean;
   // The packet being walked (for effects and the tracer).
   private slot = 0;
   private ip = 0;
   private ctx: StageContext | null = null;
+  /** Packets a sniff-tzsp / sniff-pc rule took (counted, not sent anywhere). */
+  sniffed = 0;
+  /** Packets a route rule took whose route-dst the routing stage does not apply yet. */
+  routeIgnored = 0;
 
   constructor(
     st: FlowState,
@@ -69,6 +90,17 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
     // Rules in user chains may be reached by jumps: include every rule of the table.
     for (let r = 0; r < this.table.n; r++) uses |= this.table.has[r]!;
     this.uses = uses;
+    this.rare = uses & M.RARE ? rareUses(this.table) : 0;
+    this.bridgePorts = (st.tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;
+    fw.attachBytes(st.pool.bytes);
+  }
+
+  /** The bridge port (interface index) of `port` when it belongs to the bridge interface `bridgeIf`, else -1. */
+  private bridgePort(port: number, bridgeIf: number): number {
+    const t = this.st.tables;
+    if (!this.bridgePorts || port < 0 || bridgeIf < 0 || port >= t.portBridge.length) return -1;
+    const br = t.portBridge[port]!;
+    return br >= 0 && t.bridgeIf[br] === bridgeIf ? t.portIf[port]! : -1;
   }
 
   /** Rules in this hook's chain (an empty chain makes the hook a pass-through). */
@@ -103,9 +135,19 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       let cnat = 0;
       if (ref >= 0) {
         const s = ct.status[ref >> 1]!;
-        cnat = (s & CtStatus.SRCNAT ? CN.SRCNAT : 0) | (s & CtStatus.DSTNAT ? CN.DSTNAT : 0);
+        cnat =
+          (s & CtStatus.SRCNAT ? CN.SRCNAT : 0) | (s & CtStatus.DSTNAT ? CN.DSTNAT : 0) | (s & CtStatus.EIN_SNAT ? CN.EIN_SNAT : 0) | (s & CtStatus.EIN_DNAT ? CN.EIN_DNAT : 0);
       }
-      fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.hasOut ? st.outIf[slot]! : -1, tracking && !this.isRaw ? fw.ctInfo[slot]! : 0, cnat, this.uses, this);
+      const outIf = this.hasOut ? st.outIf[slot]! : -1;
+      fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, outIf, tracking && !this.isRaw ? fw.ctInfo[slot]! : 0, cnat, this.uses, this);
+      if (this.rare !== 0) {
+        fillRareFields(f, b, m, slot, frame, ip, ref, this.bridgePort(m.inPort[slot]!, st.inIf[slot]!), this.bridgePort(m.outPort[slot]!, outIf), fw.priorityOf(slot));
+        const x = fw.extra;
+        if (ref >= 0 && x !== null) {
+          if (this.rare & R.CONN_RATE) x.updateRate(ref >> 1, f[PF.BYTES]!, now);
+          if (this.rare & R.LAYER7) x.updateL7(ref >> 1, b, f[PF.PAYLOAD]!, f[PF.PAYLOAD_LEN]!);
+        }
+      }
       const traced = trace !== null && (m.flags[slot]! & 0x2000) !== 0;
       const v = this.walker.walk(this.chain, f, fw.lists, now, this, traced ? this : null);
       if (traced) rec(trace!, m.flags, slot, this.index, FW_EV.VERDICT, ruleArg(this.code, this.walker.rule), this.walker.rule < 0 ? A.ACCEPT : this.table.action[this.walker.rule]!);
@@ -118,6 +160,10 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       }
       if (v === V.ACCEPT) continue;
       if (v === V.REJECT && this.reject(slot, this.table.rejectWith[this.walker.rule]!, ctx)) {
+        next[i] = NEXT_CONSUMED;
+        continue;
+      }
+      if (v === V.TARPIT && this.tarpit(slot, ctx)) {
         next[i] = NEXT_CONSUMED;
         continue;
       }
@@ -206,10 +252,91 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       case A.CHANGE_MSS:
         this.changeMss(b, m.l4Off[slot]! + st.pool.frameOffset(slot), ip, t.modVal[rule]!);
         return;
+      case A.SET_PRIORITY: {
+        const v = t.modVal[rule]!;
+        const f = fw.f;
+        const p = v >= 0 ? v : v === PRIO_FROM.DSCP ? b[ip + 1]! >>> 2 : v === PRIO_FROM.DSCP_HIGH_3_BITS ? b[ip + 1]! >>> 5 : this.ingressPriority(slot);
+        fw.priority[slot] = p;
+        fw.slotFlags[slot] = fw.slotFlags[slot]! | SF.PRIORITY;
+        f[PF.PRIORITY] = p;
+        return;
+      }
+      case A.STRIP_IPV4_OPTIONS:
+        this.stripOptions(slot, ip);
+        return;
+      case A.SNIFF:
+        this.sniffed++;
+        return;
+      case A.ROUTE:
+        fw.routeDst[slot] = t.modVal[rule]! >>> 0;
+        fw.slotFlags[slot] = fw.slotFlags[slot]! | SF.ROUTE;
+        this.routeIgnored++;
+        return;
       default:
-        // set-priority, strip-ipv4-options, route, sniff: accepted and not applied yet.
         return;
     }
+  }
+
+  /** The VLAN PCP the frame in `slot` arrived with (0 when its tag is gone or it had none). */
+  private ingressPriority(slot: number): number {
+    const pool = this.st.pool;
+    const fr = pool.frameOffset(slot);
+    const b = pool.bytes;
+    const et = (b[fr + 12]! << 8) | b[fr + 13]!;
+    return pool.meta.inPort[slot]! >= 0 && (et === 0x8100 || et === 0x88a8) && pool.meta.l3Off[slot]! >= 18 ? b[fr + 14]! >>> 5 : 0;
+  }
+
+  /** strip-ipv4-options: the IPv4 header becomes 20 bytes; what follows it moves up; lengths and checksum follow. */
+  private stripOptions(slot: number, ip: number): void {
+    const pool = this.st.pool;
+    const m = pool.meta;
+    const b = pool.bytes;
+    const ihl = (b[ip]! & 15) << 2;
+    if (ihl <= 20) return;
+    const d = ihl - 20;
+    const frame = pool.frameOffset(slot);
+    const end = frame + m.len[slot]!;
+    b.copyWithin(ip + 20, ip + ihl, end);
+    const tl = ((b[ip + 2]! << 8) | b[ip + 3]!) - d;
+    b[ip] = 0x45;
+    b[ip + 2] = tl >>> 8;
+    b[ip + 3] = tl;
+    b[ip + 10] = 0;
+    b[ip + 11] = 0;
+    ipv4FillChecksum(b, ip);
+    m.len[slot] = m.len[slot]! - d;
+    m.wireLen[slot] = Math.max(0, m.wireLen[slot]! - d);
+    m.l3Len[slot] = m.l3Len[slot]! - d;
+    if (m.l4Off[slot]! >= m.l3Off[slot]! + ihl) m.l4Off[slot] = m.l4Off[slot]! - d;
+    m.flags[slot] = m.flags[slot]! & ~PktFlag.IP_OPTIONS;
+    const f = this.fw.f;
+    f[PF.SIZE] = tl;
+    f[PF.IPV4_OPTS] = 0;
+    if (f[PF.PAYLOAD]! >= 0) f[PF.PAYLOAD] = f[PF.PAYLOAD]! - d;
+    if (f[PF.SNI]! >= 0) f[PF.SNI] = f[PF.SNI]! - d;
+  }
+
+  /**
+   * tarpit: a SYN becomes the SYN/ACK that holds the connection (in place, sent through routing-output) and
+   * true is returned with the SYN's fate recorded as `firewall-tarpit`; false for anything else (the caller
+   * drops it).
+   */
+  private tarpit(slot: number, ctx: StageContext): boolean {
+    const st = this.st;
+    const pool = st.pool;
+    const t = st.tables;
+    const inIf = st.inIf[slot]!;
+    const keepPort = pool.meta.inPort[slot]!;
+    if (!tarpitSynAckInPlace(pool, slot, inIf >= 0 ? t.macHi[inIf]! : -1, inIf >= 0 ? t.macLo[inIf]! : 0)) return false;
+    pool.meta.inPort[slot] = keepPort;
+    setFate(st, slot, Fate.DROP, Drop.FIREWALL_TARPIT);
+    st.graph.drops[Drop.FIREWALL_TARPIT]!++;
+    if (ctx.trace !== null) rec(ctx.trace, pool.meta.flags, slot, this.index, EV.DROP, Drop.FIREWALL_TARPIT);
+    this.fw.forget(slot);
+    pool.meta.inPort[slot] = -1;
+    st.inIf[slot] = -1;
+    st.injectNew(st.at.routingOutput, slot, ctx.trace);
+    return true;
   }
 
   /** Rewrite the MSS option of a TCP SYN (new-mss=N, or clamp-to-pmtu: the out-interface MTU - 40). */

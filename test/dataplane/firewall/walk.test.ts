@@ -247,9 +247,9 @@ add chain=forward action=drop protocol=tcp comment=over
 
   test('a matcher that is not evaluated yet is reported and its rule never matches', () => {
     const { fw } = compile(`/ip firewall filter
-add chain=forward action=drop content=evil comment=content-rule
+add chain=forward action=drop hotspot=auth comment=content-rule
 `);
-    expect(fw.problems.map((p) => p.message)).toEqual(['content is not evaluated by flowplane yet']);
+    expect(fw.problems.map((p) => p.message)).toEqual(['hotspot is not evaluated by flowplane yet']);
     expect(decide(fw, 'filter', 'forward', fields({}))).toBe('accept by chain end');
     const { t, w } = walker(fw, 'filter');
     const seen: string[] = [];
