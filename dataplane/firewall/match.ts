@@ -16,6 +16,9 @@
  * - `limit=rate/time,burst:packet|bit`: a token bucket (xt_limit): it fills at `rate` per `time` up to
  *   `burst`, starts full, and a packet takes one token (or its size in bits).
  * - `random=N`: a seeded xorshift32 draw per packet reaching it, matched when below N %.
+ * - `connection-type=ftp`: the packet's connection is related to a master using that helper (xt_helper:
+ *   the FTP data connection, not the control connection itself; the manual: "packets from related
+ *   connections based on information from their connection tracking helpers").
  */
 import type { AddressLists } from '../tables/address-list';
 import { M, PF, TTL_OP, type FwTable } from './rules';
@@ -124,6 +127,10 @@ export function matchRule(t: FwTable, s: FwState, r: number, f: Int32Array, list
   if (h & M.CNAT) {
     ok = (f[PF.CNAT]! & t.cnat[r]!) !== 0;
     if (ok === ((ng & M.CNAT) !== 0)) return M.CNAT;
+  }
+  if (h & M.CTYPE) {
+    ok = f[PF.CTYPE] === t.ctype[r];
+    if (ok === ((ng & M.CTYPE) !== 0)) return M.CTYPE;
   }
   if (h & M.PMARK) {
     ok = f[PF.PMARK] === t.pmark[r];

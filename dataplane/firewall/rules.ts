@@ -46,6 +46,8 @@ export const M = {
   LIMIT: 1 << 29,
   /** A matcher flowplane does not evaluate yet: the rule never matches (reported by the compiler). */
   UNSUPPORTED: 1 << 30,
+  /** connection-type: the helper of a related connection's master (PF.CTYPE; conntrack/table.ts Helper). */
+  CTYPE: 1 << 31,
 } as const;
 
 /** Matcher names by bit position (traces: "failed at dst-port"). */
@@ -81,6 +83,7 @@ export const MATCHER_NAMES = [
   'nth',
   'limit',
   'unsupported matcher',
+  'connection-type',
 ] as const;
 
 /** Name of the lowest set matcher bit of `bit`. */
@@ -209,7 +212,9 @@ export const PF = {
   MSS: 23,
   /** Bytes of the packet for the rule counters (IP total length). */
   BYTES: 24,
-  COUNT: 25,
+  /** connection-type: helper code of the connection's master (0: not a helper's related connection). */
+  CTYPE: 25,
+  COUNT: 26,
 } as const;
 
 /** Bias an IPv4 address for signed compares. */
@@ -285,6 +290,8 @@ export interface FwTable {
   readonly limitRate: Float64Array;
   readonly limitBurst: Float64Array;
   readonly limitBits: Uint8Array;
+  /** connection-type helper code (conntrack/table.ts Helper). */
+  readonly ctype: Uint8Array;
 
   // ---- actions ----
   readonly action: Uint8Array;

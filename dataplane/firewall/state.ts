@@ -20,6 +20,8 @@ export const SF = {
   NOTRACK: 2,
   /** The connection is FastTracked. */
   FASTTRACK: 4,
+  /** An ICMP error related to the slot's connection (NAT translates its quoted header). */
+  ICMP_ERROR: 8,
 } as const;
 
 /** One log line (`log=yes` / action=log): kept off the hot path, bounded. */

@@ -21,7 +21,7 @@ import { icmpError } from '../ip4/icmp-gen';
 import { tcpResetInPlace } from '../ip4/tcp-reset';
 import { ipv4RewriteTtl, ipv4RewriteDscp, csumReplace16, l4CsumReplace16 } from '../wire/checksum';
 import { ipv4ToString } from '../wire/ipv4';
-import { CtStatus } from '../conntrack/table';
+import { CtStatus, connectionType } from '../conntrack/table';
 import { A, CN, M, PF, TCP_RESET, type FwTable } from '../firewall/rules';
 import { V, type FwEffects, type FwTracer, type FwWalker } from '../firewall/walk';
 import { fillFields, type AddressTyper } from '../firewall/fields';
@@ -106,6 +106,7 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
         cnat = (s & CtStatus.SRCNAT ? CN.SRCNAT : 0) | (s & CtStatus.DSTNAT ? CN.DSTNAT : 0);
       }
       fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.hasOut ? st.outIf[slot]! : -1, tracking && !this.isRaw ? fw.ctInfo[slot]! : 0, cnat, this.uses, this);
+      f[PF.CTYPE] = connectionType(ct, ref);
       const traced = trace !== null && (m.flags[slot]! & 0x2000) !== 0;
       const v = this.walker.walk(this.chain, f, fw.lists, now, this, traced ? this : null);
       if (traced) rec(trace!, m.flags, slot, this.index, FW_EV.VERDICT, ruleArg(this.code, this.walker.rule), this.walker.rule < 0 ? A.ACCEPT : this.table.action[this.walker.rule]!);
