@@ -18,9 +18,16 @@
  * - Assured (spared by eviction): TCP once the handshake completes both ways, UDP and ICMP once a reply was
  *   seen. UDP gets udp-stream-timeout once a reply was seen, udp-timeout before.
  *
- * Not yet: TCP window tracking (sequence checks, liberal-tcp-tracking), helpers (FTP related connections),
- * conntrack zones. Fragments: a later fragment carries no ports; its state is `invalid` unless reassembly
- * made it whole before (Linux defragments before conntrack: flowplane reassembles only for local delivery).
+ * - TCP segments go through window tracking (conntrack/tcp-window.ts, Linux tcp_in_window with
+ *   loose-/liberal-tcp-tracking and the retransmission / unacknowledged-data timeouts): out of window →
+ *   `invalid` (entry unchanged, never NATed); "ignored" segments pass as part of the connection without
+ *   refreshing it; a SYN on a closed connection reopens it; a RST as the only reply removes the entry.
+ * - A new connection a helper expects (an FTP data connection: conntrack/expect.ts) is `related`, takes its
+ *   master, and is NATed as the expectation says; it stays `related` until a reply is seen.
+ *
+ * Not yet: conntrack zones, helpers other than FTP. Fragments: a later fragment carries no ports; its state
+ * is `invalid` unless reassembly made it whole before (Linux defragments before conntrack: flowplane
+ * reassembles only for local delivery).
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
