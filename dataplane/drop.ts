@@ -105,6 +105,8 @@ const TABLE = [
   ['rule-drop', 'a /routing rule with action=drop matched'],
   ['rule-unreachable', 'a /routing rule with action=unreachable matched (ICMP net unreachable is sent)'],
   ['rule-table-miss', 'a /routing rule with action=lookup-only-in-table found no route in its table (ICMP net unreachable is sent)'],
+  // added by connection-tracking helpers (dataplane/conntrack/ftp.ts)
+  ['conntrack-helper', 'a helper (FTP) dropped the segment: a command cut short or malformed, or its NAT rewrite did not fit'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -210,4 +212,5 @@ export const Drop = {
   RULE_DROP: dropCode('rule-drop'),
   RULE_UNREACHABLE: dropCode('rule-unreachable'),
   RULE_TABLE_MISS: dropCode('rule-table-miss'),
+  CONNTRACK_HELPER: dropCode('conntrack-helper'),
 } as const;

@@ -38,6 +38,7 @@ import { macToString } from '../../dataplane/wire/ethernet';
 import { DROP_NAMES, Drop } from '../../dataplane/drop';
 import { openCapture, type AnyCaptureReader } from '../../pcap/reader';
 import { PcapWriter } from '../../pcap/writer';
+import { formatConnections, formatRuleStats } from '../../dataplane/firewall/report';
 import { RouterInstance } from '../../control/instance/router';
 import { formatConfigError } from './config-args';
 import { compileGeneration } from '../../control/compile/generation';
@@ -72,6 +73,10 @@ export interface ReplayRunOptions {
   trace?: string | undefined;
   /** `--trace-format` (default text). */
   traceFormat?: TraceFormat | undefined;
+  /** After the summary, print the connection table like `/ip firewall connection print` (`--connections`). */
+  connections?: boolean | undefined;
+  /** After the summary, print per-rule counters like `/ip firewall filter print stats` (`--rule-stats`). */
+  ruleStats?: boolean | undefined;
 }
 
 /** An input that stopped early. */
@@ -429,6 +434,11 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
     ...(faults.length > 0 ? ['', ...faultLines(faults)] : []),
   ].join('\n');
   io.out(`\n${summary}\n`);
+  if (o.connections) {
+    io.out(`\n/ip firewall connection print (at the capture clock's end)\n`);
+    io.out(flow.firewall !== null && flow.firewall.tracking ? formatConnections(flow.firewall, flow.state.now, { markNames: gen.firewall.markNames }) : 'connection tracking is off for this config (no firewall rules, enabled=auto)\n');
+  }
+  if (o.ruleStats) io.out(`\n${flow.firewall !== null ? formatRuleStats(flow.firewall) : 'no firewall rules in this config\n'}`);
   if (outDir !== undefined && perOut.size > 0) io.out(`captures: ${[...perOut.keys()].sort((a, b) => a - b).map((p) => rel(path.join(outDir, `${names[p]}.pcap`))).join(', ')}\n`);
   if (trace !== null) io.out(`trace: ${rel(o.trace!)}${o.traceFormat === 'json' ? ' (JSON Lines)' : ''}\n`);
   reportFaults(faults, io);

@@ -54,6 +54,12 @@ options:
                      and, if the trace buffer overflowed, a last line {"lostRecords": N}
   --macs             print link-level headers (MAC addresses, ethertype), like tcpdump -e
   --summary          print only the closing summary
+  --connections      after the summary, print the connection table as /ip firewall connection print
+                     shows it at the end of the captures (flags, PROTOCOL, SRC-ADDRESS, DST-ADDRESS
+                     as ip:port, TCP-STATE, TIMEOUT), then each connection in detail: reply tuple,
+                     connection-mark, connection-type, master, orig-/repl-packets and -bytes
+  --rule-stats       after the summary, print per-rule counters as /ip firewall <table> print stats
+                     does, for raw, filter, mangle and nat (chain, action, comment, bytes, packets)
   -h, --help         this help
 
 With a config, frames go through the router: ethernet ports, bridges (VLAN filtering, bridge filter
@@ -82,6 +88,8 @@ async function run(args: string[], io: Io): Promise<number> {
         config: { type: 'string' },
         macs: { type: 'boolean' },
         summary: { type: 'boolean' },
+        connections: { type: 'boolean' },
+        'rule-stats': { type: 'boolean' },
         'out-dir': { type: 'string' },
         trace: { type: 'string' },
         'trace-format': { type: 'string' },
@@ -142,7 +150,7 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   if (o.config) plan.config = o.config;
 
-  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat }, io).code;
+  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'] }, io).code;
 }
 
 export const replayCommand: Command = {

@@ -23,6 +23,7 @@ import { l7RegExp } from '../../dataplane/firewall/conn-extra';
 import { AddressLists } from '../../dataplane/tables/address-list';
 import { CtEnabled, type ConntrackSettings } from '../../dataplane/firewall/tables';
 import { TCP_TIMEOUT_DEFAULTS, tcpTimeoutTable } from '../../dataplane/conntrack/tcp-state';
+import { HELPER_NAMES } from '../../dataplane/conntrack/table';
 
 /** IP protocol numbers by RouterOS name (`protocol=`). */
 export const IP_PROTOCOLS: Readonly<Record<string, number>> = {
@@ -97,7 +98,7 @@ const REJECT_CODES: Readonly<Record<string, number>> = {
  * Matchers evaluated elsewhere or not yet: a rule using one is reported and never matches. hotspot (no
  * HotSpot in flowplane), realm (no routing realms) and p2p (RouterOS's own deprecated classifier) stay here.
  */
-const NOT_YET = ['connection-type', 'per-connection-classifier', 'hotspot', 'realm', 'p2p', 'routing-table'];
+const NOT_YET = ['per-connection-classifier', 'hotspot', 'realm', 'p2p', 'routing-table'];
 
 export interface FirewallProblem {
   readonly table: Table;
@@ -188,6 +189,18 @@ export function compileConntrackSettings(store: ConfigStore): ConntrackSettings 
     icmpTimeout: s('icmp-timeout', 10),
     genericTimeout: s('generic-timeout', 600),
     looseTcp: (v('loose-tcp-tracking') ?? 'yes') !== 'no',
+    liberalTcp: v('liberal-tcp-tracking') === 'yes',
+    tcpMaxRetransTimeout: s('tcp-max-retrans-timeout', 300),
+    tcpUnackedTimeout: s('tcp-unacked-timeout', 300),
+    ftpPorts: (() => {
+      // `/ip firewall service-port ftp`: enabled on port 21 unless the config says otherwise.
+      const sp = store.table('/ip firewall service-port');
+      const ftp = sp?.items.find((it) => sp.value(it, 'name') === 'ftp');
+      if (ftp !== undefined && (sp!.disabled(ftp) || sp!.value(ftp, 'disabled') === 'yes')) return new Uint16Array(0);
+      const text = (ftp !== undefined ? sp!.value(ftp, 'ports') : undefined) ?? '21';
+      const p = parsePortList(text);
+      return p.ok ? Uint16Array.from(p.value.flatMap((r) => [r.from, r.to])) : Uint16Array.of(21, 21);
+    })(),
     maxEntries: CONNTRACK_MAX_ENTRIES,
   };
 }
@@ -333,6 +346,7 @@ class TableBuilder {
   readonly psdDelay: Float64Array;
   readonly psdLo: Int32Array;
   readonly psdHi: Int32Array;
+  readonly ctype: Uint8Array;
   readonly action: Uint8Array;
   readonly jump: Int32Array;
   readonly passthrough: Uint8Array;
@@ -432,6 +446,7 @@ class TableBuilder {
     this.psdDelay = new Float64Array(n);
     this.psdLo = new Int32Array(n);
     this.psdHi = new Int32Array(n);
+    this.ctype = new Uint8Array(n);
     this.action = new Uint8Array(n);
     this.jump = new Int32Array(n).fill(-1);
     this.passthrough = new Uint8Array(n).fill(1);
@@ -915,6 +930,13 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
       },
       false,
     );
+    rare('connection-type', R.CTYPE, (s) => {
+      // Helpers flowplane runs (conntrack/table.ts HELPER_NAMES); the others are reported.
+      const code = (HELPER_NAMES as readonly string[]).indexOf(s);
+      if (code <= 0) return `the ${s} helper is not implemented yet`;
+      b.ctype[r] = code;
+      return undefined;
+    });
     for (const prop of NOT_YET) if (given(prop) !== undefined) problem(`${prop} is not evaluated by flowplane yet`);
 
     // ---- action ----
@@ -1102,6 +1124,7 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
     psdDelay: b.psdDelay,
     psdLo: b.psdLo,
     psdHi: b.psdHi,
+    ctype: b.ctype,
     action: b.action,
     jump: b.jump,
     passthrough: b.passthrough,

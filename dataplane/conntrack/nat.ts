@@ -20,11 +20,17 @@
  * port unless the original port falls in the range: Linux keeps in-range ports) — no uniqueness search,
  * which is what Linux does for DNAT in practice (the original source keeps the tuple unique).
  *
+ * ICMP errors about a NATed connection (`icmpErrorNat`, Linux nf_nat_icmp_reply_translation): the quoted
+ * header is translated back to what the error's receiver sent (addresses, ports or echo id, the quoted IP
+ * checksum and the quoted TCP/UDP checksum when the quote holds it, incrementally), the ICMP checksum is
+ * recomputed over the message, and the outer address of the side being translated follows — so a host
+ * behind masquerade gets a port-unreachable, time-exceeded or fragmentation-needed that quotes its own packet.
+ *
  * [workers] note: each worker will get its own slice of each port range so workers never pick the same
  * port; the slice is `portBase`/`portSpan` of a NatPorts (default: the whole range).
  */
-import { ConnTable } from './table';
-import { ipv4RewriteDst, ipv4RewriteSrc, l4RewriteDstPort, l4RewriteSrcPort, icmpRewriteEchoId } from '../wire/checksum';
+import { ConnTable, CtStatus } from './table';
+import { ipv4RewriteDst, ipv4RewriteSrc, l4RewriteDstPort, l4RewriteSrcPort, icmpRewriteEchoId, icmpChecksum } from '../wire/checksum';
 
 /** Hash for address and port choice (deterministic; murmur fmix32). */
 function mix(a: number, b: number): number {
@@ -201,4 +207,82 @@ export function rewriteSrc(ct: ConnTable, ref: number, b: Uint8Array, ip: number
     }
   }
   return changed;
+}
+
+function rd32(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
+
+/**
+ * Translate an ICMP error (outer IPv4 header at `ip`, ICMP at `l4`, `l4Len` bytes of it) related to connection
+ * `ref` (its direction: the direction the error travels, as conntrack found it from the quoted header) at a
+ * NAT point: `dstSide` for dstnat / nat-output (destination manipulation), else srcnat / nat-input.
+ * Linux nf_nat_icmp_reply_translation: the NAT kind this point undoes is SRCNAT for a destination point and
+ * DSTNAT for a source point when the error travels in the reply direction (the other way round in the
+ * original direction); without it nothing changes. Then the quoted packet — which travels opposite to the
+ * error — gets the other direction's tuple on the other side (source at a destination point), and the outer
+ * header gets that tuple's inverse on this point's side. Returns true when the packet changed.
+ */
+export function icmpErrorNat(ct: ConnTable, ref: number, b: Uint8Array, ip: number, l4: number, l4Len: number, dstSide: boolean): boolean {
+  const id = ref >> 1;
+  const dir = ref & 1;
+  let bit: number = dstSide ? CtStatus.DSTNAT : CtStatus.SRCNAT;
+  if (dir === 1) bit = bit === CtStatus.DSTNAT ? CtStatus.SRCNAT : CtStatus.DSTNAT;
+  if (!(ct.status[id]! & bit)) return false;
+  const qi = l4 + 8;
+  if (l4 < 0 || l4Len < 28 || b[qi]! >> 4 !== 4) return false;
+  const ihl = (b[qi]! & 15) << 2;
+  if (ihl < 20 || l4Len < 8 + ihl) return false;
+  const avail = l4Len - 8 - ihl;
+  const ql4 = qi + ihl;
+  const t = ct.tup;
+  const q = (ref ^ 1) * 4;
+  const tSrc = t[q]!;
+  const tDst = t[q + 1]!;
+  const tPorts = t[q + 2]!;
+  const proto = b[qi + 9]!;
+  const ports = proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136;
+  // The quoted L4 checksum is patched only when the quote holds it (TCP: 18 bytes, UDP: 8).
+  const csumL4 = (proto === 6 && avail >= 18) || (proto === 17 && avail >= 8) ? ql4 : -1;
+  if (dstSide) {
+    // Quoted packet: its source becomes the other direction's source.
+    if (rd32(b, qi + 12) !== tSrc) ipv4RewriteSrc(b, qi, csumL4, tSrc >>> 0);
+    if (ports && avail >= 4) {
+      const want = tPorts >>> 16;
+      if (((b[ql4]! << 8) | b[ql4 + 1]!) !== want) {
+        if (csumL4 >= 0) l4RewriteSrcPort(b, ql4, proto, want);
+        else {
+          b[ql4] = want >>> 8;
+          b[ql4 + 1] = want;
+        }
+      }
+    }
+  } else {
+    if (rd32(b, qi + 16) !== tDst) ipv4RewriteDst(b, qi, csumL4, tDst >>> 0);
+    if (ports && avail >= 4) {
+      const want = tPorts & 0xffff;
+      if (((b[ql4 + 2]! << 8) | b[ql4 + 3]!) !== want) {
+        if (csumL4 >= 0) l4RewriteDstPort(b, ql4, proto, want);
+        else {
+          b[ql4 + 2] = want >>> 8;
+          b[ql4 + 3] = want;
+        }
+      }
+    }
+  }
+  if (proto === 1 && avail >= 8) {
+    // A quoted echo: its id is the other direction's (high half of a request's tuple, low of a reply's).
+    const ty = b[ql4]!;
+    const want = ty === 8 || ty === 13 || ty === 15 || ty === 17 ? tPorts >>> 16 : tPorts & 0xffff;
+    if (((b[ql4 + 4]! << 8) | b[ql4 + 5]!) !== want) icmpRewriteEchoId(b, ql4, 1, want);
+  }
+  // The ICMP checksum covers the whole quote: recompute it.
+  const c = icmpChecksum(b, l4, l4Len);
+  b[l4 + 2] = c >>> 8;
+  b[l4 + 3] = c;
+  // The outer header: this point's side becomes the inverse of the other direction's tuple.
+  if (dstSide) {
+    if (rd32(b, ip + 16) !== tSrc) ipv4RewriteDst(b, ip, -1, tSrc >>> 0);
+  } else if (rd32(b, ip + 12) !== tDst) ipv4RewriteSrc(b, ip, -1, tDst >>> 0);
+  return true;
 }

@@ -37,12 +37,16 @@
  * found. If there is none it returns -1 and the caller drops the packet (`conntrack-full`).
  *
  * ## Memory
- * About 190 bytes per entry (40 of them for the firewall matchers' columns) plus 32 per entry of hash (`bytesUsed()`):
- * 1M entries fit in ~230 MB.
+ * About 230 bytes per entry (64 of them TCP window tracking, 40 the firewall matchers' columns) plus 32 per
+ * entry of hash (`bytesUsed()`): 1M entries fit in ~220 MB, ~256 MB with the matcher columns (allocated only
+ * when connection-rate or layer7-protocol rules exist). Helper state (FTP line tracking, sequence
+ * adjustment) lives in a small extension pool only connections with a helper use.
  *
  * ## Threads
  * One thread owns a table. [workers] gives each worker its own table for the flows its RSS hash sends it.
  */
+
+import { Expectations } from './expect';
 
 /** Entry status bits (`status` column): RouterOS's connection flags. */
 export const CtStatus = {
@@ -70,7 +74,28 @@ export const CtStatus = {
   DYING: 1 << 10,
   /** Related to a master connection (a helper's data connection). */
   RELATED: 1 << 11,
+  /** NAT was set up outside the nat chains (a helper's expectation): the chains are not walked for it. */
+  NAT_DONE: 1 << 12,
+  /** Sequence numbers are adjusted (a helper changed a payload's length: seqadj.ts). */
+  SEQ_ADJUST: 1 << 13,
 } as const;
+
+/** Words of `track` per entry (TCP window tracking: conntrack/tcp-window.ts). */
+export const TRACK_WORDS = 16;
+/** Words per helper extension (`ext`): seqadj per direction (3 + 3), the FTP helper's line state (4). */
+export const EXT_WORDS = 10;
+
+/** Helper codes (`helper` column; connection-type=): 0 none. */
+export const Helper = { NONE: 0, FTP: 1 } as const;
+export const HELPER_NAMES = ['', 'ftp'] as const;
+
+/** connection-type of a packet of connection `ref` (-1 none): the helper of its master, 0 when not related. */
+export function connectionType(ct: ConnTable, ref: number): number {
+  if (ref < 0) return 0;
+  const id = ref >> 1;
+  const m = ct.master[id]!;
+  return (ct.status[id]! & CtStatus.RELATED) !== 0 && m >= 0 ? ct.helper[m]! : 0;
+}
 
 /** Entries `alloc` inspects when the table is full. */
 export const EVICT_SCAN = 64;
@@ -82,6 +107,11 @@ export interface ConnTableOptions {
   maxEntries?: number;
   /** Hash seed (slot layout only). Default 0. */
   seed?: number;
+  /**
+   * Allocate the connection-rate and layer7 columns (about 37 bytes per entry): only when some rule uses those
+   * matchers (default false). Without them the columns are empty and never touched.
+   */
+  matcherColumns?: boolean;
 }
 
 /** Pack two ports into a tuple's port word. */
@@ -116,6 +146,8 @@ export interface ConnListener {
 
 export class ConnTable {
   readonly maxEntries: number;
+  /** Connections helpers expect (FTP data connections): expect.ts. */
+  readonly expect = new Expectations();
   readonly slots: number;
   private readonly mask: number;
   private readonly seed: number;
@@ -147,8 +179,16 @@ export class ConnTable {
   readonly created: Float64Array;
   /** Master connection of a related one (-1 none). */
   readonly master: Int32Array;
-  /** Protocol scratch for the state machines: TCP window tracking, 4 words per direction (tcp-state.ts). */
+  /** Protocol scratch for the state machines: TCP window tracking, TRACK_WORDS per entry (tcp-window.ts). */
   readonly track: Uint32Array;
+  /** Helper of the connection (Helper code; a related connection's master has it). */
+  readonly helper: Uint8Array;
+  /** Helper extension index (-1 none): seqadj and helper state live in `extWords` (few connections have one). */
+  readonly ext: Int32Array;
+  /** Helper extensions, EXT_WORDS each; grown (doubled) when full, off the common path. */
+  extWords: Int32Array;
+  private extFree: number[] = [];
+  private extNext = 0;
   /** FastTracked packets/bytes (both directions). */
   readonly ftPackets: Float64Array;
   readonly ftBytes: Float64Array;
@@ -206,16 +246,20 @@ export class ConnTable {
     this.expires = new Float64Array(max);
     this.created = new Float64Array(max);
     this.master = new Int32Array(max);
-    this.track = new Uint32Array(max * 8);
+    this.track = new Uint32Array(max * TRACK_WORDS);
+    this.helper = new Uint8Array(max);
+    this.ext = new Int32Array(max).fill(-1);
+    this.extWords = new Int32Array(64 * EXT_WORDS);
     this.ftPackets = new Float64Array(max);
     this.ftBytes = new Float64Array(max);
-    this.rateSec = new Float64Array(max);
-    this.rateBase = new Float64Array(max);
-    this.rateBits = new Float64Array(max);
-    this.l7Buf = new Int32Array(max).fill(-1);
-    this.l7Match = new Int32Array(max);
-    this.l7Seen = new Int32Array(max);
-    this.l7Done = new Uint8Array(max);
+    const mc = opts.matcherColumns === true ? max : 0;
+    this.rateSec = new Float64Array(mc);
+    this.rateBase = new Float64Array(mc);
+    this.rateBits = new Float64Array(mc);
+    this.l7Buf = new Int32Array(mc).fill(-1);
+    this.l7Match = new Int32Array(mc);
+    this.l7Seen = new Int32Array(mc);
+    this.l7Done = new Uint8Array(mc);
     this.nextFree = new Int32Array(max);
     for (let i = 0; i < max; i++) this.nextFree[i] = i + 1 < max ? i + 1 : -1;
     this.freeHead = 0;
@@ -233,7 +277,7 @@ export class ConnTable {
   /** Bytes held by the table's arrays. */
   bytesUsed(): number {
     let n = this.hash.byteLength + this.nextFree.byteLength;
-    for (const a of [this.tup, this.tupleH, this.packets, this.bytes, this.proto, this.status, this.pstate, this.mark, this.expires, this.created, this.master, this.track, this.ftPackets, this.ftBytes, this.rateSec, this.rateBase, this.rateBits, this.l7Buf, this.l7Match, this.l7Seen, this.l7Done]) {
+    for (const a of [this.tup, this.tupleH, this.packets, this.bytes, this.proto, this.status, this.pstate, this.mark, this.expires, this.created, this.master, this.track, this.ftPackets, this.ftBytes, this.rateSec, this.rateBase, this.rateBits, this.l7Buf, this.l7Match, this.l7Seen, this.l7Done, this.helper, this.ext, this.extWords]) {
       n += a.byteLength;
     }
     return n;
@@ -302,7 +346,8 @@ export class ConnTable {
     this.expires[id] = now + timeout;
     this.created[id] = now;
     this.master[id] = -1;
-    this.track.fill(0, id * 8, id * 8 + 8);
+    this.track.fill(0, id * TRACK_WORDS, id * TRACK_WORDS + TRACK_WORDS);
+    this.helper[id] = 0;
     this.ftPackets[id] = 0;
     this.ftBytes[id] = 0;
     this.resetMatcherColumns(id);
@@ -414,6 +459,7 @@ export class ConnTable {
 
   /** Fresh firewall-matcher columns for a new entry (the block above the free list). */
   private resetMatcherColumns(id: number): void {
+    if (this.rateSec.length === 0) return;
     this.rateSec[id] = -1;
     this.rateBase[id] = 0;
     this.rateBits[id] = 0;
@@ -442,8 +488,33 @@ export class ConnTable {
     return false;
   }
 
+  /** The helper extension of entry `id`, allocated (zeroed) on first use. Returns its word offset. */
+  extOf(id: number): number {
+    let x = this.ext[id]!;
+    if (x < 0) {
+      if (this.extFree.length > 0) x = this.extFree.pop()!;
+      else {
+        x = this.extNext++;
+        if ((x + 1) * EXT_WORDS > this.extWords.length) {
+          const grown = new Int32Array(this.extWords.length * 2);
+          grown.set(this.extWords);
+          this.extWords = grown;
+        }
+      }
+      this.extWords.fill(0, x * EXT_WORDS, x * EXT_WORDS + EXT_WORDS);
+      this.ext[id] = x;
+    }
+    return x * EXT_WORDS;
+  }
+
   private freeEntry(id: number): void {
     if (this.listener !== null) this.listener.freed(id, (this.status[id]! & CtStatus.CONFIRMED) !== 0);
+    const x = this.ext[id]!;
+    if (x >= 0) {
+      this.extFree.push(x);
+      this.ext[id] = -1;
+    }
+    this.helper[id] = 0;
     this.status[id] = 0;
     this.nextFree[id] = this.freeHead;
     this.freeHead = id;

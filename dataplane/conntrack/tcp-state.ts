@@ -15,8 +15,8 @@
  * mid-stream keeps forwarding); with `no` such a packet is invalid. Anything else (SYN/ACK, FIN, RST, no flags)
  * never opens a connection.
  *
- * Not here yet: window tracking (`tcp_in_window`: sequence/ack bounds, `liberal-tcp-tracking`), retransmission
- * and unacknowledged-data timeouts that depend on it.
+ * Window tracking (`tcp_in_window`: sequence/ack bounds, `liberal-tcp-tracking`) and the retransmission and
+ * unacknowledged-data timeouts that depend on it are in tcp-window.ts, which drives this table.
  */
 
 /** TCP conntrack states (Linux `enum tcp_conntrack` order). */

@@ -42,6 +42,9 @@
  *   split over segments is not reassembled: RouterOS's manual says the same of its matcher); `*` any run,
  *   `?` one character, compared case-insensitively.
  * - `dst-limit`, `psd`: flow-limits.ts.
+ * - `connection-type=ftp`: the packet's connection is related to a master using that helper (xt_helper:
+ *   the FTP data connection, not the control connection itself; the manual: "packets from related
+ *   connections based on information from their connection tracking helpers").
  */
 import type { AddressLists } from '../tables/address-list';
 import { DL_MODE, IPOPT, M, OPT_BIT, PF, R, TTL_OP, type FwTable } from './rules';
@@ -350,6 +353,10 @@ function matchRare(t: FwTable, s: FwState, r: number, f: Int32Array, ifLists: Ui
   if (h & R.LAYER7) {
     ok = ref >= 0 && x !== null && ((x.ct.l7Match[ref >> 1]! >>> t.l7[r]!) & 1) === 1;
     if (ok === ((ng & R.LAYER7) !== 0)) return RARE_FAIL | R.LAYER7;
+  }
+  if (h & R.CTYPE) {
+    ok = f[PF.CTYPE] === t.ctype[r];
+    if (ok === ((ng & R.CTYPE) !== 0)) return RARE_FAIL | R.CTYPE;
   }
   return 0;
 }

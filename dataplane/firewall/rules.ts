@@ -78,6 +78,8 @@ export const R = {
   // Stateful (per-rule state), last.
   DST_LIMIT: 1 << 16,
   PSD: 1 << 17,
+  /** connection-type (stateless; checked with the stateless rare matchers). */
+  CTYPE: 1 << 18,
 } as const;
 
 /** Rare matcher names by bit position of R. */
@@ -100,6 +102,7 @@ export const RARE_NAMES = [
   'layer7-protocol',
   'dst-limit',
   'psd',
+  'connection-type',
 ] as const;
 
 /** The R bits whose matcher changes per-rule state (tested last). */
@@ -168,6 +171,7 @@ export const MATCHER_NAMES = [
   'nth',
   'limit',
   'unsupported matcher',
+  'connection-type',
 ] as const;
 
 /** Name of the lowest set matcher bit of `bit` (`M.RARE | R.x`: the rare matcher's name). */
@@ -320,7 +324,9 @@ export const PF = {
   /** TLS SNI host name found in the payload: absolute offset and length (-1: not looked for yet, -2: none). */
   SNI: 34,
   SNI_LEN: 35,
-  COUNT: 36,
+  /** connection-type: helper code of the connection's master (0: not a helper's related connection). */
+  CTYPE: 36,
+  COUNT: 37,
 } as const;
 
 /** Bias an IPv4 address for signed compares. */
@@ -396,6 +402,8 @@ export interface FwTable {
   readonly limitRate: Float64Array;
   readonly limitBurst: Float64Array;
   readonly limitBits: Uint8Array;
+  /** connection-type helper code (conntrack/table.ts Helper). */
+  readonly ctype: Uint8Array;
 
   // ---- rare matchers (R bits of has2 / neg2; rows of rules without M.RARE are unused) ----
   readonly has2: Int32Array;

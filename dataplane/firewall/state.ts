@@ -25,6 +25,8 @@ export const SF = {
   PRIORITY: 8,
   /** mangle `action=route`: `FirewallState.routeDst` holds the gateway the packet should be routed to. */
   ROUTE: 16,
+  /** An ICMP error related to the slot's connection (NAT translates its quoted header). */
+  ICMP_ERROR: 32,
 } as const;
 
 /** Table rows' R bits, ORed (which rare matchers a table uses). */
@@ -83,7 +85,13 @@ export class FirewallState implements DropListener {
 
   constructor(readonly tables: FirewallTables, slots: number, seed = 1) {
     this.tracking = conntrackOn(tables);
-    this.ct = new ConnTable({ maxEntries: this.tracking ? tables.conntrack.maxEntries : 1, seed });
+    let rare = 0;
+    for (const t of [tables.raw, tables.filter, tables.mangle, tables.nat]) rare |= rareUses(t);
+    this.ct = new ConnTable({
+      maxEntries: this.tracking ? tables.conntrack.maxEntries : 1,
+      seed,
+      matcherColumns: (rare & (R.CONN_RATE | R.LAYER7)) !== 0,
+    });
     this.lists = new AddressLists();
     this.raw = new FwState(tables.raw, seed ^ 0x1111);
     this.filter = new FwState(tables.filter, seed ^ 0x2222);

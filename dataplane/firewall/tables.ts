@@ -19,6 +19,13 @@ export interface ConntrackSettings {
   readonly genericTimeout: number;
   /** loose-tcp-tracking: pick up connections whose SYN was not seen. */
   readonly looseTcp: boolean;
+  /** liberal-tcp-tracking: window checks never make a segment invalid (an out-of-window RST still is). */
+  readonly liberalTcp: boolean;
+  /** tcp-max-retrans-timeout / tcp-unacked-timeout (seconds): caps while retransmitting / data unacked. */
+  readonly tcpMaxRetransTimeout: number;
+  readonly tcpUnackedTimeout: number;
+  /** `/ip firewall service-port ftp` ports as [lo, hi] pairs (empty: the helper is disabled). */
+  readonly ftpPorts: Uint16Array;
   /** Table size (RouterOS max-entries; RAM based there, a fixed default here). */
   readonly maxEntries: number;
 }

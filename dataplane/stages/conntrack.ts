@@ -18,15 +18,24 @@
  * - Assured (spared by eviction): TCP once the handshake completes both ways, UDP and ICMP once a reply was
  *   seen. UDP gets udp-stream-timeout once a reply was seen, udp-timeout before.
  *
- * Not yet: TCP window tracking (sequence checks, liberal-tcp-tracking), helpers (FTP related connections),
- * conntrack zones. Fragments: a later fragment carries no ports; its state is `invalid` unless reassembly
- * made it whole before (Linux defragments before conntrack: flowplane reassembles only for local delivery).
+ * - TCP segments go through window tracking (conntrack/tcp-window.ts, Linux tcp_in_window with
+ *   loose-/liberal-tcp-tracking and the retransmission / unacknowledged-data timeouts): out of window →
+ *   `invalid` (entry unchanged, never NATed); "ignored" segments pass as part of the connection without
+ *   refreshing it; a SYN on a closed connection reopens it; a RST as the only reply removes the entry.
+ * - A new connection a helper expects (an FTP data connection: conntrack/expect.ts) is `related`, takes its
+ *   master, and is NATed as the expectation says; it stays `related` until a reply is seen.
+ *
+ * Not yet: conntrack zones, helpers other than FTP. Fragments: a later fragment carries no ports; its state
+ * is `invalid` unless reassembly made it whole before (Linux defragments before conntrack: flowplane
+ * reassembles only for local delivery).
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
 import { CtStatus } from '../conntrack/table';
-import { Tcp, tcpNext, tcpOpens } from '../conntrack/tcp-state';
+import { Tcp, tcpOpens } from '../conntrack/tcp-state';
+import { TcpTracker, TcpVerdict } from '../conntrack/tcp-window';
+import { dnat, snat, NatChoice } from '../conntrack/nat';
 import { tupleOf, quotedTuple, TupleKind, TU } from '../conntrack/tuple';
 import { CS } from '../firewall/rules';
 import { SF, type FirewallState } from '../firewall/state';
@@ -34,6 +43,8 @@ import { FW_EV } from '../firewall/events';
 import { FlowStage, dropIn, rec, type FlowState } from './state';
 
 export class Conntrack extends FlowStage {
+  private readonly tcp = new TcpTracker();
+  private readonly choice = new NatChoice();
   /**
    * `rawBefore`: a raw hook runs before this stage (only then can a packet carry `notrack`; without one the
    * slot's flags are whatever its previous packet left).
@@ -110,56 +121,58 @@ export class Conntrack extends FlowStage {
         return CS.INVALID;
       }
       fw.ctRef[slot] = ref;
+      fw.slotFlags[slot] = SF.ICMP_ERROR;
       return CS.RELATED;
     }
     const proto = tu[TU.PROTO]!;
-    const tcpFlags = proto === 6 && l4 >= 0 ? b[l4 + 13]! : 0;
+    if (proto === 6 && (l4Len < 20 || ((b[l4 + 12]! >>> 4) << 2) < 20 || ((b[l4 + 12]! >>> 4) << 2) > l4Len)) {
+      // Linux tcp_error: a truncated TCP header is invalid.
+      fw.invalid++;
+      return CS.INVALID;
+    }
     let ref = ct.lookup(tu[TU.SRC]!, tu[TU.DST]!, tu[TU.PORTS]!, proto, now);
     if (ref >= 0) {
       const id = ref >> 1;
       const dir = ref & 1;
-      let timeout: number;
       if (proto === 6) {
-        const old = ct.pstate[id]!;
-        const nx = tcpNext(dir, tcpFlags, old);
-        if (nx === Tcp.IV) {
+        const tcp = this.tcp;
+        const v = tcp.segment(ct, id, dir, b, l4, l4Len, cs);
+        if (v === TcpVerdict.INVALID) {
           fw.invalid++;
-          fw.ctRef[slot] = ref;
           return CS.INVALID;
         }
-        if (nx === Tcp.SYN_SENT && dir === 0 && (old === Tcp.TIME_WAIT || old === Tcp.CLOSE)) {
-          // A new connection reusing the ports of a closed one (Linux: kill the old entry, start again).
+        if (v === TcpVerdict.REOPEN) {
+          // A new connection reusing the ports of a closed one (Linux: kill the old entry, look up again).
           ct.remove(id);
           ref = -1;
         } else {
-          if (nx !== Tcp.IG) {
-            ct.pstate[id] = nx;
-            if ((old === Tcp.SYN_RECV || old === Tcp.ESTABLISHED) && nx === Tcp.ESTABLISHED && ct.status[id]! & CtStatus.SEEN_REPLY) {
-              ct.status[id] = ct.status[id]! | CtStatus.ASSURED;
-            }
+          if (v === TcpVerdict.ACCEPT || v === TcpVerdict.KILL) {
+            const timeout = v === TcpVerdict.KILL ? 0 : tcp.timeout;
+            this.account(id, ref, tl, now, timeout);
+            if (v === TcpVerdict.KILL) ct.status[id] = ct.status[id]! | CtStatus.DYING;
           }
-          timeout = tcpFlags & 0x04 ? cs.tcpTimeouts[Tcp.CLOSE]! : cs.tcpTimeouts[ct.pstate[id]!]!;
-          if (dir === 1) ct.status[id] = ct.status[id]! | CtStatus.SEEN_REPLY;
-          this.account(id, ref, tl, now, timeout);
+          const st = this.stateOf(id, dir);
+          if (dir === 1 && v !== TcpVerdict.IGNORE) ct.status[id] = ct.status[id]! | CtStatus.SEEN_REPLY;
           fw.ctRef[slot] = ref;
           if (ct.status[id]! & CtStatus.FASTTRACK) this.fastTracked(slot, id, tl);
-          return dir === 1 || ct.status[id]! & CtStatus.SEEN_REPLY ? CS.ESTABLISHED : CS.NEW;
+          return st;
         }
       } else {
         if (dir === 1 && !(ct.status[id]! & CtStatus.SEEN_REPLY)) {
           ct.status[id] = ct.status[id]! | CtStatus.SEEN_REPLY | CtStatus.ASSURED;
         }
         const seen = (ct.status[id]! & CtStatus.SEEN_REPLY) !== 0;
-        timeout = proto === 17 || proto === 136 ? (seen ? cs.udpStreamTimeout : cs.udpTimeout) : proto === 1 ? cs.icmpTimeout : cs.genericTimeout;
+        const timeout = proto === 17 || proto === 136 ? (seen ? cs.udpStreamTimeout : cs.udpTimeout) : proto === 1 ? cs.icmpTimeout : cs.genericTimeout;
         this.account(id, ref, tl, now, timeout);
         fw.ctRef[slot] = ref;
         if (ct.status[id]! & CtStatus.FASTTRACK) this.fastTracked(slot, id, tl);
-        return dir === 1 || seen ? CS.ESTABLISHED : CS.NEW;
+        return this.stateOf(id, dir);
       }
     }
     // A new connection?
     let pstate = 0;
     let timeout: number;
+    const tcpFlags = proto === 6 ? b[l4 + 13]! : 0;
     if (proto === 6) {
       pstate = tcpOpens(tcpFlags, cs.looseTcp);
       if (pstate === Tcp.IV) {
@@ -181,13 +194,62 @@ export class Conntrack extends FlowStage {
     } else timeout = proto === 17 || proto === 136 ? cs.udpTimeout : cs.genericTimeout;
     const id = ct.alloc(tu[TU.SRC]!, tu[TU.DST]!, tu[TU.PORTS]!, proto, now, timeout);
     if (id < 0) return 0;
-    ct.pstate[id] = pstate;
+    if (proto === 6) {
+      // Linux tcp_new, then the first segment through the window tracker (from state NONE).
+      this.tcp.open(ct, id, b, l4, l4Len, pstate);
+      const v = this.tcp.segment(ct, id, 0, b, l4, l4Len, cs);
+      if (v !== TcpVerdict.ACCEPT) {
+        ct.release(id);
+        fw.invalid++;
+        return CS.INVALID;
+      }
+      if (this.tcp.timeout === this.tcp.timeout) ct.expires[id] = now + this.tcp.timeout;
+    }
     ct.packets[id * 2] = 1;
     ct.bytes[id * 2] = tl;
     fw.created++;
     fw.ctRef[slot] = id * 2;
     fw.slotFlags[slot] = SF.NEW_ENTRY;
+    // A connection a helper expects (an FTP data connection): related to its master.
+    if (ct.expect.count > 0) {
+      const e = ct.expect.take(ct, tu[TU.SRC]!, tu[TU.DST]!, tu[TU.PORTS]! & 0xffff, proto, now);
+      if (e >= 0) {
+        this.related(id, e, now);
+        return CS.RELATED;
+      }
+    }
     return CS.NEW;
+  }
+
+  /** The state a packet of a known connection has: established once a reply was seen, else new or related. */
+  private stateOf(id: number, dir: number): number {
+    const st = this.fw.ct.status[id]!;
+    if (dir === 1 || st & CtStatus.SEEN_REPLY) return CS.ESTABLISHED;
+    return st & CtStatus.RELATED ? CS.RELATED : CS.NEW;
+  }
+
+  /** New entry `id` fulfils expectation `e`: make it related to the master and NAT it as the master asks. */
+  private related(id: number, e: number, now: number): void {
+    const ct = this.fw.ct;
+    const ex = ct.expect;
+    const master = ex.master[e]!;
+    ct.master[id] = master;
+    ct.status[id] = ct.status[id]! | CtStatus.RELATED;
+    if (!ex.nat[e]) return;
+    // Linux nf_nat_follow_master: destination to where the master's other end is, source to where it sends.
+    const o = id * 8;
+    const t = ct.tup;
+    const ch = this.choice;
+    if (t[o + 1] !== ex.natDst[e] || (t[o + 2]! & 0xffff) !== ex.natPort[e]) {
+      const a = ex.natDst[e]! >>> 0;
+      dnat(ct, id, a, a, ex.natPort[e]!, ex.natPort[e]!, ch);
+      ct.status[id] = ct.status[id]! | CtStatus.DSTNAT;
+    }
+    if (t[o] !== ex.natSrc[e]) {
+      const a = ex.natSrc[e]! >>> 0;
+      if (snat(ct, id, a, a, 0, 0, false, now, ch)) ct.status[id] = ct.status[id]! | CtStatus.SRCNAT;
+    }
+    ct.status[id] = ct.status[id]! | CtStatus.NAT_DONE;
   }
 
   /** A packet of a FastTracked connection: the firewall hooks after this stage let it pass untouched. */
@@ -198,10 +260,11 @@ export class Conntrack extends FlowStage {
     ct.ftBytes[id] = ct.ftBytes[id]! + bytes;
   }
 
+  /** Count the packet; `timeout` NaN keeps the current expiry (a SYN retransmission). */
   private account(id: number, ref: number, bytes: number, now: number, timeout: number): void {
     const ct = this.fw.ct;
     ct.packets[ref] = ct.packets[ref]! + 1;
     ct.bytes[ref] = ct.bytes[ref]! + bytes;
-    ct.expires[id] = now + timeout;
+    if (timeout === timeout) ct.expires[id] = now + timeout;
   }
 }

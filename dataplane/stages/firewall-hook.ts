@@ -33,7 +33,7 @@ import { tcpResetInPlace } from '../ip4/tcp-reset';
 import { ipv4RewriteTtl, ipv4RewriteDscp, csumReplace16, l4CsumReplace16, ipv4FillChecksum } from '../wire/checksum';
 import { PktFlag } from '../buf/meta';
 import { ipv4ToString } from '../wire/ipv4';
-import { CtStatus } from '../conntrack/table';
+import { CtStatus, connectionType } from '../conntrack/table';
 import { A, CN, M, PF, PRIO_FROM, R, TCP_RESET, type FwTable } from '../firewall/rules';
 import { V, type FwEffects, type FwTracer, type FwWalker } from '../firewall/walk';
 import { fillFields, fillRareFields, type AddressTyper } from '../firewall/fields';
@@ -148,6 +148,7 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
           if (this.rare & R.LAYER7) x.updateL7(ref >> 1, b, f[PF.PAYLOAD]!, f[PF.PAYLOAD_LEN]!);
         }
       }
+      f[PF.CTYPE] = connectionType(ct, ref);
       const traced = trace !== null && (m.flags[slot]! & 0x2000) !== 0;
       const v = this.walker.walk(this.chain, f, fw.lists, now, this, traced ? this : null);
       if (traced) rec(trace!, m.flags, slot, this.index, FW_EV.VERDICT, ruleArg(this.code, this.walker.rule), this.walker.rule < 0 ? A.ACCEPT : this.table.action[this.walker.rule]!);

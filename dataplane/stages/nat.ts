@@ -16,14 +16,30 @@
  *   confirm that clashes with an equal connection made meanwhile joins it; a real clash drops the packet
  *   (`conntrack-clash`). No free port for a translation drops it (`nat-no-port`).
  *
- * Not yet: ICMP errors about NATed connections are not translated inside (the quoted header).
+ * - ICMP errors related to a NATed connection (from a remote router or host, or made by this router for a
+ *   packet it could not deliver) are translated with their quoted header (conntrack/nat.ts icmpErrorNat,
+ *   Linux nf_nat_icmp_reply_translation) instead of the plain rewrite.
+ * - Helpers and sequence adjustment run at the confirm points, after the headers are NATed (Linux's
+ *   ipv4_confirm order): a confirmed TCP connection to an ftp service port gets the FTP helper
+ *   (conntrack/ftp.ts), which reads the control connection's commands, expects the data connection and
+ *   rewrites the announced address when the control connection is NATed; a connection whose payload a helper
+ *   resized has every segment's sequence/ack numbers adjusted (conntrack/seqadj.ts). A data connection
+ *   NATed by its expectation does not walk the nat chains (its NAT is done, like Linux's nf_nat_initialized);
+ *   other related connections do.
+ *
+ * Not yet: the helpers other than FTP (tftp, irc, sip, pptp, h323, rtsp). Router-made ICMP errors created
+ * after srcnat (fragmentation-needed from ip4-fragment, host-unreachable from arp-resolve) quote the
+ * already translated packet and go to the router's own address; Linux sends fragmentation-needed from
+ * ip_forward, before srcnat, so that case does not arise there.
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
-import { CtStatus } from '../conntrack/table';
-import { snat, dnat, rewriteDst, rewriteSrc, NatChoice } from '../conntrack/nat';
-import { A, CN, PF } from '../firewall/rules';
+import { CtStatus, Helper, connectionType } from '../conntrack/table';
+import { snat, dnat, rewriteDst, rewriteSrc, icmpErrorNat, NatChoice } from '../conntrack/nat';
+import { FtpHelper, FtpResult } from '../conntrack/ftp';
+import { seqAdjust } from '../conntrack/seqadj';
+import { A, CN, CS, PF } from '../firewall/rules';
 import { V, type FwEffects } from '../firewall/walk';
 import { fillFields } from '../firewall/fields';
 import { FW_EV, ruleArg, FwTableCode } from '../firewall/events';
@@ -41,6 +57,8 @@ export class NatStage extends FlowStage implements FwEffects {
   /** Confirms new connections (srcnat, nat-input). */
   private readonly confirms: boolean;
   private readonly choice = new NatChoice();
+  /** The FTP helper (confirm points only). */
+  readonly ftp: FtpHelper;
 
   constructor(
     st: FlowState,
@@ -53,6 +71,7 @@ export class NatStage extends FlowStage implements FwEffects {
     this.chain = fw.tables.nat.chainNames.indexOf(chainName);
     this.dstSide = hook === 'dstnat' || hook === 'nat-output';
     this.confirms = hook === 'srcnat' || hook === 'nat-input';
+    this.ftp = new FtpHelper(fw.ct.expect);
   }
 
   effect(): void {
@@ -80,9 +99,12 @@ export class NatStage extends FlowStage implements FwEffects {
       const fl = m.flags[slot]!;
       const l4 = (fl & 0x200) !== 0 && (fl & 0x80) === 0 ? frame + m.l4Off[slot]! : -1;
       const isNew = (fw.slotFlags[slot]! & SF.NEW_ENTRY) !== 0;
-      if (isNew && rules.length > 0 && fw.ctInfo[slot] === 1 /* CS.NEW */) {
+      const info = fw.ctInfo[slot]!;
+      // New connections walk the chain; so do related ones whose NAT no expectation set up.
+      if (isNew && rules.length > 0 && (info === CS.NEW || (info === CS.RELATED && !(ct.status[id]! & CtStatus.NAT_DONE)))) {
         const f = fw.f;
-        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!, 1, 0, 0, null);
+        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!, info, 0, 0, null);
+        f[PF.CTYPE] = connectionType(ct, ref);
         const traced = trace !== null && (fl & 0x2000) !== 0;
         const v = fw.natWalk.walk(this.chain, f, fw.lists, st.now, this, null);
         if (traced) rec(trace!, m.flags, slot, this.index, FW_EV.VERDICT, ruleArg(FwTableCode.NAT, fw.natWalk.rule), fw.natWalk.rule < 0 ? A.ACCEPT : nat.action[fw.natWalk.rule]!);
@@ -96,10 +118,26 @@ export class NatStage extends FlowStage implements FwEffects {
         if (v === V.NAT && traced) rec(trace!, m.flags, slot, this.index, FW_EV.NAT, nat.action[fw.natWalk.rule]!, this.choice.addr);
       }
       if (ct.status[id]! & NATTED) {
-        const changed = this.dstSide ? rewriteDst(ct, ref, b, ip, l4) : rewriteSrc(ct, ref, b, ip, l4);
+        let changed: boolean;
+        if (fw.slotFlags[slot]! & SF.ICMP_ERROR) {
+          const tl = (b[ip + 2]! << 8) | b[ip + 3]!;
+          changed = l4 >= 0 && icmpErrorNat(ct, ref, b, ip, l4, tl - ((b[ip]! & 15) << 2), this.dstSide);
+        } else changed = this.dstSide ? rewriteDst(ct, ref, b, ip, l4) : rewriteSrc(ct, ref, b, ip, l4);
         if (changed && trace !== null && (fl & 0x2000) !== 0) {
           const q = this.dstSide ? ip + 16 : ip + 12;
           rec(trace, m.flags, slot, this.index, FW_EV.NAT_REWRITE, this.dstSide ? 0 : 1, (b[q]! << 24) | (b[q + 1]! << 16) | (b[q + 2]! << 8) | b[q + 3]!);
+        }
+      }
+      // Helpers, then sequence adjustment (confirm points; TCP segments of the connection itself).
+      if (this.confirms && l4 >= 0 && b[ip + 9] === 6 && !(fw.slotFlags[slot]! & SF.ICMP_ERROR)) {
+        if (ct.helper[id] === Helper.FTP && this.ftp.process(ct, id, ref & 1, info === CS.ESTABLISHED, pool, slot, ip, l4, st.now) === FtpResult.DROP) {
+          dropIn(st, slot, Drop.CONNTRACK_HELPER, this.index, trace);
+          next[i] = NEXT_DROP;
+          continue;
+        }
+        if (ct.status[id]! & CtStatus.SEQ_ADJUST) {
+          const tl = (b[ip + 2]! << 8) | b[ip + 3]!;
+          seqAdjust(ct, id, ref & 1, b, l4, tl - ((b[ip]! & 15) << 2));
         }
       }
       if (this.confirms && isNew) {
@@ -121,7 +159,29 @@ export class NatStage extends FlowStage implements FwEffects {
             next[i] = NEXT_DROP;
             continue;
           }
-        } else if (trace !== null && (fl & 0x2000) !== 0) rec(trace, m.flags, slot, this.index, FW_EV.CONFIRM, id);
+        } else {
+          if (trace !== null && (fl & 0x2000) !== 0) rec(trace, m.flags, slot, this.index, FW_EV.CONFIRM, id);
+          this.assignHelper(id);
+        }
+      }
+    }
+  }
+
+  /**
+   * A connection just confirmed: a TCP connection whose server port (the reply tuple's source port, after
+   * dst-nat) is an ftp service port gets the FTP helper (Linux assigns helpers by the reply tuple).
+   */
+  private assignHelper(id: number): void {
+    const ct = this.fw.ct;
+    if (ct.proto[id] !== 6 || ct.status[id]! & CtStatus.RELATED) return;
+    const ports = this.fw.tables.conntrack.ftpPorts;
+    if (ports === undefined || ports.length === 0) return;
+    const p = ct.tup[id * 8 + 6]! >>> 16;
+    for (let k = 0; k < ports.length; k += 2) {
+      if (p >= ports[k]! && p <= ports[k + 1]!) {
+        ct.helper[id] = Helper.FTP;
+        ct.status[id] = ct.status[id]! | CtStatus.HELPER;
+        return;
       }
     }
   }

@@ -112,8 +112,10 @@ describe('ConnTable', () => {
     );
   });
 
-  test('1M entries stay under 256 MB', () => {
+  test('1M entries stay under 256 MB (connection-rate/layer7 columns, allocated only when rules use them, add ~37 MB)', () => {
     const t = new ConnTable({ maxEntries: 1 << 20 });
     expect(t.bytesUsed()).toBeLessThan(256 * 1024 * 1024);
+    const withMatchers = new ConnTable({ maxEntries: 1 << 20, matcherColumns: true });
+    expect(withMatchers.bytesUsed() - t.bytesUsed()).toBe(37 * (1 << 20));
   });
 });

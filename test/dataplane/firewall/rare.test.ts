@@ -251,7 +251,7 @@ add chain=forward action=drop tls-host=exact.example comment=exact
 describe('connection matchers', () => {
   function setup(rules: string, l7: string[] = []) {
     const { fw } = compile(rules);
-    const ct = new ConnTable({ maxEntries: 64 });
+    const ct = new ConnTable({ maxEntries: 64, matcherColumns: true });
     const lens: number[] = [];
     for (let r = 0; r < fw.filter.n; r++) if (fw.filter.has2[r]! & R.CONN_LIMIT) lens.push(fw.filter.climLen[r]!);
     const x = new ConnExtra(ct, lens, l7.map(l7RegExp));
