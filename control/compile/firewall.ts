@@ -17,7 +17,7 @@ import { idText } from '../store/store';
 import { parseIpv4Spec, parseIntRange, parsePortList, parseTime, parseMac, parseRate, type Ipv4Spec } from '../routeros/values';
 import { BUILTIN_CHAINS, type Table } from '../menus/firewall-props';
 import type { InterfaceIndex } from './interfaces';
-import { A, ACTION_NAMES, AT, CN, CS, M, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
+import { A, ACTION_NAMES, AT, CN, CS, M, PCC_F, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
 import { buildClassifier } from '../../dataplane/firewall/classify';
 import { AddressLists } from '../../dataplane/tables/address-list';
 import { CtEnabled, type ConntrackSettings } from '../../dataplane/firewall/tables';
@@ -80,6 +80,19 @@ const ATYPE_BITS: Readonly<Record<string, number>> = {
   unreachable: AT.UNREACHABLE,
   prohibit: AT.PROHIBIT,
 };
+/** per-connection-classifier field names → PCC_F bits. */
+const PCC_FIELDS: Readonly<Record<string, number>> = {
+  'src-address': PCC_F.SRC_ADDR,
+  'dst-address': PCC_F.DST_ADDR,
+  'both-addresses': PCC_F.SRC_ADDR | PCC_F.DST_ADDR,
+  'src-port': PCC_F.SRC_PORT,
+  'dst-port': PCC_F.DST_PORT,
+  'both-ports': PCC_F.SRC_PORT | PCC_F.DST_PORT,
+  'src-address-and-port': PCC_F.SRC_ADDR | PCC_F.SRC_PORT,
+  'dst-address-and-port': PCC_F.DST_ADDR | PCC_F.DST_PORT,
+  'both-addresses-and-ports': PCC_F.SRC_ADDR | PCC_F.DST_ADDR | PCC_F.SRC_PORT | PCC_F.DST_PORT,
+};
+
 const REJECT_CODES: Readonly<Record<string, number>> = {
   'icmp-network-unreachable': (3 << 8) | 0,
   'icmp-net-unreachable': (3 << 8) | 0,
@@ -100,7 +113,6 @@ const NOT_YET = [
   'connection-limit',
   'layer7-protocol',
   'dst-limit',
-  'per-connection-classifier',
   'psd',
   'content',
   'tls-host',
@@ -317,6 +329,9 @@ class TableBuilder {
   readonly limitRate: Float64Array;
   readonly limitBurst: Float64Array;
   readonly limitBits: Uint8Array;
+  readonly pccFields: Uint8Array;
+  readonly pccDen: Int32Array;
+  readonly pccRem: Int32Array;
   readonly action: Uint8Array;
   readonly jump: Int32Array;
   readonly passthrough: Uint8Array;
@@ -382,6 +397,9 @@ class TableBuilder {
     this.limitRate = new Float64Array(n);
     this.limitBurst = new Float64Array(n);
     this.limitBits = new Uint8Array(n);
+    this.pccFields = new Uint8Array(n);
+    this.pccDen = new Int32Array(n).fill(1);
+    this.pccRem = new Int32Array(n);
     this.action = new Uint8Array(n);
     this.jump = new Int32Array(n).fill(-1);
     this.passthrough = new Uint8Array(n).fill(1);
@@ -662,6 +680,18 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
       b.limitBits[r] = l.bits ? 1 : 0;
       return undefined;
     });
+    matcher('per-connection-classifier', M.PCC, (s) => {
+      const m = /^([a-z-]+):(\d{1,10})\/(\d{1,10})$/.exec(s);
+      const fields = m === null ? undefined : PCC_FIELDS[m[1]!];
+      if (m === null || fields === undefined) return 'expected fields:denominator/remainder';
+      const den = Number(m[2]);
+      const rem = Number(m[3]);
+      if (den < 1 || den > 0x7fffffff || rem >= den) return 'expected 1 <= denominator and remainder < denominator';
+      b.pccFields[r] = fields;
+      b.pccDen[r] = den;
+      b.pccRem[r] = rem;
+      return undefined;
+    });
     for (const prop of NOT_YET) if (given(prop) !== undefined) problem(`${prop} is not evaluated by flowplane yet`);
 
     // ---- action ----
@@ -799,6 +829,9 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
     limitRate: b.limitRate,
     limitBurst: b.limitBurst,
     limitBits: b.limitBits,
+    pccFields: b.pccFields,
+    pccDen: b.pccDen,
+    pccRem: b.pccRem,
     action: b.action,
     jump: b.jump,
     passthrough: b.passthrough,

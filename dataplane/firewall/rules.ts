@@ -46,6 +46,8 @@ export const M = {
   LIMIT: 1 << 29,
   /** A matcher flowplane does not evaluate yet: the rule never matches (reported by the compiler). */
   UNSUPPORTED: 1 << 30,
+  /** per-connection-classifier (stateless; tested after UNSUPPORTED, before the stateful ones). Bit 31: negative as int32. */
+  PCC: 1 << 31,
 } as const;
 
 /** Matcher names by bit position (traces: "failed at dst-port"). */
@@ -81,6 +83,7 @@ export const MATCHER_NAMES = [
   'nth',
   'limit',
   'unsupported matcher',
+  'per-connection-classifier',
 ] as const;
 
 /** Name of the lowest set matcher bit of `bit`. */
@@ -157,6 +160,9 @@ export const ACTION_NAMES = [
   'endpoint-independent-nat',
   'socksify',
 ] as const;
+
+/** per-connection-classifier field bits (`FwTable.pccFields`). */
+export const PCC_F = { SRC_ADDR: 1, DST_ADDR: 2, SRC_PORT: 4, DST_PORT: 8 } as const;
 
 /** `connection-state` bits (PF.CSTATE holds exactly one). */
 export const CS = { NEW: 1, ESTABLISHED: 2, RELATED: 4, INVALID: 8, UNTRACKED: 16 } as const;
@@ -285,6 +291,10 @@ export interface FwTable {
   readonly limitRate: Float64Array;
   readonly limitBurst: Float64Array;
   readonly limitBits: Uint8Array;
+  /** per-connection-classifier: PCC_F bits of the hashed fields, denominator (>= 1), remainder. */
+  readonly pccFields: Uint8Array;
+  readonly pccDen: Int32Array;
+  readonly pccRem: Int32Array;
 
   // ---- actions ----
   readonly action: Uint8Array;
