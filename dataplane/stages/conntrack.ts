@@ -18,6 +18,9 @@
  * - Assured (spared by eviction): TCP once the handshake completes both ways, UDP and ICMP once a reply was
  *   seen. UDP gets udp-stream-timeout once a reply was seen, udp-timeout before.
  *
+ * A fasttracked connection's packets mostly never get here (stages/fasttrack.ts takes them past the slow
+ * path); those that do (TCP SYN/FIN/RST, the periodic refresh) are tracked like any other packet.
+ *
  * Not yet: TCP window tracking (sequence checks, liberal-tcp-tracking), helpers (FTP related connections),
  * conntrack zones. Fragments: a later fragment carries no ports; its state is `invalid` unless reassembly
  * made it whole before (Linux defragments before conntrack: flowplane reassembles only for local delivery).
@@ -142,7 +145,6 @@ export class Conntrack extends FlowStage {
           if (dir === 1) ct.status[id] = ct.status[id]! | CtStatus.SEEN_REPLY;
           this.account(id, ref, tl, now, timeout);
           fw.ctRef[slot] = ref;
-          if (ct.status[id]! & CtStatus.FASTTRACK) this.fastTracked(slot, id, tl);
           return dir === 1 || ct.status[id]! & CtStatus.SEEN_REPLY ? CS.ESTABLISHED : CS.NEW;
         }
       } else {
@@ -153,7 +155,6 @@ export class Conntrack extends FlowStage {
         timeout = proto === 17 || proto === 136 ? (seen ? cs.udpStreamTimeout : cs.udpTimeout) : proto === 1 ? cs.icmpTimeout : cs.genericTimeout;
         this.account(id, ref, tl, now, timeout);
         fw.ctRef[slot] = ref;
-        if (ct.status[id]! & CtStatus.FASTTRACK) this.fastTracked(slot, id, tl);
         return dir === 1 || seen ? CS.ESTABLISHED : CS.NEW;
       }
     }
@@ -188,14 +189,6 @@ export class Conntrack extends FlowStage {
     fw.ctRef[slot] = id * 2;
     fw.slotFlags[slot] = SF.NEW_ENTRY;
     return CS.NEW;
-  }
-
-  /** A packet of a FastTracked connection: the firewall hooks after this stage let it pass untouched. */
-  private fastTracked(slot: number, id: number, bytes: number): void {
-    const ct = this.fw.ct;
-    this.fw.slotFlags[slot] = SF.FASTTRACK;
-    ct.ftPackets[id] = ct.ftPackets[id]! + 1;
-    ct.ftBytes[id] = ct.ftBytes[id]! + bytes;
   }
 
   private account(id: number, ref: number, bytes: number, now: number, timeout: number): void {

@@ -10,7 +10,8 @@
  *   or a TCP reset for `tcp-reset`), then the packet is dropped as `firewall-reject`;
  * - tarpit: dropped as `firewall-tarpit` (the SYN/ACK that holds the connection is not sent yet).
  * Packet effects of non-terminal actions happen here: change-ttl, change-dscp, change-mss (SYN's MSS option,
- * checksum patched), clear-df, fasttrack-connection (marks a TCP/UDP connection F), notrack (raw: the packet
+ * checksum patched), clear-df, fasttrack-connection (marks a TCP/UDP connection F: its later packets take
+ * stages/fasttrack.ts's shortcut; this packet itself goes on through the slow path), notrack (raw: the packet
  * skips conntrack), log (a line in the firewall log: prefix, chain, in/out interface, addresses).
  * Non-IPv4 packets do not reach these stages (IPv6 has its own firewall, not built yet).
  */
@@ -94,7 +95,6 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       // Per-packet firewall columns are trusted only after conntrack wrote them; raw hooks run before it
       // and start the packet's flags afresh.
       if (this.isRaw) fw.slotFlags[slot] = 0;
-      else if (tracking && fw.slotFlags[slot]! & SF.FASTTRACK) continue;
       const frame = pool.frameOffset(slot);
       const ip = frame + m.l3Off[slot]!;
       this.slot = slot;
@@ -172,7 +172,9 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
         const ref = fw.ctRef[slot]!;
         const proto = b[ip + 9];
         if (ref >= 0 && (proto === 6 || proto === 17)) {
-          fw.ct.status[ref >> 1] = fw.ct.status[ref >> 1]! | CtStatus.FASTTRACK;
+          const st0 = fw.ct.status[ref >> 1]!;
+          if ((st0 & CtStatus.FASTTRACK) === 0) fw.ftMarked++;
+          fw.ct.status[ref >> 1] = st0 | CtStatus.FASTTRACK;
           fw.slotFlags[slot] = fw.slotFlags[slot]! | SF.FASTTRACK;
         }
         return;
