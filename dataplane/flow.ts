@@ -12,7 +12,7 @@
  *                 ─► bridge-ip-queue-global ─► bridge-ip-simple-queues] ─► interface-tx       (d) bridged, per copy
  *                                                       └─► [bridge-filter-input] ─► arp-input / ip4-input / vlan-input
  *                                                            up to the router: in-interface = the bridge (or its VLAN)
- *  ethernet-input (routed port) ─► ip4-input ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
+ *  ethernet-input (routed port) ─► ip4-input ─► [fasttrack] ─► raw-prerouting ─► conntrack ─► mangle-prerouting ─► dstnat
  *                                 ─► routing ─┬─► ip4-forward ─► mangle-forward ─► filter-forward ─┐  (a) forward
  *                                             └─► ip4-reassembly ─► mangle-input ─► filter-input ─► nat-input ─► local-in   (b) input
  *                                                  └─► reassembly-wait (fragments held until their datagram completes)
@@ -23,6 +23,8 @@
  *                 ─► arp-resolve ─┬─► ip4-rewrite ─► interface-queue ─► [vlan-output] ─► [bridge-output] ─► interface-tx ─► port
  *                                 └─► arp-wait   (queued until the neighbour answers; released to ip4-rewrite)
  *  [bridge-output] ─► bridge-filter-output ─► bridge-srcnat ─► interface-tx             (d) bridge output, per copy
+ *  [fasttrack] (only when a rule fasttracks) ─► ip4-fragment   packets of fasttracked connections: stored NAT,
+ *  main-table route, TTL, then straight to the neighbour stages (stages/fasttrack.ts); the rest go on as drawn.
  *  [vlan-output] is in the graph only when the config has VLAN interfaces: frames for a VLAN interface (its
  *  virtual port) get its tag pushed (QinQ: the parent VLAN's tag too) and move to the parent's port.
  *  [bridge-output] is in the graph only when the config has bridges: frames for a bridge interface (its
@@ -82,6 +84,7 @@ import { VlanInput } from './stages/vlan-input';
 import { VlanOutput } from './stages/vlan-output';
 import { passThrough, holdSink } from './stages/passthrough';
 import { firewallStage } from './stages/firewall-stages';
+import { FastTrack, fasttrackUsed } from './stages/fasttrack';
 import { FirewallState } from './firewall/state';
 import { conntrackOn } from './firewall/tables';
 import { FW_TABLE_NAMES } from './firewall/events';
@@ -173,7 +176,12 @@ export class Flow {
     stages.push(new VlanInput(st), new ArpInput(st));
     // (a)/(b) prerouting
     const pre = build(['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'], 'routing');
-    stages.push(new Ip4Input(st, pre.first), ...pre.made);
+    // FastTrack's shortcut (stages/fasttrack.ts): packets of fasttracked connections go from here straight to
+    // ip4-fragment; the rest take the prerouting path. In the graph only when some rule fasttracks.
+    const ft = fw !== null && fw.tracking && fasttrackUsed(fw.tables) ? new FastTrack(st, fw, pre.first, 'ip4-fragment') : null;
+    stages.push(new Ip4Input(st, ft !== null ? ft.name : pre.first));
+    if (ft !== null) stages.push(ft);
+    stages.push(...pre.made);
     const fwd = build(['mangle-forward', 'filter-forward'], toPost);
     const input = build(['mangle-input', 'filter-input', 'nat-input'], 'local-in');
     stages.push(new Routing(st, false, 'ip4-forward', 'ip4-reassembly'));

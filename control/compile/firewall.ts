@@ -17,7 +17,7 @@ import { idText } from '../store/store';
 import { parseIpv4Spec, parseIntRange, parsePortList, parseTime, parseMac, parseRate, type Ipv4Spec } from '../routeros/values';
 import { BUILTIN_CHAINS, type Table } from '../menus/firewall-props';
 import type { InterfaceIndex } from './interfaces';
-import { A, ACTION_NAMES, AT, CN, CS, DL_MODE, IPOPT, M, PRIO_FROM, R, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
+import { A, ACTION_NAMES, AT, CN, CS, DL_MODE, IPOPT, M, PCC_F, PRIO_FROM, R, TCP_RESET, TTL_OP, biasIp, type FwTable } from '../../dataplane/firewall/rules';
 import { buildClassifier } from '../../dataplane/firewall/classify';
 import { l7RegExp } from '../../dataplane/firewall/conn-extra';
 import { AddressLists } from '../../dataplane/tables/address-list';
@@ -82,6 +82,19 @@ const ATYPE_BITS: Readonly<Record<string, number>> = {
   unreachable: AT.UNREACHABLE,
   prohibit: AT.PROHIBIT,
 };
+/** per-connection-classifier field names → PCC_F bits. */
+const PCC_FIELDS: Readonly<Record<string, number>> = {
+  'src-address': PCC_F.SRC_ADDR,
+  'dst-address': PCC_F.DST_ADDR,
+  'both-addresses': PCC_F.SRC_ADDR | PCC_F.DST_ADDR,
+  'src-port': PCC_F.SRC_PORT,
+  'dst-port': PCC_F.DST_PORT,
+  'both-ports': PCC_F.SRC_PORT | PCC_F.DST_PORT,
+  'src-address-and-port': PCC_F.SRC_ADDR | PCC_F.SRC_PORT,
+  'dst-address-and-port': PCC_F.DST_ADDR | PCC_F.DST_PORT,
+  'both-addresses-and-ports': PCC_F.SRC_ADDR | PCC_F.DST_ADDR | PCC_F.SRC_PORT | PCC_F.DST_PORT,
+};
+
 const REJECT_CODES: Readonly<Record<string, number>> = {
   'icmp-network-unreachable': (3 << 8) | 0,
   'icmp-net-unreachable': (3 << 8) | 0,
@@ -98,7 +111,7 @@ const REJECT_CODES: Readonly<Record<string, number>> = {
  * Matchers evaluated elsewhere or not yet: a rule using one is reported and never matches. hotspot (no
  * HotSpot in flowplane), realm (no routing realms) and p2p (RouterOS's own deprecated classifier) stay here.
  */
-const NOT_YET = ['per-connection-classifier', 'hotspot', 'realm', 'p2p', 'routing-table'];
+const NOT_YET = ['hotspot', 'realm', 'p2p', 'routing-table'];
 
 export interface FirewallProblem {
   readonly table: Table;
@@ -347,6 +360,9 @@ class TableBuilder {
   readonly psdLo: Int32Array;
   readonly psdHi: Int32Array;
   readonly ctype: Uint8Array;
+  readonly pccFields: Uint8Array;
+  readonly pccDen: Int32Array;
+  readonly pccRem: Int32Array;
   readonly action: Uint8Array;
   readonly jump: Int32Array;
   readonly passthrough: Uint8Array;
@@ -447,6 +463,9 @@ class TableBuilder {
     this.psdLo = new Int32Array(n);
     this.psdHi = new Int32Array(n);
     this.ctype = new Uint8Array(n);
+    this.pccFields = new Uint8Array(n);
+    this.pccDen = new Int32Array(n).fill(1);
+    this.pccRem = new Int32Array(n);
     this.action = new Uint8Array(n);
     this.jump = new Int32Array(n).fill(-1);
     this.passthrough = new Uint8Array(n).fill(1);
@@ -937,6 +956,18 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
       b.ctype[r] = code;
       return undefined;
     });
+    rare('per-connection-classifier', R.PCC, (s) => {
+      const m = /^([a-z-]+):(\d{1,10})\/(\d{1,10})$/.exec(s);
+      const fields = m === null ? undefined : PCC_FIELDS[m[1]!];
+      if (m === null || fields === undefined) return 'expected fields:denominator/remainder';
+      const den = Number(m[2]);
+      const rem = Number(m[3]);
+      if (den < 1 || den > 0x7fffffff || rem >= den) return 'expected 1 <= denominator and remainder < denominator';
+      b.pccFields[r] = fields;
+      b.pccDen[r] = den;
+      b.pccRem[r] = rem;
+      return undefined;
+    });
     for (const prop of NOT_YET) if (given(prop) !== undefined) problem(`${prop} is not evaluated by flowplane yet`);
 
     // ---- action ----
@@ -1125,6 +1156,9 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
     psdLo: b.psdLo,
     psdHi: b.psdHi,
     ctype: b.ctype,
+    pccFields: b.pccFields,
+    pccDen: b.pccDen,
+    pccRem: b.pccRem,
     action: b.action,
     jump: b.jump,
     passthrough: b.passthrough,

@@ -37,7 +37,7 @@
  * found. If there is none it returns -1 and the caller drops the packet (`conntrack-full`).
  *
  * ## Memory
- * About 230 bytes per entry (64 of them TCP window tracking, 40 the firewall matchers' columns) plus 32 per
+ * About 190 bytes per entry (64 of them TCP window tracking; the matcher columns add 37) plus 32 per
  * entry of hash (`bytesUsed()`): 1M entries fit in ~220 MB, ~256 MB with the matcher columns (allocated only
  * when connection-rate or layer7-protocol rules exist). Helper state (FTP line tracking, sequence
  * adjustment) lives in a small extension pool only connections with a helper use.

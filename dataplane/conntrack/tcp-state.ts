@@ -49,6 +49,28 @@ const SYN = 0x02;
 const RST = 0x04;
 const ACK = 0x10;
 
+/**
+ * Linux `tcp_valid_flags`: the flag combinations (ignoring PSH, ECE and CWR) a segment may carry — SYN,
+ * SYN|URG, SYN|ACK, RST, RST|ACK, FIN|ACK, FIN|ACK|URG, ACK, ACK|URG. Anything else (SYN+FIN, no flags, FIN
+ * without ACK, ...) makes the segment invalid before the state machine sees it (nf_conntrack tcp_error).
+ */
+export function tcpValidFlags(flags: number): boolean {
+  switch (flags & 0x37) {
+    case 0x02:
+    case 0x22:
+    case 0x12:
+    case 0x04:
+    case 0x14:
+    case 0x11:
+    case 0x31:
+    case 0x10:
+    case 0x30:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Linux `get_conntrack_index`: RST wins, then SYN (with or without ACK), FIN, ACK, none. */
 export function tcpInput(flags: number): number {
   if (flags & RST) return TcpIn.RST;

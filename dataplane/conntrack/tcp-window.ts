@@ -467,3 +467,16 @@ export class TcpTracker {
     }
   }
 }
+
+/**
+ * Stop checking a connection's windows, both directions (Linux `flow_offload_fixup_tcp` / the flowtable sets
+ * IP_CT_TCP_FLAG_BE_LIBERAL when a connection is offloaded): FastTrack moves the connection's packets past
+ * conntrack, so the window state goes stale and the packets that still take the slow path (FIN, RST, the
+ * periodic refresh) must not be judged against it.
+ */
+export function tcpBeLiberal(ct: ConnTable, id: number): void {
+  const tr = ct.track;
+  const base = id * TRACK_WORDS;
+  tr[base + 4] = tr[base + 4]! | (TF.BE_LIBERAL << 8);
+  tr[base + 5 + 4] = tr[base + 5 + 4]! | (TF.BE_LIBERAL << 8);
+}

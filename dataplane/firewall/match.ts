@@ -45,11 +45,46 @@
  * - `connection-type=ftp`: the packet's connection is related to a master using that helper (xt_helper:
  *   the FTP data connection, not the control connection itself; the manual: "packets from related
  *   connections based on information from their connection tracking helpers").
+ * - `per-connection-classifier=fields:den/rem`: RouterOS's own hash is not published (and Linux has no PCC);
+ *   flowplane's is `pccHash` below — murmur3 (32-bit) over the chosen fields as the packet carries them
+ *   (source address, destination address, source port, destination port, in that order, unsigned; a packet
+ *   without ports hashes 0 for them), matched when `hash % den === rem`. Deterministic, so a connection's
+ *   packets in one direction always land in the same class; the two directions are hashed as they appear
+ *   (not made symmetric), which is why configs mark the connection on its first packet from the LAN.
  */
 import type { AddressLists } from '../tables/address-list';
-import { DL_MODE, IPOPT, M, OPT_BIT, PF, R, TTL_OP, type FwTable } from './rules';
+import { DL_MODE, IPOPT, M, OPT_BIT, PCC_F, PF, R, TTL_OP, type FwTable } from './rules';
 import { DstLimit, Psd } from './flow-limits';
 import type { ConnExtra } from './conn-extra';
+
+function pccMix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/**
+ * The per-connection-classifier hash (module comment): murmur3_32 (seed 0) over the PCC_F-selected fields
+ * `src`, `dst` (addresses, any int form), `sport`, `dport` (-1 = the packet has no ports: hashed as 0).
+ * Returns an unsigned 32-bit value. Exported so tests can work out a packet's class by hand.
+ */
+export function pccHash(fields: number, src: number, dst: number, sport: number, dport: number): number {
+  let h = 0;
+  let len = 0;
+  if (fields & PCC_F.SRC_ADDR) (h = pccMix(h, src | 0)), (len += 4);
+  if (fields & PCC_F.DST_ADDR) (h = pccMix(h, dst | 0)), (len += 4);
+  if (fields & PCC_F.SRC_PORT) (h = pccMix(h, sport < 0 ? 0 : sport)), (len += 4);
+  if (fields & PCC_F.DST_PORT) (h = pccMix(h, dport < 0 ? 0 : dport)), (len += 4);
+  h ^= len;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 /** Mutable per-rule state of one table in one router (counters, buckets, nth counters, the PRNG). */
 export class FwState {
@@ -357,6 +392,11 @@ function matchRare(t: FwTable, s: FwState, r: number, f: Int32Array, ifLists: Ui
   if (h & R.CTYPE) {
     ok = f[PF.CTYPE] === t.ctype[r];
     if (ok === ((ng & R.CTYPE) !== 0)) return RARE_FAIL | R.CTYPE;
+  }
+  if (h & R.PCC) {
+    const hv = pccHash(t.pccFields[r]!, f[PF.SRC]! ^ 0x80000000, f[PF.DST]! ^ 0x80000000, f[PF.SPORT]!, f[PF.DPORT]!);
+    ok = hv % t.pccDen[r]! === t.pccRem[r];
+    if (ok === ((ng & R.PCC) !== 0)) return RARE_FAIL | R.PCC;
   }
   return 0;
 }

@@ -80,6 +80,8 @@ export const R = {
   PSD: 1 << 17,
   /** connection-type (stateless; checked with the stateless rare matchers). */
   CTYPE: 1 << 18,
+  /** per-connection-classifier (stateless). */
+  PCC: 1 << 19,
 } as const;
 
 /** Rare matcher names by bit position of R. */
@@ -103,6 +105,7 @@ export const RARE_NAMES = [
   'dst-limit',
   'psd',
   'connection-type',
+  'per-connection-classifier',
 ] as const;
 
 /** The R bits whose matcher changes per-rule state (tested last). */
@@ -171,7 +174,6 @@ export const MATCHER_NAMES = [
   'nth',
   'limit',
   'unsupported matcher',
-  'connection-type',
 ] as const;
 
 /** Name of the lowest set matcher bit of `bit` (`M.RARE | R.x`: the rare matcher's name). */
@@ -253,6 +255,9 @@ export const ACTION_NAMES = [
   'endpoint-independent-nat',
   'socksify',
 ] as const;
+
+/** per-connection-classifier field bits (`FwTable.pccFields`). */
+export const PCC_F = { SRC_ADDR: 1, DST_ADDR: 2, SRC_PORT: 4, DST_PORT: 8 } as const;
 
 /** `connection-state` bits (PF.CSTATE holds exactly one). */
 export const CS = { NEW: 1, ESTABLISHED: 2, RELATED: 4, INVALID: 8, UNTRACKED: 16 } as const;
@@ -452,6 +457,10 @@ export interface FwTable {
   readonly psdDelay: Float64Array;
   readonly psdLo: Int32Array;
   readonly psdHi: Int32Array;
+  /** per-connection-classifier: PCC_F bits of the hashed fields, denominator (>= 1), remainder. */
+  readonly pccFields: Uint8Array;
+  readonly pccDen: Int32Array;
+  readonly pccRem: Int32Array;
 
   // ---- actions ----
   readonly action: Uint8Array;

@@ -4,7 +4,7 @@
  * firewall stages share (the packet's connection ref, its connection state, what the rules asked for).
  * Nothing global: several routers in one process each have their own.
  */
-import { ConnTable } from '../conntrack/table';
+import { ConnTable, CtStatus } from '../conntrack/table';
 import { AddressLists } from '../tables/address-list';
 import { FwState } from './match';
 import { FwWalker } from './walk';
@@ -19,7 +19,7 @@ export const SF = {
   NEW_ENTRY: 1,
   /** raw `notrack`: skip connection tracking. */
   NOTRACK: 2,
-  /** The connection is FastTracked. */
+  /** A rule fasttracked the packet's connection (informational: the packet itself still walks the slow path). */
   FASTTRACK: 4,
   /** `FirewallState.priority` holds this packet's priority (set-priority acted on it). */
   PRIORITY: 8,
@@ -81,6 +81,14 @@ export class FirewallState implements DropListener {
   invalid = 0;
   full = 0;
   clashes = 0;
+  /**
+   * FastTrack: connections a rule marked fasttracked (ever; stages/fasttrack.ts takes the shortcut only once
+   * this is non-zero), and the packets/bytes that took the shortcut — the counters of RouterOS's dynamic
+   * `special dummy rule to show fasttrack counters` (see fasttrackDummy).
+   */
+  ftMarked = 0;
+  ftPackets = 0;
+  ftBytes = 0;
   private listsLoaded = false;
 
   constructor(readonly tables: FirewallTables, slots: number, seed = 1) {
@@ -162,6 +170,23 @@ export class FirewallState implements DropListener {
   /** The graph dropped the packet in `slot` (DropListener). */
   dropped(slot: number): void {
     this.forget(slot);
+  }
+
+  /**
+   * RouterOS's dynamic filter rule `;;; special dummy rule to show fasttrack counters` (chain=forward
+   * action=passthrough, flag D), shown at the top of the filter table while any connection is fasttracked:
+   * its counters are the fasttracked packets and bytes. Null while no live connection is fasttracked (a
+   * scan of the connection table: for print / --rule-stats, not the packet path).
+   */
+  fasttrackDummy(now: number): { chain: 'forward'; action: 'passthrough'; comment: string; packets: number; bytes: number } | null {
+    if (this.ftMarked === 0) return null;
+    let live = false;
+    const ct = this.ct;
+    ct.forEach((id) => {
+      if (!live && ct.status[id]! & CtStatus.FASTTRACK && ct.expires[id]! > now) live = true;
+    });
+    if (!live) return null;
+    return { chain: 'forward', action: 'passthrough', comment: 'special dummy rule to show fasttrack counters', packets: this.ftPackets, bytes: this.ftBytes };
   }
 
   /** Append a log line (bounded). */

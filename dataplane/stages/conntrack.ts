@@ -28,12 +28,15 @@
  * Not yet: conntrack zones, helpers other than FTP. Fragments: a later fragment carries no ports; its state
  * is `invalid` unless reassembly made it whole before (Linux defragments before conntrack: flowplane
  * reassembles only for local delivery).
+ * A fasttracked connection's packets mostly never get here (stages/fasttrack.ts takes them past the slow
+ * path); those that do (TCP SYN/FIN/RST, the periodic refresh) are tracked like any other packet.
+ *
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
 import { CtStatus } from '../conntrack/table';
-import { Tcp, tcpOpens } from '../conntrack/tcp-state';
+import { Tcp, tcpValidFlags, tcpOpens } from '../conntrack/tcp-state';
 import { TcpTracker, TcpVerdict } from '../conntrack/tcp-window';
 import { dnat, snat, NatChoice } from '../conntrack/nat';
 import { tupleOf, quotedTuple, TupleKind, TU } from '../conntrack/tuple';
@@ -130,6 +133,11 @@ export class Conntrack extends FlowStage {
       fw.invalid++;
       return CS.INVALID;
     }
+    if (proto === 6 && !tcpValidFlags(b[l4 + 13]!)) {
+      // Linux tcp_error: a flag combination outside tcp_valid_flags (SYN+FIN, no flags, ...) is invalid.
+      fw.invalid++;
+      return CS.INVALID;
+    }
     let ref = ct.lookup(tu[TU.SRC]!, tu[TU.DST]!, tu[TU.PORTS]!, proto, now);
     if (ref >= 0) {
       const id = ref >> 1;
@@ -154,7 +162,6 @@ export class Conntrack extends FlowStage {
           const st = this.stateOf(id, dir);
           if (dir === 1 && v !== TcpVerdict.IGNORE) ct.status[id] = ct.status[id]! | CtStatus.SEEN_REPLY;
           fw.ctRef[slot] = ref;
-          if (ct.status[id]! & CtStatus.FASTTRACK) this.fastTracked(slot, id, tl);
           return st;
         }
       } else {
@@ -165,7 +172,6 @@ export class Conntrack extends FlowStage {
         const timeout = proto === 17 || proto === 136 ? (seen ? cs.udpStreamTimeout : cs.udpTimeout) : proto === 1 ? cs.icmpTimeout : cs.genericTimeout;
         this.account(id, ref, tl, now, timeout);
         fw.ctRef[slot] = ref;
-        if (ct.status[id]! & CtStatus.FASTTRACK) this.fastTracked(slot, id, tl);
         return this.stateOf(id, dir);
       }
     }
@@ -250,14 +256,6 @@ export class Conntrack extends FlowStage {
       if (snat(ct, id, a, a, 0, 0, false, now, ch)) ct.status[id] = ct.status[id]! | CtStatus.SRCNAT;
     }
     ct.status[id] = ct.status[id]! | CtStatus.NAT_DONE;
-  }
-
-  /** A packet of a FastTracked connection: the firewall hooks after this stage let it pass untouched. */
-  private fastTracked(slot: number, id: number, bytes: number): void {
-    const ct = this.fw.ct;
-    this.fw.slotFlags[slot] = SF.FASTTRACK;
-    ct.ftPackets[id] = ct.ftPackets[id]! + 1;
-    ct.ftBytes[id] = ct.ftBytes[id]! + bytes;
   }
 
   /** Count the packet; `timeout` NaN keeps the current expiry (a SYN retransmission). */

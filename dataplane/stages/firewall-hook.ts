@@ -12,7 +12,8 @@
  *   xt_TARPIT) made from the packet in place and sent through routing-output; the SYN itself, and every other
  *   packet a tarpit rule takes, counts as dropped `firewall-tarpit`.
  * Packet effects of non-terminal actions happen here: change-ttl, change-dscp, change-mss (SYN's MSS option,
- * checksum patched), clear-df, fasttrack-connection (marks a TCP/UDP connection F), notrack (raw: the packet
+ * checksum patched), clear-df, fasttrack-connection (marks a TCP/UDP connection F: its later packets take
+ * stages/fasttrack.ts's shortcut; this packet itself goes on through the slow path), notrack (raw: the packet
  * skips conntrack), log (a line in the firewall log: prefix, chain, in/out interface, addresses),
  * set-priority (the packet's priority, FirewallState.priority: a number, from-dscp = DSCP, from-dscp-high-3-bits
  * = DSCP >> 3, from-ingress = the VLAN PCP it arrived with), strip-ipv4-options (the header shrinks to 20
@@ -34,6 +35,7 @@ import { ipv4RewriteTtl, ipv4RewriteDscp, csumReplace16, l4CsumReplace16, ipv4Fi
 import { PktFlag } from '../buf/meta';
 import { ipv4ToString } from '../wire/ipv4';
 import { CtStatus, connectionType } from '../conntrack/table';
+import { tcpBeLiberal } from '../conntrack/tcp-window';
 import { A, CN, M, PF, PRIO_FROM, R, TCP_RESET, type FwTable } from '../firewall/rules';
 import { V, type FwEffects, type FwTracer, type FwWalker } from '../firewall/walk';
 import { fillFields, fillRareFields, type AddressTyper } from '../firewall/fields';
@@ -126,7 +128,6 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       // Per-packet firewall columns are trusted only after conntrack wrote them; raw hooks run before it
       // and start the packet's flags afresh.
       if (this.isRaw) fw.slotFlags[slot] = 0;
-      else if (tracking && fw.slotFlags[slot]! & SF.FASTTRACK) continue;
       const frame = pool.frameOffset(slot);
       const ip = frame + m.l3Off[slot]!;
       this.slot = slot;
@@ -219,7 +220,10 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
         const ref = fw.ctRef[slot]!;
         const proto = b[ip + 9];
         if (ref >= 0 && (proto === 6 || proto === 17)) {
-          fw.ct.status[ref >> 1] = fw.ct.status[ref >> 1]! | CtStatus.FASTTRACK;
+          const st0 = fw.ct.status[ref >> 1]!;
+          if ((st0 & CtStatus.FASTTRACK) === 0) fw.ftMarked++;
+          fw.ct.status[ref >> 1] = st0 | CtStatus.FASTTRACK;
+          if (proto === 6) tcpBeLiberal(fw.ct, ref >> 1);
           fw.slotFlags[slot] = fw.slotFlags[slot]! | SF.FASTTRACK;
         }
         return;

@@ -1,4 +1,4 @@
-import { Tcp, tcpNext, tcpOpens, tcpInput, TcpIn, TCP_STATE_NAMES, tcpTimeoutTable, TCP_TIMEOUT_DEFAULTS } from '../../../dataplane/conntrack/tcp-state';
+import { Tcp, tcpValidFlags, tcpNext, tcpOpens, tcpInput, TcpIn, TCP_STATE_NAMES, tcpTimeoutTable, TCP_TIMEOUT_DEFAULTS } from '../../../dataplane/conntrack/tcp-state';
 
 const F = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 };
 const ORIG = 0;
@@ -73,4 +73,13 @@ test('timeouts by state are RouterOS defaults', () => {
   expect(t[Tcp.ESTABLISHED]).toBe(86400);
   expect(t[Tcp.TIME_WAIT]).toBe(10);
   expect(t[Tcp.SYN_SENT2]).toBe(5);
+});
+
+test('valid flag combinations are Linux tcp_valid_flags (PSH, ECE, CWR ignored)', () => {
+  for (const f of [F.SYN, F.SYN | F.ACK, F.RST, F.RST | F.ACK, F.FIN | F.ACK, F.ACK, F.PSH | F.ACK, F.FIN | F.ACK | F.PSH, 0x02 | 0x20, 0x10 | 0x20 | 0xc0]) {
+    expect([f, tcpValidFlags(f)]).toEqual([f, true]);
+  }
+  for (const f of [F.SYN | F.FIN, 0, F.FIN, F.PSH, F.SYN | F.RST, F.RST | F.FIN | F.ACK, F.SYN | F.FIN | F.ACK]) {
+    expect([f, tcpValidFlags(f)]).toEqual([f, false]);
+  }
 });

@@ -1,8 +1,8 @@
 /**
  * flowplane bugs the differential suite found (Linux and RouterOS agree on the expected behaviour), each
- * reduced to one frame through a small config. They are `test.failing` so the suite stays green while the
- * bug is there and turns red when it is fixed: then drop `.failing` here and the matching entry in the
- * scenario's `differences` (and docs/differential.md).
+ * reduced to one frame through a small config. A bug still open is a `test.failing` (green while the bug is
+ * there, red once it is fixed: then drop `.failing` and the matching entry in the scenario's `differences`
+ * and docs/differential.md). Both found so far are fixed; their tests stay as regression tests.
  */
 import { frame } from '../../../pcap/fixture';
 import { describeFrame } from '../../../dataplane/wire/describe';
@@ -26,9 +26,9 @@ const wan = () => frame().eth({ src: '02:00:5e:00:00:01', dst: '02:f1:00:00:00:0
 
 // scenarios/stateful-filter frame #8. Linux nf_conntrack_proto_tcp.c tcp_error(): a segment whose flags
 // (ignoring PSH/ECE/CWR) are not in tcp_valid_flags (SYN, SYN|URG, SYN|ACK, RST, RST|ACK, FIN|ACK,
-// FIN|ACK|URG, ACK, ACK|URG) is invalid. flowplane's tcpInput (dataplane/conntrack/tcp-state.ts) reduces
-// SYN|FIN to SYN and opens a connection.
-test.failing('conntrack: a SYN+FIN segment is invalid (dropped by connection-state=invalid)', () => {
+// FIN|ACK|URG, ACK, ACK|URG) is invalid. flowplane now checks tcpValidFlags
+// (dataplane/conntrack/tcp-state.ts) in the conntrack stage.
+test('conntrack: a SYN+FIN segment is invalid (dropped by connection-state=invalid) (fixed; kept as a regression test)', () => {
   const gen = generationFrom(`${BASE}
 /ip firewall filter
 add chain=forward action=drop connection-state=invalid
@@ -45,7 +45,7 @@ add chain=forward action=drop connection-state=invalid
 // header as `l4`, write the connection's ports into the ICMP header (bytes 0-3: type, code, checksum): the
 // error leaves as "ICMP echo reply" with a bad checksum (the nat.ts header says the quoted header is not
 // translated yet; this is worse: the error itself is destroyed).
-test.failing('NAT: an ICMP error about a masqueraded connection is translated back, quote included', () => {
+test('NAT: an ICMP error about a masqueraded connection is translated back, quote included (fixed; kept as a regression test)', () => {
   const gen = generationFrom(`${BASE}
 /ip firewall nat
 add chain=srcnat action=masquerade out-interface=ether1

@@ -34,16 +34,6 @@ export function scenario(): Scenario {
     name: 'mangle-redirect',
     ports: ['ether1', 'ether2'],
     frames: s.frames,
-    differences: [
-      {
-        frame: 7,
-        deviates: 'flowplane',
-        got: { ether2: [[`${DNS} > ${A}: ICMP echo reply, id 0, seq 0`, '[bad icmp cksum]']] },
-        why:
-          "BUG (flowplane): the router's own port-unreachable about a redirected datagram is related to the redirected " +
-          'connection; de-NATing it, dataplane/conntrack/nat.ts rewriteSrc/rewriteDst write UDP ports into the ICMP header ' +
-          '(the same bug as masquerade #11); Linux translates the outer source and the quote back to DNS:53',
-      },
-    ],
+    differences: [],
   };
 }

@@ -43,16 +43,6 @@ export function scenario(): Scenario {
     name: 'masquerade',
     ports: ['ether1', 'ether2'],
     frames: s.frames,
-    differences: [
-      {
-        frame: 11,
-        deviates: 'flowplane',
-        got: { ether2: [[`${DNS} > ${A}: ICMP echo reply, id 0, seq 0`, '[bad icmp cksum]']] },
-        why:
-          'BUG (flowplane): the related ICMP error about a NATed connection is destroyed: dataplane/conntrack/nat.ts ' +
-          "rewriteDst/rewriteSrc write the connection's ports into the ICMP header (type/code/checksum) instead of " +
-          'translating the quoted packet (Linux nf_nat_icmp_reply_translation); see bugs.test.ts',
-      },
-    ],
+    differences: [],
   };
 }

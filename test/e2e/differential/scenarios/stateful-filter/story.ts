@@ -50,17 +50,6 @@ export function scenario(): Scenario {
     name: 'stateful-filter',
     ports: ['ether1', 'ether2'],
     frames: s.frames,
-    differences: [
-      {
-        frame: 8,
-        deviates: 'flowplane',
-        fate: 'tx ether1',
-        got: { ether1: [`${A}.51997 > ${WEB}.80: Flags [FS]`] },
-        why:
-          'BUG (flowplane): a SYN+FIN segment is not invalid in flowplane conntrack (dataplane/conntrack/tcp-state.ts tcpInput ' +
-          'reduces it to SYN; Linux tcp_error rejects flag combinations outside tcp_valid_flags), so it opens a connection and ' +
-          'is forwarded; see bugs.test.ts',
-      },
-    ],
+    differences: [],
   };
 }
