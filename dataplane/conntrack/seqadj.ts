@@ -13,6 +13,7 @@
  */
 import { CtStatus, type ConnTable } from './table';
 import { l4CsumReplace32 } from '../wire/checksum';
+import { optFirst, optNext } from '../wire/tcp';
 
 const after = (a: number, b: number): boolean => ((b - a) | 0) < 0;
 
@@ -79,18 +80,10 @@ export function seqAdjust(ct: ConnTable, id: number, dir: number, b: Uint8Array,
   // SACK blocks acknowledge the other direction's (adjusted) numbers too.
   const doff = (b[l4 + 12]! >>> 4) << 2;
   if (doff <= 20 || doff > segLen) return;
-  let o = l4 + 20;
   const end = l4 + doff;
-  while (o < end) {
+  for (let o = optFirst(b, l4 + 20, end); o >= 0; o = optNext(b, o, end)) {
     const kind = b[o]!;
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
     const len = b[o + 1]!;
-    if (len < 2 || o + len > end) break;
     if (kind === 5 && len >= 10 && (len - 2) % 8 === 0) {
       for (let k = o + 2; k < o + len; k += 4) {
         const v = rd32(b, k);
@@ -102,6 +95,5 @@ export function seqAdjust(ct: ConnTable, id: number, dir: number, b: Uint8Array,
         }
       }
     }
-    o += len;
   }
 }

@@ -49,6 +49,7 @@
 import { CtStatus, TRACK_WORDS, type ConnTable } from './table';
 import { Tcp, TcpIn, tcpInput, tcpNext } from './tcp-state';
 import { seqOffset } from './seqadj';
+import { optFirst, optNext } from '../wire/tcp';
 
 export { TRACK_WORDS };
 
@@ -103,49 +104,31 @@ function rd32(b: Uint8Array, o: number): number {
 export function tcpSynOptions(b: Uint8Array, l4: number, doff: number): number {
   let scale = 0;
   let flags = 0;
-  let o = l4 + 20;
   const end = l4 + doff;
-  while (o < end) {
+  for (let o = optFirst(b, l4 + 20, end); o >= 0; o = optNext(b, o, end)) {
     const kind = b[o]!;
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
     const len = b[o + 1]!;
-    if (len < 2 || o + len > end) break;
     if (kind === 4 && len === 2) flags |= TF.SACK_PERM;
     else if (kind === 3 && len === 3) {
       scale = Math.min(b[o + 2]!, 14);
       flags |= TF.WINDOW_SCALE;
     }
-    o += len;
   }
   return scale | (flags << 8);
 }
 
 /** The highest right edge among the SACK blocks (kind 5) of a segment, or `sack` (Linux tcp_sack). */
 export function tcpSackEdge(b: Uint8Array, l4: number, doff: number, sack: number): number {
-  let o = l4 + 20;
   const end = l4 + doff;
-  while (o < end) {
+  for (let o = optFirst(b, l4 + 20, end); o >= 0; o = optNext(b, o, end)) {
     const kind = b[o]!;
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
     const len = b[o + 1]!;
-    if (len < 2 || o + len > end) break;
     if (kind === 5 && len >= 10 && (len - 2) % 8 === 0) {
       for (let k = o + 2; k < o + len; k += 8) {
         const edge = rd32(b, k + 4);
         if (after(edge, sack)) sack = edge;
       }
     }
-    o += len;
   }
   return sack;
 }

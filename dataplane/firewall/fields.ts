@@ -11,6 +11,7 @@
  */
 import type { MetaColumns } from '../buf/meta';
 import { AT, M, OPT_BIT, PF, biasIp } from './rules';
+import { optFirst, optNext } from '../wire/tcp';
 
 /** Address-type lookup the hook provides (FIB-based: local, broadcast, blackhole...). */
 export interface AddressTyper {
@@ -27,20 +28,11 @@ export function staticAddressType(ip: number): number {
 function tcpMss(b: Uint8Array, l4: number, segLen: number): number {
   const doff = (b[l4 + 12]! >>> 4) << 2;
   if (doff <= 20 || doff > segLen) return -2;
-  let o = l4 + 20;
   const end = l4 + doff;
-  while (o < end) {
+  for (let o = optFirst(b, l4 + 20, end); o >= 0; o = optNext(b, o, end)) {
     const kind = b[o]!;
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
     const len = b[o + 1]!;
-    if (len < 2 || o + len > end) break;
     if (kind === 2 && len === 4) return (b[o + 2]! << 8) | b[o + 3]!;
-    o += len;
   }
   return -2;
 }

@@ -18,20 +18,19 @@
  */
 import type { PacketPool } from '../buf/pool';
 import { PktFlag } from '../buf/meta';
+import { answerEthernetInPlace, ipv4InSlotBad } from '../ip4/icmp-gen';
 import { ipv4FillChecksum, l4ChecksumOk4, l4FillChecksum4 } from '../wire/checksum';
 
 export function tarpitSynAckInPlace(pool: PacketPool, slot: number, routerMacHi = -1, routerMacLo = 0): boolean {
   const m = pool.meta;
   const b = pool.bytes;
   const f = pool.frameOffset(slot);
-  const len = m.len[slot]!;
+  if (ipv4InSlotBad(pool, slot) !== 0) return false;
   const l3 = m.l3Off[slot]!;
-  if (l3 + 20 > len) return false;
   const ip = f + l3;
-  if ((b[ip]! & 0xf0) !== 0x40 || b[ip + 9] !== 6) return false;
   const hl = (b[ip]! & 15) << 2;
   const tl = (b[ip + 2]! << 8) | b[ip + 3]!;
-  if (hl < 20 || tl < hl + 20 || l3 + tl > len || (((b[ip + 6]! & 0x3f) << 8) | b[ip + 7]!) !== 0) return false;
+  if (b[ip + 9] !== 6 || tl < hl + 20 || (((b[ip + 6]! & 0x3f) << 8) | b[ip + 7]!) !== 0) return false;
   const th = ip + hl;
   const segLen = tl - hl;
   const doff = (b[th + 12]! >>> 4) << 2;
@@ -71,21 +70,7 @@ export function tarpitSynAckInPlace(pool: PacketPool, slot: number, routerMacHi 
   b[t + 13] = 0x12; // SYN, ACK
   b.fill(0, t + 14, t + 20); // window 0, checksum, urgent pointer
   l4FillChecksum4(b, ip, t, 20, 6);
-  if (m.linkType[slot] === 1 && l3 >= 14) {
-    for (let i = 0; i < 6; i++) {
-      const x = b[f + i]!;
-      b[f + i] = b[f + 6 + i]!;
-      b[f + 6 + i] = x;
-    }
-    if (routerMacHi >= 0) {
-      b[f + 6] = routerMacHi >>> 8;
-      b[f + 7] = routerMacHi;
-      b[f + 8] = routerMacLo >>> 24;
-      b[f + 9] = routerMacLo >>> 16;
-      b[f + 10] = routerMacLo >>> 8;
-      b[f + 11] = routerMacLo;
-    }
-  }
+  answerEthernetInPlace(pool, slot, routerMacHi, routerMacLo);
   let flen = l3 + 40;
   if (flen < 60) {
     b.fill(0, f + flen, f + 60);

@@ -36,6 +36,7 @@ import { PktFlag } from '../buf/meta';
 import { ipv4ToString } from '../wire/ipv4';
 import { CtStatus, connectionType } from '../conntrack/table';
 import { tcpBeLiberal } from '../conntrack/tcp-window';
+import { optFirst, optNext } from '../wire/tcp';
 import { A, CN, M, PF, PRIO_FROM, R, TCP_RESET, type FwTable } from '../firewall/rules';
 import { V, type FwEffects, type FwTracer, type FwWalker } from '../firewall/walk';
 import { fillFields, fillRareFields, type AddressTyper } from '../firewall/fields';
@@ -354,16 +355,9 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       if (out < 0) return;
       mss = this.st.tables.mtu[out]! - 40;
     }
-    for (let o = l4 + 20; o < l4 + doff; ) {
-      const kind = b[o]!;
-      if (kind === 0) return;
-      if (kind === 1) {
-        o++;
-        continue;
-      }
-      const len = b[o + 1]!;
-      if (len < 2) return;
-      if (kind === 2 && len === 4) {
+    const end = l4 + doff;
+    for (let o = optFirst(b, l4 + 20, end); o >= 0; o = optNext(b, o, end)) {
+      if (b[o] === 2 && b[o + 1] === 4) {
         const old = (b[o + 2]! << 8) | b[o + 3]!;
         // clamp-to-pmtu only lowers; an explicit new-mss sets (RouterOS: "change-mss" to the value).
         if (value === 0 && old <= mss) return;
@@ -372,7 +366,6 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
         l4CsumReplace16(b, l4, 6, old, mss & 0xffff);
         return;
       }
-      o += len;
     }
   }
 

@@ -388,3 +388,30 @@ export function emitTcp(r: TcpRepr, b: Uint8Array, o: number): number {
   b[o + 19] = r.urgent;
   return hl;
 }
+
+/**
+ * Walking TCP options (also IPv4 options, which share the kind/length layout): `optFirst(b, o, end)` is the
+ * offset of the first option at or after `o` that is not a NOP, or -1 at end-of-list (kind 0), at `end`, or
+ * at a malformed option (no length byte, length < 2, running past `end`); `optNext` moves past the option
+ * at `o` the same way. Read kind `b[o]` and length `b[o + 1]`:
+ * `for (let o = optFirst(b, l4 + 20, l4 + doff); o >= 0; o = optNext(b, o, l4 + doff)) ...`
+ */
+export function optFirst(b: Uint8Array, o: number, end: number): number {
+  while (o < end) {
+    const kind = b[o]!;
+    if (kind === 0) return -1;
+    if (kind === 1) {
+      o++;
+      continue;
+    }
+    if (o + 1 >= end) return -1;
+    const len = b[o + 1]!;
+    if (len < 2 || o + len > end) return -1;
+    return o;
+  }
+  return -1;
+}
+
+export function optNext(b: Uint8Array, o: number, end: number): number {
+  return optFirst(b, o + b[o + 1]!, end);
+}
