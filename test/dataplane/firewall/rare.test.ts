@@ -4,9 +4,9 @@
  * Expected verdicts are reasoned from ROUTEROS-FLOW.md §2 and the Linux modules named in match.ts.
  */
 import fc from 'fast-check';
-import { RouterInstance } from '../../../control/instance/router';
-import { indexInterfaces } from '../../../control/compile/interfaces';
-import { compileFirewall, type CompiledFirewall } from '../../../control/compile/firewall';
+
+
+import { type CompiledFirewall } from '../../../control/compile/firewall';
 import { CS, M, PF, R, biasIp, matcherName } from '../../../dataplane/firewall/rules';
 import { FwState, globMatch, timeMatch, findSni } from '../../../dataplane/firewall/match';
 import { FwWalker, type FwEffects, type FwTracer } from '../../../dataplane/firewall/walk';
@@ -14,6 +14,7 @@ import { ConnTable } from '../../../dataplane/conntrack/table';
 import { ConnExtra, l7RegExp } from '../../../dataplane/firewall/conn-extra';
 import { KeyTable } from '../../../dataplane/firewall/key-table';
 import { clientHello } from './tls-hello';
+import { compileFirewallText } from './compile';
 
 const IFACES = `/interface bridge
 add name=bridge
@@ -28,13 +29,7 @@ add bridge=bridge interface=ether2
 add bridge=bridge interface=ether3
 `;
 
-function compile(rules: string): { fw: CompiledFirewall; ifIndex: (n: string) => number } {
-  const r = new RouterInstance();
-  const res = r.load(IFACES + rules, 'test.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  const ifs = indexInterfaces(r.store);
-  return { fw: compileFirewall(r.store, ifs), ifIndex: (n) => ifs.byName.get(n)! };
-}
+const compile = (rules: string) => compileFirewallText(IFACES, rules);
 
 const ip = (s: string): number => s.split('.').reduce((a, b) => a * 256 + Number(b), 0);
 

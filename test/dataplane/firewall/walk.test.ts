@@ -4,13 +4,14 @@
  * acts, non-terminal actions go on, built-in chains accept at the end, user chains return).
  */
 import fc from 'fast-check';
-import { RouterInstance } from '../../../control/instance/router';
-import { indexInterfaces } from '../../../control/compile/interfaces';
-import { compileFirewall, loadAddressLists, type CompiledFirewall } from '../../../control/compile/firewall';
+
+
+import { loadAddressLists, type CompiledFirewall } from '../../../control/compile/firewall';
 import { A, CS, M, PF, biasIp, matcherName, type FwTable } from '../../../dataplane/firewall/rules';
 import { FwState } from '../../../dataplane/firewall/match';
 import { FwWalker, V, type FwEffects, type FwTracer } from '../../../dataplane/firewall/walk';
 import type { AddressLists } from '../../../dataplane/tables/address-list';
+import { compileFirewallText } from './compile';
 
 const IFACES = `/interface ethernet
 set [ find default-name=ether1 ] comment=wan
@@ -27,13 +28,7 @@ add bridge=bridge interface=ether2
 add bridge=bridge interface=ether3
 `;
 
-function compile(rules: string): { fw: CompiledFirewall; ifIndex: (n: string) => number } {
-  const r = new RouterInstance();
-  const res = r.load(IFACES + rules, 'test.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  const ifs = indexInterfaces(r.store);
-  return { fw: compileFirewall(r.store, ifs), ifIndex: (n) => ifs.byName.get(n)! };
-}
+const compile = (rules: string) => compileFirewallText(IFACES, rules);
 
 const ip = (s: string): number => s.split('.').reduce((a, b) => a * 256 + Number(b), 0);
 
