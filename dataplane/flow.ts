@@ -88,6 +88,7 @@ import { FastTrack, fasttrackUsed } from './stages/fasttrack';
 import { FirewallState } from './firewall/state';
 import { conntrackOn } from './firewall/tables';
 import { FW_TABLE_NAMES } from './firewall/events';
+import { A } from './firewall/rules';
 
 export { Fate, type FlowTables, type TransmitFn } from './stages/state';
 
@@ -184,7 +185,9 @@ export class Flow {
     stages.push(...pre.made);
     const fwd = build(['mangle-forward', 'filter-forward'], toPost);
     const input = build(['mangle-input', 'filter-input', 'nat-input'], 'local-in');
-    stages.push(new Routing(st, false, 'ip4-forward', 'ip4-reassembly'));
+    // mangle action=route: the routing stage reads the firewall's per-slot route-dst (only when a rule uses it).
+    const routeRule = fw !== null && fwt !== undefined && fwt.mangle.action.includes(A.ROUTE);
+    stages.push(new Routing(st, false, 'ip4-forward', 'ip4-reassembly', routeRule ? { flags: fw!.slotFlags, dst: fw!.routeDst } : null));
     this.reassembly = new Ip4Reassembly(st, input.first);
     stages.push(this.reassembly, holdSink('reassembly-wait'));
     // (a) forward, (b) input

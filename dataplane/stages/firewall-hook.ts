@@ -19,8 +19,8 @@
  * = DSCP >> 3, from-ingress = the VLAN PCP it arrived with), strip-ipv4-options (the header shrinks to 20
  * bytes, the rest of the packet moves up), sniff-tzsp / sniff-pc (counted in `sniffed`, nothing is sent: there
  * is no TZSP receiver or packet sniffer in flowplane), route (route-dst is recorded per slot in
- * FirewallState.routeDst with SF.ROUTE; the routing stage does not read it yet, so the packet is still routed
- * normally — reported by `routeIgnored`).
+ * FirewallState.routeDst with SF.ROUTE; the routing stage then sends the packet to that gateway when it is
+ * directly reachable, stages/routing.ts `routeTo`).
  * Before the walk, when the table uses rare matchers (rules.ts R), their fields are filled (fields.ts
  * fillRareFields: the bridge ports only with `use-ip-firewall=yes`, as RouterOS's manual says) and the
  * connection's rate and layer7 buffers are brought up to date (firewall/conn-extra.ts).
@@ -70,7 +70,6 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
   /** Packets a sniff-tzsp / sniff-pc rule took (counted, not sent anywhere). */
   sniffed = 0;
   /** Packets a route rule took whose route-dst the routing stage does not apply yet. */
-  routeIgnored = 0;
 
   constructor(
     st: FlowState,
@@ -276,7 +275,6 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       case A.ROUTE:
         fw.routeDst[slot] = t.modVal[rule]! >>> 0;
         fw.slotFlags[slot] = fw.slotFlags[slot]! | SF.ROUTE;
-        this.routeIgnored++;
         return;
       default:
         return;

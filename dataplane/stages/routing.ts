@@ -68,6 +68,8 @@ const K_LOCAL = 5;
 const K_BROADCAST = 6;
 const K_LOOKUP = 7;
 const DROP_NEXT = NEXT_DROP_CODE; // graph.ts NEXT_DROP
+/** FirewallState slot flag SF.ROUTE (dataplane/firewall/state.ts). */
+const ROUTE_FLAG = 16;
 
 // PolicyStep codes (state.ts) as literals; step 6 marks a leak lookup in traces.
 const S_MANGLE = 0;
@@ -96,13 +98,23 @@ export function ecmpHop(src: number, dst: number, l4: number, hops: number): num
 }
 
 export class Routing extends FlowStage {
+  /**
+   * mangle `action=route` (prerouting): per slot, bit ROUTE_FLAG of `routeFlags` set means "route to
+   * `routeDst[slot]`" (FirewallState's columns); null when no rule of the config uses the action.
+   */
+  private readonly routeFlags: Uint8Array | null;
+  private readonly routeDst: Uint32Array | null;
+
   constructor(
     st: FlowState,
     private readonly output: boolean,
     forwardStage: string,
     localStage: string,
+    route: { flags: Uint8Array; dst: Uint32Array } | null = null,
   ) {
     super(output ? 'routing-output' : 'routing', [forwardStage, localStage], st);
+    this.routeFlags = output ? null : (route?.flags ?? null);
+    this.routeDst = output ? null : (route?.dst ?? null);
   }
 
   // Made once per table generation (`prepare`): per next-hop group id, the out-port, out-interface and
@@ -158,7 +170,7 @@ export class Routing extends FlowStage {
       this.ids = new Uint32Array(n);
       this.tbls = new Int32Array(n);
     }
-    if (this.simple && !this.output && this.fast(slots, n, next, ctx)) return;
+    if (this.simple && !this.output && this.routeFlags === null && this.fast(slots, n, next, ctx)) return;
     const pool = st.pool;
     const m = pool.meta;
     const view = pool.view;
@@ -211,6 +223,7 @@ export class Routing extends FlowStage {
     const plain = t.rules.count === 0 && !output;
     const fastPort = this.fastPort;
     const localBits = this.localBits;
+    const routeFlags = this.routeFlags;
     for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
       const t0 = tbls[i]!;
@@ -222,7 +235,7 @@ export class Routing extends FlowStage {
         id = f ? f.lookup(dst) : 0;
       }
       const fp = fastPort[id]!;
-      if (plain && fp >= 0 && marks[slot] === 0 && dst >>> 28 < 14 && localBits[localKey(srcs[i]!)] === 0) {
+      if (plain && fp >= 0 && marks[slot] === 0 && dst >>> 28 < 14 && localBits[localKey(srcs[i]!)] === 0 && (routeFlags === null || (routeFlags[slot]! & ROUTE_FLAG) === 0)) {
         const gw = this.fastGw[id]!;
         st.outIf[slot] = this.fastOif[id]!;
         st.nextHop[slot] = gw === 0 ? dst : gw;
@@ -343,6 +356,8 @@ export class Routing extends FlowStage {
         rec(trace, m.flags, slot, this.index, EV.ROUTE_TABLE, t0, t.tableVrf[t0] === 1 ? S_VRF_LOOKUP : k0 === K_LOCAL || k0 === K_BROADCAST ? S_LOCAL : S_MAIN);
       }
       let k = kinds[id]!;
+      const rf = this.routeFlags;
+      if (rf !== null && (rf[slot]! & ROUTE_FLAG) !== 0 && k !== K_LOCAL && k !== K_BROADCAST && this.routeTo(slot, t0, trace)) return 0;
       if (k === K_LOOKUP) {
         const lt = nh.lookupTable[id]!;
         const f2 = lt >= 0 && lt < t.fibs.length ? t.fibs[lt] : null;
@@ -388,6 +403,32 @@ export class Routing extends FlowStage {
       dropIn(st, slot, drop, this.index, trace);
     }
     return code;
+  }
+
+  /**
+   * mangle `action=route route-dst=G` (RouterOS: "forces packets to a specific gateway by ignoring normal
+   * routing decision"): G must be on a connected network of the packet's table (a route to G whose hop is
+   * on-link through a routed port); the packet then leaves that hop's interface for G. When G is not
+   * directly reachable the packet is routed normally (UNCONFIRMED for RouterOS; Linux's old xt_ROUTE --gw
+   * did the same). Packets for the router itself are delivered as usual.
+   */
+  private routeTo(slot: number, table: number, trace: StageContext['trace']): boolean {
+    const st = this.st;
+    const t = st.tables;
+    const nh = t.nextHops;
+    const g = this.routeDst![slot]!;
+    const f = t.fibs[table];
+    const id = f ? f.lookup(g) : 0;
+    if (nh.kind[id] !== K_FORWARD) return false;
+    const h = nh.hopStart[id]!;
+    const oif = nh.hopIfIndex[h]!;
+    const port = t.ifPort[oif]!;
+    if (nh.hopGateway[h] !== 0 || port < 0 || t.ifMode[oif] !== 1) return false;
+    st.outIf[slot] = oif;
+    st.nextHop[slot] = g;
+    st.pool.meta.outPort[slot] = port;
+    if (trace !== null) rec(trace, st.pool.meta.flags, slot, this.index, EV.ROUTE, id, g | 0);
+    return true;
   }
 
   /**
