@@ -97,8 +97,10 @@ export const HELPER_NAMES = ['', 'ftp'] as const;
 export function connectionType(ct: ConnTable, ref: number): number {
   if (ref < 0) return 0;
   const id = ref >> 1;
+  // The master column only for related connections (one cache line less per packet for the others).
+  if ((ct.status[id]! & CtStatus.RELATED) === 0) return 0;
   const m = ct.master[id]!;
-  return (ct.status[id]! & CtStatus.RELATED) !== 0 && m >= 0 ? ct.helper[m]! : 0;
+  return m >= 0 ? ct.helper[m]! : 0;
 }
 
 /** Entries `alloc` inspects when the table is full. */
@@ -332,14 +334,19 @@ export class ConnTable {
     }
   }
 
+  /** The hash of a tuple (what `touchSlot` takes). */
+  hashOf(src: number, dst: number, ports: number, proto: number): number {
+    return tupleHash(src, dst, ports, proto, this.seed);
+  }
+
   /**
-   * Read the hash slot where a lookup of this tuple starts and return it (meaningless to the caller). A stage
+   * Read the hash slot where a lookup of hash `h` starts and return it (meaningless to the caller). A stage
    * calls this for every packet of a vector before looking any of them up, so the cache misses of the vector's
    * lookups overlap instead of coming one after another (JavaScript has no prefetch instruction; independent
    * loads are the next best thing). Changes nothing.
    */
-  touch(src: number, dst: number, ports: number, proto: number): number {
-    return this.hash[(tupleHash(src, dst, ports, proto, this.seed) & this.mask) * 2]!;
+  touchSlot(h: number): number {
+    return this.hash[(h & this.mask) * 2]!;
   }
 
   /**
