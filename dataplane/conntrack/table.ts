@@ -334,21 +334,6 @@ export class ConnTable {
     }
   }
 
-  /** The hash of a tuple (what `touchSlot` takes). */
-  hashOf(src: number, dst: number, ports: number, proto: number): number {
-    return tupleHash(src, dst, ports, proto, this.seed);
-  }
-
-  /**
-   * Read the hash slot where a lookup of hash `h` starts and return it (meaningless to the caller). A stage
-   * calls this for every packet of a vector before looking any of them up, so the cache misses of the vector's
-   * lookups overlap instead of coming one after another (JavaScript has no prefetch instruction; independent
-   * loads are the next best thing). Changes nothing.
-   */
-  touchSlot(h: number): number {
-    return this.hash[(h & this.mask) * 2]!;
-  }
-
   /**
    * A new unconfirmed entry for the original tuple `(src, dst, ports, proto)`, with the reply tuple its
    * inverse (NAT may change it before `confirm`). Returns the id, or -1 when the table is full and nothing

@@ -48,8 +48,6 @@ import { FlowStage, dropIn, rec, type FlowState } from './state';
 export class Conntrack extends FlowStage {
   private readonly tcp = new TcpTracker();
   private readonly choice = new NatChoice();
-  /** What prefetch read (kept only so the reads stay). */
-  touched = 0;
   /**
    * `rawBefore`: a raw hook runs before this stage (only then can a packet carry `notrack`; without one the
    * slot's flags are whatever its previous packet left).
@@ -73,7 +71,6 @@ export class Conntrack extends FlowStage {
     const slotSize = pool.slotSize;
     const trace = ctx.trace;
     const now = st.now;
-    this.prefetch(slots, n);
     for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
       next[i] = 0;
@@ -96,39 +93,6 @@ export class Conntrack extends FlowStage {
       m.connMark[slot] = ref >= 0 ? fw.ct.mark[ref >> 1]! : 0;
       if (trace !== null) rec(trace, m.flags, slot, this.index, FW_EV.CT, info, fw.ctRef[slot]!);
     }
-  }
-
-  /**
-   * Touch the hash slot of every TCP/UDP packet's tuple before the vector is tracked (ConnTable.touchSlot), so
-   * the misses overlap and the lookups below mostly hit the cache. (Touching the entries the slots name as well,
-   * in a second pass, measured no better.) Only reads; the result is kept so the loads are not optimised away.
-   */
-  private prefetch(slots: Uint32Array, n: number): void {
-    const pool = this.st.pool;
-    const m = pool.meta;
-    const b = pool.bytes;
-    const slotSize = pool.slotSize;
-    const ct = this.fw.ct;
-    const flags = m.flags;
-    const start = m.start;
-    const l3Off = m.l3Off;
-    const l4Off = m.l4Off;
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      const slot = slots[i]!;
-      // L4 header present and not a later fragment (as track's hasL4).
-      if ((flags[slot]! & 0x280) !== 0x200) continue;
-      const fr = slot * slotSize + start[slot]!;
-      const ip = fr + l3Off[slot]!;
-      const proto = b[ip + 9]!;
-      if (proto !== 6 && proto !== 17) continue;
-      const l4 = fr + l4Off[slot]!;
-      const src = (b[ip + 12]! << 24) | (b[ip + 13]! << 16) | (b[ip + 14]! << 8) | b[ip + 15]!;
-      const dst = (b[ip + 16]! << 24) | (b[ip + 17]! << 16) | (b[ip + 18]! << 8) | b[ip + 19]!;
-      const ports = (b[l4]! << 24) | (b[l4 + 1]! << 16) | (b[l4 + 2]! << 8) | b[l4 + 3]!;
-      acc ^= ct.touchSlot(ct.hashOf(src, dst, ports, proto));
-    }
-    this.touched = acc;
   }
 
   /** Classify one packet; sets ctRef/slotFlags. Returns the CS bit, or 0 when the table is full. */
