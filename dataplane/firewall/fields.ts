@@ -4,7 +4,10 @@
  * interface columns and the connection state conntrack found.
  *
  * `uses` (the OR of the table's matcher bits) decides the costly fields: the TCP MSS option is parsed only
- * when some rule matches `tcp-mss`, address types are looked up only when some rule matches them.
+ * when some rule matches `tcp-mss`, address types are looked up only when some rule matches them. It also
+ * skips the fields only one matcher reads (TTL, DSCP, TOS, fragment, source MAC) when no rule has that
+ * matcher: they keep whatever an earlier packet left, which nothing reads (`CHEAP_FIELDS` asks for all of
+ * them without the costly ones).
  *
  * The fields of the rare matchers (rules.ts R) get neutral values here (no connection, no payload, no
  * bridge port, priority 0, no options); `fillRareFields` fills them for real when the table uses one.
@@ -24,6 +27,9 @@ export function staticAddressType(ip: number): number {
   if (ip === -1 || ip >>> 0 === 0xffffffff) return AT.BROADCAST;
   return 0;
 }
+
+/** `uses` for a caller that wants every field except the costly ones (MSS option, address types). */
+export const CHEAP_FIELDS = ~(M.MSS | M.SRC_TYPE | M.DST_TYPE);
 
 function tcpMss(b: Uint8Array, l4: number, segLen: number): number {
   const doff = (b[l4 + 12]! >>> 4) << 2;
@@ -65,9 +71,10 @@ export function fillFields(
   f[PF.PROTO] = proto;
   f[PF.SIZE] = tl;
   f[PF.BYTES] = tl;
-  f[PF.TTL] = b[ip + 8]!;
-  f[PF.DSCP] = b[ip + 1]! >>> 2;
-  f[PF.TOS] = b[ip + 1]!;
+  if ((uses & M.TTL) !== 0) f[PF.TTL] = b[ip + 8]!;
+  if ((uses & M.DSCP) !== 0) f[PF.DSCP] = b[ip + 1]! >>> 2;
+  // tos= is a rare matcher (rules.ts R.TOS).
+  if ((uses & M.RARE) !== 0) f[PF.TOS] = b[ip + 1]!;
   f[PF.CT_REF] = -1;
   f[PF.IN_BPORT] = -1;
   f[PF.OUT_BPORT] = -1;
@@ -86,7 +93,7 @@ export function fillFields(
   f[PF.CSTATE] = cstate;
   f[PF.CNAT] = cnat;
   const fl = m.flags[slot]!;
-  f[PF.FRAGMENT] = (fl & 0x40) !== 0 ? 1 : 0;
+  if ((uses & M.FRAGMENT) !== 0) f[PF.FRAGMENT] = (fl & 0x40) !== 0 ? 1 : 0;
   f[PF.SPORT] = -1;
   f[PF.DPORT] = -1;
   f[PF.TCP_FLAGS] = 0;
@@ -109,7 +116,9 @@ export function fillFields(
     }
   }
   // Source MAC: only for frames that came in on an Ethernet port.
-  if (m.inPort[slot]! >= 0 && m.linkType[slot] === 1 && inIf >= 0) {
+  if ((uses & M.SRC_MAC) === 0) {
+    // No src-mac-address rule: nothing reads the MAC fields.
+  } else if (m.inPort[slot]! >= 0 && m.linkType[slot] === 1 && inIf >= 0) {
     f[PF.MAC_HI] = (b[frame + 6]! << 8) | b[frame + 7]!;
     f[PF.MAC_LO] = (b[frame + 8]! << 24) | (b[frame + 9]! << 16) | (b[frame + 10]! << 8) | b[frame + 11]!;
   } else {

@@ -41,7 +41,7 @@ import { FtpHelper, FtpResult } from '../conntrack/ftp';
 import { seqAdjust } from '../conntrack/seqadj';
 import { A, CN, CS, PF } from '../firewall/rules';
 import { V, type FwEffects } from '../firewall/walk';
-import { fillFields } from '../firewall/fields';
+import { fillFields, CHEAP_FIELDS } from '../firewall/fields';
 import { FW_EV, ruleArg, FwTableCode } from '../firewall/events';
 import { SF, type FirewallState } from '../firewall/state';
 import { FlowStage, dropIn, rec, type FlowState } from './state';
@@ -103,7 +103,7 @@ export class NatStage extends FlowStage implements FwEffects {
       // New connections walk the chain; so do related ones whose NAT no expectation set up.
       if (isNew && rules.length > 0 && (info === CS.NEW || (info === CS.RELATED && !(ct.status[id]! & CtStatus.NAT_DONE)))) {
         const f = fw.f;
-        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!, info, 0, 0, null);
+        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!, info, 0, CHEAP_FIELDS, null);
         f[PF.CTYPE] = connectionType(ct, ref);
         const traced = trace !== null && (fl & 0x2000) !== 0;
         const v = fw.natWalk.walk(this.chain, f, fw.lists, st.now, this, null);

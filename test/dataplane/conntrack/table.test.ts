@@ -112,6 +112,31 @@ describe('ConnTable', () => {
     );
   });
 
+  test('the hash grows as connections are confirmed: every tuple stays findable across each doubling, removals too', () => {
+    const t = new ConnTable({ maxEntries: 1 << 16, seed: 11 });
+    const first = t.slots;
+    expect(first).toBeLessThan(4 << 16);
+    const N = 20000;
+    const ids: number[] = [];
+    for (let k = 0; k < N; k++) {
+      const id = t.alloc((0x0a000000 + (k % 251)) | 0, B, ctPorts(1024 + k, 53), UDP, 0, 1e9);
+      t.setReply(id, B, NAT, ctPorts(53, 1024 + k));
+      expect(t.confirm(id)).toBe(true);
+      ids.push(id);
+    }
+    // Load at most 0.5: 2 tuples per entry, so at least 4 slots per confirmed entry.
+    expect(t.slots).toBeGreaterThanOrEqual(4 * N);
+    expect(t.slots).toBeLessThanOrEqual(8 * N);
+    for (let k = 0; k < N; k += 2) t.remove(ids[k]!);
+    for (let k = 0; k < N; k++) {
+      const src = (0x0a000000 + (k % 251)) | 0;
+      const want = k % 2 === 0 ? -1 : ids[k]! * 2;
+      expect(t.lookup(src, B, ctPorts(1024 + k, 53), UDP, 1)).toBe(want);
+      expect(t.lookup(B, NAT, ctPorts(53, 1024 + k), UDP, 1)).toBe(want < 0 ? -1 : want + 1);
+    }
+    expect(t.confirmed).toBe(N / 2);
+  });
+
   test('1M entries stay under 256 MB (connection-rate/layer7 columns, allocated only when rules use them, add ~37 MB)', () => {
     const t = new ConnTable({ maxEntries: 1 << 20 });
     expect(t.bytesUsed()).toBeLessThan(256 * 1024 * 1024);
