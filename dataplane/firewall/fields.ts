@@ -6,8 +6,7 @@
  * `uses` (the OR of the table's matcher bits) decides the costly fields: the TCP MSS option is parsed only
  * when some rule matches `tcp-mss`, address types are looked up only when some rule matches them. It also
  * skips the fields only one matcher reads (TTL, DSCP, TOS, fragment, source MAC) when no rule has that
- * matcher: they keep whatever an earlier packet left, which nothing reads (`CHEAP_FIELDS` asks for all of
- * them without the costly ones).
+ * matcher: they keep whatever an earlier packet left, which nothing reads.
  *
  * The fields of the rare matchers (rules.ts R) get neutral values here (no connection, no payload, no
  * bridge port, priority 0, no options); `fillRareFields` fills them for real when the table uses one.
@@ -27,9 +26,6 @@ export function staticAddressType(ip: number): number {
   if (ip === -1 || ip >>> 0 === 0xffffffff) return AT.BROADCAST;
   return 0;
 }
-
-/** `uses` for a caller that wants every field except the costly ones (MSS option, address types). */
-export const CHEAP_FIELDS = ~(M.MSS | M.SRC_TYPE | M.DST_TYPE);
 
 function tcpMss(b: Uint8Array, l4: number, segLen: number): number {
   const doff = (b[l4 + 12]! >>> 4) << 2;

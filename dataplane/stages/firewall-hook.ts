@@ -37,7 +37,7 @@ import { ipv4ToString } from '../wire/ipv4';
 import { CtStatus, connectionType } from '../conntrack/table';
 import { tcpBeLiberal } from '../conntrack/tcp-window';
 import { optFirst, optNext } from '../wire/tcp';
-import { A, CN, M, PF, PRIO_FROM, R, TCP_RESET, type FwTable } from '../firewall/rules';
+import { A, AT, CN, M, PF, PRIO_FROM, R, TCP_RESET, type FwTable } from '../firewall/rules';
 import { V, type FwEffects, type FwTracer, type FwWalker } from '../firewall/walk';
 import { fillFields, fillRareFields, type AddressTyper } from '../firewall/fields';
 import { FW_EV, ruleArg } from '../firewall/events';
@@ -182,13 +182,7 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
 
   // ---- AddressTyper ----
   addressType(ip: number): number {
-    const t = this.st.tables;
-    const fib = t.fibs[t.mainTable];
-    if (!fib) return 1;
-    const g = fib.lookup(ip >>> 0);
-    const k = g >= 0 ? t.nextHops.kind[g]! : NH.NONE;
-    // AT bits: unicast 1, local 2, broadcast 4, multicast 8, blackhole 16, unreachable 32, prohibit 64.
-    return k === NH.LOCAL ? 2 : k === NH.BROADCAST ? 4 : k === NH.BLACKHOLE ? 16 : k === NH.UNREACHABLE ? 32 : k === NH.PROHIBIT ? 64 : 1;
+    return fibAddressType(this.st.tables, ip);
   }
 
   // ---- FwEffects ----
@@ -404,3 +398,16 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
 
 /** Matcher bits that make a hook read fields it otherwise skips (exported for tests). */
 export const COSTLY_MATCHERS = M.MSS | M.SRC_TYPE | M.DST_TYPE;
+
+/**
+ * `src-/dst-address-type` of an address the fields.ts static check left open: the kind of its route in the
+ * main table (local, broadcast, blackhole, unreachable, prohibit; anything else unicast) — Linux xt_addrtype
+ * asks the FIB the same way. Returns AT bits (rules.ts).
+ */
+export function fibAddressType(t: FlowState['tables'], ip: number): number {
+  const fib = t.fibs[t.mainTable];
+  if (!fib) return AT.UNICAST;
+  const g = fib.lookup(ip >>> 0);
+  const k = g >= 0 ? t.nextHops.kind[g]! : NH.NONE;
+  return k === NH.LOCAL ? AT.LOCAL : k === NH.BROADCAST ? AT.BROADCAST : k === NH.BLACKHOLE ? AT.BLACKHOLE : k === NH.UNREACHABLE ? AT.UNREACHABLE : k === NH.PROHIBIT ? AT.PROHIBIT : AT.UNICAST;
+}

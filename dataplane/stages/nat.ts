@@ -39,9 +39,10 @@ import { CtStatus, Helper, connectionType } from '../conntrack/table';
 import { snat, dnat, rewriteDst, rewriteSrc, icmpErrorNat, NatChoice } from '../conntrack/nat';
 import { FtpHelper, FtpResult } from '../conntrack/ftp';
 import { seqAdjust } from '../conntrack/seqadj';
-import { A, CN, CS, PF } from '../firewall/rules';
+import { A, CN, CS, M, PF } from '../firewall/rules';
 import { V, type FwEffects } from '../firewall/walk';
-import { fillFields, CHEAP_FIELDS } from '../firewall/fields';
+import { fillFields, fillRareFields, type AddressTyper } from '../firewall/fields';
+import { fibAddressType } from './firewall-hook';
 import { FW_EV, ruleArg, FwTableCode } from '../firewall/events';
 import { SF, type FirewallState } from '../firewall/state';
 import { FlowStage, dropIn, rec, type FlowState } from './state';
@@ -50,7 +51,7 @@ export type NatHook = 'dstnat' | 'srcnat' | 'nat-input' | 'nat-output';
 
 const NATTED = CtStatus.SRCNAT | CtStatus.DSTNAT;
 
-export class NatStage extends FlowStage implements FwEffects {
+export class NatStage extends FlowStage implements FwEffects, AddressTyper {
   private readonly chain: number;
   /** Rewrites destinations (dstnat, nat-output) or sources (srcnat, nat-input). */
   private readonly dstSide: boolean;
@@ -72,6 +73,18 @@ export class NatStage extends FlowStage implements FwEffects {
     this.dstSide = hook === 'dstnat' || hook === 'nat-output';
     this.confirms = hook === 'srcnat' || hook === 'nat-input';
     this.ftp = new FtpHelper(fw.ct.expect);
+    let uses = 0;
+    const nat = fw.tables.nat;
+    for (let r = 0; r < nat.n; r++) uses |= nat.has[r]!;
+    this.uses = uses;
+  }
+
+  /** The matcher bits any nat rule uses: which fields the walk needs filled. */
+  private readonly uses: number;
+
+  /** AddressTyper for src-/dst-address-type in nat rules. */
+  addressType(ip: number): number {
+    return fibAddressType(this.st.tables, ip);
   }
 
   effect(): void {
@@ -103,7 +116,9 @@ export class NatStage extends FlowStage implements FwEffects {
       // New connections walk the chain; so do related ones whose NAT no expectation set up.
       if (isNew && rules.length > 0 && (info === CS.NEW || (info === CS.RELATED && !(ct.status[id]! & CtStatus.NAT_DONE)))) {
         const f = fw.f;
-        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!, info, 0, CHEAP_FIELDS, null);
+        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!, info, 0, this.uses, this);
+        // Rare matchers in nat chains (bridge ports are not known on the routed path: -1).
+        if (this.uses & M.RARE) fillRareFields(f, b, m, slot, frame, ip, ref, -1, -1, fw.priorityOf(slot));
         f[PF.CTYPE] = connectionType(ct, ref);
         const traced = trace !== null && (fl & 0x2000) !== 0;
         const v = fw.natWalk.walk(this.chain, f, fw.lists, st.now, this, null);
