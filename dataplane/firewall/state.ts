@@ -4,6 +4,7 @@
  * firewall stages share (the packet's connection ref, its connection state, what the rules asked for).
  * Nothing global: several routers in one process each have their own.
  */
+import { EinMappings } from '../conntrack/ein';
 import { ConnTable, CtStatus } from '../conntrack/table';
 import { AddressLists } from '../tables/address-list';
 import { FwState } from './match';
@@ -46,6 +47,8 @@ export const LOG_KEEP = 1000;
 
 export class FirewallState implements DropListener {
   readonly ct: ConnTable;
+  /** endpoint-independent-nat mappings (conntrack/ein.ts). */
+  readonly ein = new EinMappings();
   readonly lists: AddressLists;
   readonly raw: FwState;
   readonly filter: FwState;

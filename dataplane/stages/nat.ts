@@ -11,7 +11,9 @@
  *   interface's address, or 127.0.0.1 for router-made packets, port to-ports), netmap (destination prefix
  *   mapped keeping host bits); srcnat and input chains — src-nat, masquerade (the out-interface's primary
  *   address), netmap (source), same (an address per source). `accept` in a nat chain means "no translation".
- *   endpoint-independent-nat and socksify are not applied yet (the rule matches and nothing is translated).
+ *   endpoint-independent-nat (UDP; conntrack/ein.ts): one public endpoint per internal one, for every
+ *   remote, and in dstnat any remote admitted to a mapped endpoint. socksify is not applied (the rule
+ *   matches and nothing is translated).
  * - srcnat and nat-input are the confirm points: the first packet's connection becomes visible there. A
  *   confirm that clashes with an equal connection made meanwhile joins it; a real clash drops the packet
  *   (`conntrack-clash`). No free port for a translation drops it (`nat-no-port`).
@@ -259,9 +261,51 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
         ct.status[id] = ct.status[id]! | CtStatus.SRCNAT;
         return true;
       }
+      case A.ENDPOINT_INDEPENDENT_NAT:
+        return this.ein(slot, id, lo, hi, hasTo, pLo, pHi);
       default:
         return true;
     }
+  }
+
+  /**
+   * endpoint-independent-nat (UDP only; other protocols pass untranslated): in srcnat, reuse the internal
+   * endpoint's mapping or make one (address from to-addresses, else the out-interface's, port chosen as
+   * src-nat does); in dstnat, send a new connection to a mapped external endpoint to its internal one.
+   */
+  private ein(slot: number, id: number, lo: number, hi: number, hasTo: boolean, pLo: number, pHi: number): boolean {
+    const st = this.st;
+    const fw = this.fw;
+    const ct = fw.ct;
+    const o = id * 8;
+    const tup = ct.tup;
+    if (tup[o + 3] !== 17) return true;
+    const ein = fw.ein;
+    const life = fw.tables.conntrack.udpStreamTimeout;
+    const ch = this.choice;
+    if (this.dstSide) {
+      if (!ein.lookupExternal(tup[o + 1]! >>> 0, tup[o + 2]! & 0xffff, st.now, life)) return true;
+      dnat(ct, id, ein.addr, ein.addr, ein.port, ein.port, ch);
+      ct.status[id] = ct.status[id]! | CtStatus.DSTNAT | CtStatus.EIN_DNAT;
+      return true;
+    }
+    const src = tup[o]! >>> 0;
+    const sport = tup[o + 2]! >>> 16;
+    if (ein.lookupInternal(src, sport, st.now, life)) {
+      if (!snat(ct, id, ein.addr, ein.addr, ein.port, ein.port, false, st.now, ch)) return false;
+    } else {
+      let a0 = lo;
+      let a1 = hi;
+      if (!hasTo) {
+        const out = st.outIf[slot]!;
+        a0 = a1 = out >= 0 ? st.tables.ifAddr[out]! : 0;
+        if (a0 === 0) return true;
+      }
+      if (!snat(ct, id, a0, a1, pLo, pHi, false, st.now, ch)) return false;
+      ein.add(src, sport, ch.addr, ch.port, st.now, life);
+    }
+    ct.status[id] = ct.status[id]! | CtStatus.SRCNAT | CtStatus.EIN_SNAT;
+    return true;
   }
 }
 
