@@ -17,9 +17,9 @@
  * answerable SYN or is unsound (short, bad offsets, bad checksum). Allocates nothing.
  */
 import type { PacketPool } from '../buf/pool';
-import { PktFlag } from '../buf/meta';
-import { answerEthernetInPlace, ipv4InSlotBad } from '../ip4/icmp-gen';
-import { ipv4FillChecksum, l4ChecksumOk4, l4FillChecksum4 } from '../wire/checksum';
+import { ipv4InSlotBad } from '../ip4/icmp-gen';
+import { tcpAnswerInPlace } from '../ip4/tcp-reset';
+import { ipv4FillChecksum, l4ChecksumOk4 } from '../wire/checksum';
 
 export function tarpitSynAckInPlace(pool: PacketPool, slot: number, routerMacHi = -1, routerMacLo = 0): boolean {
   const m = pool.meta;
@@ -56,37 +56,6 @@ export function tarpitSynAckInPlace(pool: PacketPool, slot: number, routerMacHi 
   b[ip + 7] = 0;
   b[ip + 8] = 64;
   ipv4FillChecksum(b, ip);
-  const t = ip + 20;
-  b[t] = dport >>> 8;
-  b[t + 1] = dport;
-  b[t + 2] = sport >>> 8;
-  b[t + 3] = sport;
-  b.fill(0, t + 4, t + 8); // sequence 0
-  b[t + 8] = ack >>> 24;
-  b[t + 9] = ack >>> 16;
-  b[t + 10] = ack >>> 8;
-  b[t + 11] = ack;
-  b[t + 12] = 5 << 4;
-  b[t + 13] = 0x12; // SYN, ACK
-  b.fill(0, t + 14, t + 20); // window 0, checksum, urgent pointer
-  l4FillChecksum4(b, ip, t, 20, 6);
-  answerEthernetInPlace(pool, slot, routerMacHi, routerMacLo);
-  let flen = l3 + 40;
-  if (flen < 60) {
-    b.fill(0, f + flen, f + 60);
-    flen = 60;
-  }
-  m.len[slot] = flen;
-  m.wireLen[slot] = flen;
-  m.l3Len[slot] = 40;
-  m.l4Off[slot] = l3 + 20;
-  m.l4Proto[slot] = 6;
-  m.flags[slot] = (m.flags[slot]! & ~(PktFlag.IP_OPTIONS | PktFlag.BROADCAST | PktFlag.MULTICAST | PktFlag.SNAPPED | PktFlag.FRAGMENT | PktFlag.LATER_FRAGMENT)) | PktFlag.IPV4 | PktFlag.L4;
-  m.inPort[slot] = -1;
-  m.outPort[slot] = -1;
-  m.packetMark[slot] = 0;
-  m.connMark[slot] = 0;
-  m.routingMark[slot] = 0;
-  m.drop[slot] = 0;
+  tcpAnswerInPlace(pool, slot, dport, sport, 0, ack, 0x12 /* SYN, ACK */, routerMacHi, routerMacLo);
   return true;
 }

@@ -92,16 +92,32 @@ export function tcpResetInPlace(pool: PacketPool, slot: number, routerMacHi: num
   b[ip + 19] = src3;
   ipv4FillChecksum(b, ip);
   // TCP header right after it
+  tcpAnswerInPlace(pool, slot, dport, sport, rseq, rack, rflags, routerMacHi, routerMacLo);
+  return 0;
+}
+
+/**
+ * Finish a router-made TCP answer built in the slot of the segment it answers (reset, tarpit SYN/ACK): the
+ * 20-byte IPv4 header is in place at the frame's l3 offset; this writes a bare TCP header after it (ports,
+ * sequence, acknowledgment, flags, window 0, no options) with its checksum, turns the Ethernet header
+ * around, pads the frame to 60 bytes, and gives the slot router-originated metadata.
+ */
+export function tcpAnswerInPlace(pool: PacketPool, slot: number, sport: number, dport: number, seq: number, ack: number, flags: number, routerMacHi: number, routerMacLo: number): void {
+  const m = pool.meta;
+  const b = pool.bytes;
+  const f = pool.frameOffset(slot);
+  const l3 = m.l3Off[slot]!;
+  const ip = f + l3;
   const t = ip + 20;
-  b[t] = dport >>> 8;
-  b[t + 1] = dport;
-  b[t + 2] = sport >>> 8;
-  b[t + 3] = sport;
-  setU32(b, t + 4, rseq);
-  setU32(b, t + 8, rack);
+  b[t] = sport >>> 8;
+  b[t + 1] = sport;
+  b[t + 2] = dport >>> 8;
+  b[t + 3] = dport;
+  setU32(b, t + 4, seq);
+  setU32(b, t + 8, ack);
   b[t + 12] = 5 << 4;
-  b[t + 13] = rflags;
-  b.fill(0, t + 14, t + 20); // window, checksum, urgent pointer
+  b[t + 13] = flags;
+  b.fill(0, t + 14, t + 20); // window 0, checksum, urgent pointer
   l4FillChecksum4(b, ip, t, 20, 6);
   answerEthernetInPlace(pool, slot, routerMacHi, routerMacLo);
   let flen = l3 + 40;
@@ -121,5 +137,4 @@ export function tcpResetInPlace(pool: PacketPool, slot: number, routerMacHi: num
   m.connMark[slot] = 0;
   m.routingMark[slot] = 0;
   m.drop[slot] = 0;
-  return 0;
 }
