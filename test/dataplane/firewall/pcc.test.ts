@@ -11,6 +11,7 @@ import { CS, M, PF, PCC_F, R, biasIp, matcherName } from '../../../dataplane/fir
 
 /** What matchRule returns when the classifier does not match (a rare matcher: M.RARE | its R bit). */
 const PCC_FAIL = M.RARE | R.PCC;
+import { ip } from './helpers';
 import { FwState, matchRule, pccHash } from '../../../dataplane/firewall/match';
 
 /** murmur3_32 of `bytes` with seed 0, written out byte-wise as the reference algorithm reads its input. */
@@ -36,7 +37,6 @@ function murmur3(bytes: number[]): number {
 }
 /** A 32-bit value as the little-endian bytes murmur3 reads. */
 const le = (v: number): number[] => [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255];
-const ip = (s: string): number => s.split('.').reduce((a, b) => a * 256 + Number(b), 0);
 
 test('pccHash is murmur3_32 over the chosen fields, in the order src, dst, sport, dport', () => {
   const src = ip('192.168.88.10');

@@ -7,14 +7,14 @@ import fc from 'fast-check';
 
 
 import { type CompiledFirewall } from '../../../control/compile/firewall';
-import { CS, M, PF, R, biasIp, matcherName } from '../../../dataplane/firewall/rules';
+import { M, PF, R, matcherName } from '../../../dataplane/firewall/rules';
 import { FwState, globMatch, timeMatch, findSni } from '../../../dataplane/firewall/match';
 import { FwWalker, type FwEffects, type FwTracer } from '../../../dataplane/firewall/walk';
 import { ConnTable } from '../../../dataplane/conntrack/table';
 import { ConnExtra, l7RegExp } from '../../../dataplane/firewall/conn-extra';
 import { KeyTable } from '../../../dataplane/firewall/key-table';
 import { clientHello } from './tls-hello';
-import { compileFirewallText } from './compile';
+import { compileFirewallText, fieldVector, ip, type Pkt } from './helpers';
 
 const IFACES = `/interface bridge
 add name=bridge
@@ -31,57 +31,8 @@ add bridge=bridge interface=ether3
 
 const compile = (rules: string) => compileFirewallText(IFACES, rules);
 
-const ip = (s: string): number => s.split('.').reduce((a, b) => a * 256 + Number(b), 0);
-
-interface Pkt {
-  src?: string;
-  dst?: string;
-  proto?: number;
-  dport?: number;
-  flags?: number;
-  tos?: number;
-  opts?: number;
-  prio?: number;
-  ingress?: number;
-  inBport?: number;
-  outBport?: number;
-  ref?: number;
-  payload?: [number, number];
-  size?: number;
-}
-
-function fields(p: Pkt): Int32Array {
-  const f = new Int32Array(PF.COUNT);
-  f[PF.SRC] = biasIp(ip(p.src ?? '10.0.0.1'));
-  f[PF.DST] = biasIp(ip(p.dst ?? '8.8.8.8'));
-  f[PF.PROTO] = p.proto ?? 6;
-  f[PF.SPORT] = 40000;
-  f[PF.DPORT] = p.dport ?? 443;
-  f[PF.TCP_FLAGS] = p.flags ?? 0x02;
-  f[PF.ICMP_TYPE] = -1;
-  f[PF.ICMP_CODE] = -1;
-  f[PF.SIZE] = p.size ?? 60;
-  f[PF.BYTES] = p.size ?? 60;
-  f[PF.TTL] = 64;
-  f[PF.IN_IF] = -1;
-  f[PF.OUT_IF] = -1;
-  f[PF.CSTATE] = CS.NEW;
-  f[PF.MAC_HI] = -1;
-  f[PF.MAC_LO] = -1;
-  f[PF.MSS] = -2;
-  f[PF.TOS] = p.tos ?? 0;
-  f[PF.DSCP] = (p.tos ?? 0) >>> 2;
-  f[PF.IPV4_OPTS] = p.opts ?? 0;
-  f[PF.PRIORITY] = p.prio ?? 0;
-  f[PF.INGRESS_PRIO] = p.ingress ?? 0;
-  f[PF.IN_BPORT] = p.inBport ?? -1;
-  f[PF.OUT_BPORT] = p.outBport ?? -1;
-  f[PF.CT_REF] = p.ref ?? -1;
-  f[PF.PAYLOAD] = p.payload?.[0] ?? -1;
-  f[PF.PAYLOAD_LEN] = p.payload?.[1] ?? 0;
-  f[PF.SNI] = -1;
-  return f;
-}
+/** Rare-matcher packets default to a SYN. */
+const fields = (p: Pkt): Int32Array => fieldVector({ flags: 0x02, ...p });
 
 const NOFX: FwEffects = { effect: () => undefined };
 

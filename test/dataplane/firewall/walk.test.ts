@@ -7,11 +7,11 @@ import fc from 'fast-check';
 
 
 import { loadAddressLists, type CompiledFirewall } from '../../../control/compile/firewall';
-import { A, CS, M, PF, biasIp, matcherName, type FwTable } from '../../../dataplane/firewall/rules';
+import { A, CS, M, PF, matcherName, type FwTable } from '../../../dataplane/firewall/rules';
 import { FwState } from '../../../dataplane/firewall/match';
 import { FwWalker, V, type FwEffects, type FwTracer } from '../../../dataplane/firewall/walk';
 import type { AddressLists } from '../../../dataplane/tables/address-list';
-import { compileFirewallText } from './compile';
+import { compileFirewallText, fieldVector, type Pkt } from './helpers';
 
 const IFACES = `/interface ethernet
 set [ find default-name=ether1 ] comment=wan
@@ -30,45 +30,7 @@ add bridge=bridge interface=ether3
 
 const compile = (rules: string) => compileFirewallText(IFACES, rules);
 
-const ip = (s: string): number => s.split('.').reduce((a, b) => a * 256 + Number(b), 0);
-
-interface Pkt {
-  src?: string;
-  dst?: string;
-  proto?: number;
-  sport?: number;
-  dport?: number;
-  flags?: number;
-  icmp?: [number, number];
-  inIf?: number;
-  outIf?: number;
-  state?: number;
-  size?: number;
-  ttl?: number;
-}
-
-function fields(p: Pkt): Int32Array {
-  const f = new Int32Array(PF.COUNT);
-  f[PF.SRC] = biasIp(ip(p.src ?? '10.0.0.1'));
-  f[PF.DST] = biasIp(ip(p.dst ?? '8.8.8.8'));
-  f[PF.PROTO] = p.proto ?? 6;
-  const ports = p.proto === undefined || p.proto === 6 || p.proto === 17;
-  f[PF.SPORT] = ports ? (p.sport ?? 40000) : -1;
-  f[PF.DPORT] = ports ? (p.dport ?? 443) : -1;
-  f[PF.TCP_FLAGS] = p.flags ?? 0x10;
-  f[PF.ICMP_TYPE] = p.icmp?.[0] ?? -1;
-  f[PF.ICMP_CODE] = p.icmp?.[1] ?? -1;
-  f[PF.SIZE] = p.size ?? 60;
-  f[PF.BYTES] = p.size ?? 60;
-  f[PF.TTL] = p.ttl ?? 64;
-  f[PF.IN_IF] = p.inIf ?? -1;
-  f[PF.OUT_IF] = p.outIf ?? -1;
-  f[PF.CSTATE] = p.state ?? CS.NEW;
-  f[PF.MAC_HI] = -1;
-  f[PF.MAC_LO] = -1;
-  f[PF.MSS] = -2;
-  return f;
-}
+const fields = fieldVector;
 
 class Fx implements FwEffects {
   readonly seen: string[] = [];
