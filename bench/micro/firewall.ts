@@ -6,6 +6,7 @@
  *   destination ports, /32 source blocks, another in-interface — the bit-vector classifier skips them.
  */
 import { sink, type AddBench } from '../harness';
+import { nonMatchingRules } from '../gen/firewall-rules';
 import { RouterInstance } from '../../control/instance/router';
 import { indexInterfaces } from '../../control/compile/interfaces';
 import { compileFirewall } from '../../control/compile/firewall';
@@ -32,26 +33,7 @@ add action=drop chain=forward connection-state=invalid
 add action=drop chain=forward connection-nat-state=!dstnat connection-state=new in-interface-list=WAN
 `;
 
-function thousandRules(): string {
-  const lines: string[] = ['/ip firewall filter'];
-  for (let k = 0; k < 1000; k++) {
-    switch (k % 4) {
-      case 0:
-        lines.push(`add chain=forward action=drop protocol=tcp dst-port=${10000 + k}`);
-        break;
-      case 1:
-        lines.push(`add chain=forward action=drop src-address=203.0.${k >> 8}.${k & 255}`);
-        break;
-      case 2:
-        lines.push(`add chain=forward action=drop protocol=udp dst-port=${20000 + k} in-interface=ether1`);
-        break;
-      default:
-        lines.push(`add chain=forward action=drop in-interface=ether3 protocol=tcp`);
-    }
-  }
-  lines.push('add chain=forward action=accept');
-  return lines.join('\n') + '\n';
-}
+const thousandRules = (): string => nonMatchingRules(1000, { srcPrefix: '203.0', udpIf: 'ether1', otherIf: 'ether3', otherProto: 'tcp' });
 
 function walkerFor(config: string): { w: FwWalker; bridge: number } {
   const r = new RouterInstance();

@@ -21,6 +21,7 @@
  * `npm run bench flow-firewall` runs them under benchmark.js.
  */
 import type { AddBench } from '../harness';
+import { nonMatchingRules } from '../gen/firewall-rules';
 import { sink } from '../harness';
 import { compileBenchConfig, flowRig, timeRounds } from '../flow-harness';
 import type { Flow } from '../../dataplane/flow';
@@ -80,24 +81,10 @@ add action=masquerade chain=srcnat out-interface-list=WAN
 
 /** 1,000 forward rules none of the bench's packets match, then accept. */
 export function thousandRules(): string {
-  const lines: string[] = ['/interface ethernet', 'set [ find default-name=ether3 ] disabled=no', '/ip firewall filter'];
-  for (let k = 0; k < 1000; k++) {
-    switch (k % 4) {
-      case 0:
-        lines.push(`add chain=forward action=drop protocol=tcp dst-port=${10000 + k}`);
-        break;
-      case 1:
-        lines.push(`add chain=forward action=drop src-address=198.18.${k >> 8}.${k & 255}`);
-        break;
-      case 2:
-        lines.push(`add chain=forward action=drop protocol=udp dst-port=${20000 + k} in-interface=ether2`);
-        break;
-      default:
-        lines.push(`add chain=forward action=drop in-interface=ether3 protocol=udp`);
-    }
-  }
-  lines.push('add chain=forward action=accept');
-  return lines.join('\n') + '\n';
+  return (
+    '/interface ethernet\nset [ find default-name=ether3 ] disabled=no\n' +
+    nonMatchingRules(1000, { srcPrefix: '198.18', udpIf: 'ether2', otherIf: 'ether3', otherProto: 'udp' })
+  );
 }
 
 export type FwCase = 'soho' | 'soho-fasttrack' | 'rules1000';
