@@ -271,216 +271,130 @@ function compileInterfaceLists(store: ConfigStore, ifs: InterfaceIndex): { names
 // ---------------------------------------------------------------------------------------------------------
 // Rules
 
+/** The typed-array columns of a table (FwTable without what is assembled after the rules: names, chains, pools). */
+type FwColumns = Omit<FwTable, 'n' | 'ids' | 'comments' | 'logPrefix' | 'chainNames' | 'chainRules' | 'chainIndex' | 'portLo' | 'portHi' | 'patBytes'>;
+
+/** Every column of an `n`-rule table, with the value a rule that does not set it has. */
+function newColumns(n: number): FwColumns {
+  return {
+    has: new Int32Array(n),
+    neg: new Int32Array(n),
+    proto: new Uint8Array(n),
+    inIf: new Int32Array(n),
+    outIf: new Int32Array(n),
+    inList: new Int32Array(n),
+    outList: new Int32Array(n),
+    srcLo: new Int32Array(n),
+    srcHi: new Int32Array(n),
+    dstLo: new Int32Array(n),
+    dstHi: new Int32Array(n),
+    sportAt: new Int32Array(n),
+    dportAt: new Int32Array(n),
+    portAt: new Int32Array(n),
+    sportN: new Uint8Array(n),
+    dportN: new Uint8Array(n),
+    portN: new Uint8Array(n),
+    cstate: new Uint8Array(n),
+    cnat: new Uint8Array(n),
+    pmark: new Uint16Array(n),
+    cmark: new Uint16Array(n),
+    rmark: new Uint16Array(n),
+    tcpMask: new Uint8Array(n),
+    tcpVal: new Uint8Array(n),
+    icmpType: new Uint8Array(n),
+    icmpCodeLo: new Int16Array(n),
+    icmpCodeHi: new Int16Array(n),
+    sizeLo: new Uint16Array(n),
+    sizeHi: new Uint16Array(n),
+    ttlOp: new Uint8Array(n),
+    ttlVal: new Uint8Array(n),
+    dscp: new Uint8Array(n),
+    macHi: new Int32Array(n),
+    macLo: new Int32Array(n),
+    fragment: new Uint8Array(n),
+    srcList: new Int32Array(n),
+    dstList: new Int32Array(n),
+    srcType: new Uint8Array(n),
+    dstType: new Uint8Array(n),
+    mssLo: new Uint16Array(n),
+    mssHi: new Uint16Array(n),
+    randomPct: new Uint8Array(n),
+    nthEvery: new Int32Array(n).fill(1),
+    nthPacket: new Int32Array(n).fill(1),
+    limitRate: new Float64Array(n),
+    limitBurst: new Float64Array(n),
+    limitBits: new Uint8Array(n),
+    has2: new Int32Array(n),
+    neg2: new Int32Array(n),
+    inBport: new Int32Array(n),
+    outBport: new Int32Array(n),
+    inBlist: new Int32Array(n),
+    outBlist: new Int32Array(n),
+    tosVal: new Uint8Array(n),
+    tosMask: new Uint8Array(n),
+    ipOpts: new Uint8Array(n),
+    prio: new Uint8Array(n),
+    ingressPrio: new Uint8Array(n),
+    ipsec: new Uint8Array(n),
+    timeFrom: new Int32Array(n),
+    timeTo: new Int32Array(n),
+    timeDays: new Uint8Array(n),
+    cbytesLo: new Float64Array(n),
+    cbytesHi: new Float64Array(n),
+    crateLo: new Float64Array(n),
+    crateHi: new Float64Array(n),
+    climCount: new Int32Array(n),
+    climLen: new Uint8Array(n),
+    contentAt: new Int32Array(n),
+    contentLen: new Int32Array(n),
+    tlsAt: new Int32Array(n),
+    tlsLen: new Int32Array(n),
+    l7: new Uint8Array(n),
+    dlRate: new Float64Array(n),
+    dlBurst: new Float64Array(n),
+    dlMode: new Uint8Array(n),
+    dlExpire: new Float64Array(n),
+    psdWeight: new Int32Array(n),
+    psdDelay: new Float64Array(n),
+    psdLo: new Int32Array(n),
+    psdHi: new Int32Array(n),
+    ctype: new Uint8Array(n),
+    pccFields: new Uint8Array(n),
+    pccDen: new Int32Array(n).fill(1),
+    pccRem: new Int32Array(n),
+    action: new Uint8Array(n),
+    jump: new Int32Array(n).fill(-1),
+    passthrough: new Uint8Array(n).fill(1),
+    newMark: new Uint16Array(n),
+    rejectWith: new Uint16Array(n),
+    addList: new Int32Array(n).fill(-1),
+    addTimeout: new Float64Array(n).fill(Infinity),
+    modOp: new Uint8Array(n),
+    modVal: new Int32Array(n),
+    log: new Uint8Array(n),
+    toAddrLo: new Int32Array(n),
+    toAddrHi: new Int32Array(n),
+    toPortLo: new Uint16Array(n),
+    toPortHi: new Uint16Array(n),
+    natFlags: new Uint8Array(n),
+  };
+}
+
+/** A table being compiled: its columns (as properties, `b.has[r]`), plus the lists that grow per rule. */
+interface TableBuilder extends FwColumns {}
 class TableBuilder {
-  readonly rows: number;
   readonly ids: string[] = [];
   readonly comments: string[] = [];
   readonly logPrefix: string[] = [];
-  readonly has: Int32Array;
-  readonly neg: Int32Array;
-  readonly proto: Uint8Array;
-  readonly inIf: Int32Array;
-  readonly outIf: Int32Array;
-  readonly inList: Int32Array;
-  readonly outList: Int32Array;
-  readonly srcLo: Int32Array;
-  readonly srcHi: Int32Array;
-  readonly dstLo: Int32Array;
-  readonly dstHi: Int32Array;
-  readonly sportAt: Int32Array;
-  readonly dportAt: Int32Array;
-  readonly portAt: Int32Array;
-  readonly sportN: Uint8Array;
-  readonly dportN: Uint8Array;
-  readonly portN: Uint8Array;
+  /** Port ranges of all port matchers, flat [lo, hi, ...]. */
   readonly ports: number[] = [];
-  readonly cstate: Uint8Array;
-  readonly cnat: Uint8Array;
-  readonly pmark: Uint16Array;
-  readonly cmark: Uint16Array;
-  readonly rmark: Uint16Array;
-  readonly tcpMask: Uint8Array;
-  readonly tcpVal: Uint8Array;
-  readonly icmpType: Uint8Array;
-  readonly icmpCodeLo: Int16Array;
-  readonly icmpCodeHi: Int16Array;
-  readonly sizeLo: Uint16Array;
-  readonly sizeHi: Uint16Array;
-  readonly ttlOp: Uint8Array;
-  readonly ttlVal: Uint8Array;
-  readonly dscp: Uint8Array;
-  readonly macHi: Int32Array;
-  readonly macLo: Int32Array;
-  readonly fragment: Uint8Array;
-  readonly srcList: Int32Array;
-  readonly dstList: Int32Array;
-  readonly srcType: Uint8Array;
-  readonly dstType: Uint8Array;
-  readonly mssLo: Uint16Array;
-  readonly mssHi: Uint16Array;
-  readonly randomPct: Uint8Array;
-  readonly nthEvery: Int32Array;
-  readonly nthPacket: Int32Array;
-  readonly limitRate: Float64Array;
-  readonly limitBurst: Float64Array;
-  readonly limitBits: Uint8Array;
-  readonly has2: Int32Array;
-  readonly neg2: Int32Array;
-  readonly inBport: Int32Array;
-  readonly outBport: Int32Array;
-  readonly inBlist: Int32Array;
-  readonly outBlist: Int32Array;
-  readonly tosVal: Uint8Array;
-  readonly tosMask: Uint8Array;
-  readonly ipOpts: Uint8Array;
-  readonly prio: Uint8Array;
-  readonly ingressPrio: Uint8Array;
-  readonly ipsec: Uint8Array;
-  readonly timeFrom: Int32Array;
-  readonly timeTo: Int32Array;
-  readonly timeDays: Uint8Array;
-  readonly cbytesLo: Float64Array;
-  readonly cbytesHi: Float64Array;
-  readonly crateLo: Float64Array;
-  readonly crateHi: Float64Array;
-  readonly climCount: Int32Array;
-  readonly climLen: Uint8Array;
-  readonly contentAt: Int32Array;
-  readonly contentLen: Int32Array;
-  readonly tlsAt: Int32Array;
-  readonly tlsLen: Int32Array;
+  /** content / tls-host pattern bytes. */
   readonly pat: number[] = [];
-  readonly l7: Uint8Array;
-  readonly dlRate: Float64Array;
-  readonly dlBurst: Float64Array;
-  readonly dlMode: Uint8Array;
-  readonly dlExpire: Float64Array;
-  readonly psdWeight: Int32Array;
-  readonly psdDelay: Float64Array;
-  readonly psdLo: Int32Array;
-  readonly psdHi: Int32Array;
-  readonly ctype: Uint8Array;
-  readonly pccFields: Uint8Array;
-  readonly pccDen: Int32Array;
-  readonly pccRem: Int32Array;
-  readonly action: Uint8Array;
-  readonly jump: Int32Array;
-  readonly passthrough: Uint8Array;
-  readonly newMark: Uint16Array;
-  readonly rejectWith: Uint16Array;
-  readonly addList: Int32Array;
-  readonly addTimeout: Float64Array;
-  readonly modOp: Uint8Array;
-  readonly modVal: Int32Array;
-  readonly log: Uint8Array;
-  readonly toAddrLo: Int32Array;
-  readonly toAddrHi: Int32Array;
-  readonly toPortLo: Uint16Array;
-  readonly toPortHi: Uint16Array;
-  readonly natFlags: Uint8Array;
+  readonly cols: FwColumns;
 
   constructor(n: number) {
-    this.rows = n;
-    this.has = new Int32Array(n);
-    this.neg = new Int32Array(n);
-    this.proto = new Uint8Array(n);
-    this.inIf = new Int32Array(n);
-    this.outIf = new Int32Array(n);
-    this.inList = new Int32Array(n);
-    this.outList = new Int32Array(n);
-    this.srcLo = new Int32Array(n);
-    this.srcHi = new Int32Array(n);
-    this.dstLo = new Int32Array(n);
-    this.dstHi = new Int32Array(n);
-    this.sportAt = new Int32Array(n);
-    this.dportAt = new Int32Array(n);
-    this.portAt = new Int32Array(n);
-    this.sportN = new Uint8Array(n);
-    this.dportN = new Uint8Array(n);
-    this.portN = new Uint8Array(n);
-    this.cstate = new Uint8Array(n);
-    this.cnat = new Uint8Array(n);
-    this.pmark = new Uint16Array(n);
-    this.cmark = new Uint16Array(n);
-    this.rmark = new Uint16Array(n);
-    this.tcpMask = new Uint8Array(n);
-    this.tcpVal = new Uint8Array(n);
-    this.icmpType = new Uint8Array(n);
-    this.icmpCodeLo = new Int16Array(n);
-    this.icmpCodeHi = new Int16Array(n);
-    this.sizeLo = new Uint16Array(n);
-    this.sizeHi = new Uint16Array(n);
-    this.ttlOp = new Uint8Array(n);
-    this.ttlVal = new Uint8Array(n);
-    this.dscp = new Uint8Array(n);
-    this.macHi = new Int32Array(n);
-    this.macLo = new Int32Array(n);
-    this.fragment = new Uint8Array(n);
-    this.srcList = new Int32Array(n);
-    this.dstList = new Int32Array(n);
-    this.srcType = new Uint8Array(n);
-    this.dstType = new Uint8Array(n);
-    this.mssLo = new Uint16Array(n);
-    this.mssHi = new Uint16Array(n);
-    this.randomPct = new Uint8Array(n);
-    this.nthEvery = new Int32Array(n).fill(1);
-    this.nthPacket = new Int32Array(n).fill(1);
-    this.limitRate = new Float64Array(n);
-    this.limitBurst = new Float64Array(n);
-    this.limitBits = new Uint8Array(n);
-    this.has2 = new Int32Array(n);
-    this.neg2 = new Int32Array(n);
-    this.inBport = new Int32Array(n);
-    this.outBport = new Int32Array(n);
-    this.inBlist = new Int32Array(n);
-    this.outBlist = new Int32Array(n);
-    this.tosVal = new Uint8Array(n);
-    this.tosMask = new Uint8Array(n);
-    this.ipOpts = new Uint8Array(n);
-    this.prio = new Uint8Array(n);
-    this.ingressPrio = new Uint8Array(n);
-    this.ipsec = new Uint8Array(n);
-    this.timeFrom = new Int32Array(n);
-    this.timeTo = new Int32Array(n);
-    this.timeDays = new Uint8Array(n);
-    this.cbytesLo = new Float64Array(n);
-    this.cbytesHi = new Float64Array(n);
-    this.crateLo = new Float64Array(n);
-    this.crateHi = new Float64Array(n);
-    this.climCount = new Int32Array(n);
-    this.climLen = new Uint8Array(n);
-    this.contentAt = new Int32Array(n);
-    this.contentLen = new Int32Array(n);
-    this.tlsAt = new Int32Array(n);
-    this.tlsLen = new Int32Array(n);
-    this.l7 = new Uint8Array(n);
-    this.dlRate = new Float64Array(n);
-    this.dlBurst = new Float64Array(n);
-    this.dlMode = new Uint8Array(n);
-    this.dlExpire = new Float64Array(n);
-    this.psdWeight = new Int32Array(n);
-    this.psdDelay = new Float64Array(n);
-    this.psdLo = new Int32Array(n);
-    this.psdHi = new Int32Array(n);
-    this.ctype = new Uint8Array(n);
-    this.pccFields = new Uint8Array(n);
-    this.pccDen = new Int32Array(n).fill(1);
-    this.pccRem = new Int32Array(n);
-    this.action = new Uint8Array(n);
-    this.jump = new Int32Array(n).fill(-1);
-    this.passthrough = new Uint8Array(n).fill(1);
-    this.newMark = new Uint16Array(n);
-    this.rejectWith = new Uint16Array(n);
-    this.addList = new Int32Array(n).fill(-1);
-    this.addTimeout = new Float64Array(n).fill(Infinity);
-    this.modOp = new Uint8Array(n);
-    this.modVal = new Int32Array(n);
-    this.log = new Uint8Array(n);
-    this.toAddrLo = new Int32Array(n);
-    this.toAddrHi = new Int32Array(n);
-    this.toPortLo = new Uint16Array(n);
-    this.toPortHi = new Uint16Array(n);
-    this.natFlags = new Uint8Array(n);
+    this.cols = newColumns(n);
+    Object.assign(this, this.cols);
   }
 }
 
@@ -1065,116 +979,17 @@ function compileTable(store: ConfigStore, table: Table, cx: Ctx, ifMember: Uint8
   for (let r = 0; r < n; r++) chainLists[ruleChain[r]!]!.push(r);
   const chainRules = chainLists.map((l) => Int32Array.from(l));
   const table0 = {
+    ...b.cols,
     n,
     ids: b.ids,
     comments: b.comments,
     chainNames,
     chainRules,
     chainIndex: [] as FwTable['chainIndex'],
-    has: b.has,
-    neg: b.neg,
-    proto: b.proto,
-    inIf: b.inIf,
-    outIf: b.outIf,
-    inList: b.inList,
-    outList: b.outList,
-    srcLo: b.srcLo,
-    srcHi: b.srcHi,
-    dstLo: b.dstLo,
-    dstHi: b.dstHi,
-    sportAt: b.sportAt,
-    dportAt: b.dportAt,
-    portAt: b.portAt,
-    portN: b.portN,
-    sportN: b.sportN,
-    dportN: b.dportN,
     portLo: Uint16Array.from(b.ports.filter((_, k) => k % 2 === 0)),
     portHi: Uint16Array.from(b.ports.filter((_, k) => k % 2 === 1)),
-    cstate: b.cstate,
-    cnat: b.cnat,
-    pmark: b.pmark,
-    cmark: b.cmark,
-    rmark: b.rmark,
-    tcpMask: b.tcpMask,
-    tcpVal: b.tcpVal,
-    icmpType: b.icmpType,
-    icmpCodeLo: b.icmpCodeLo,
-    icmpCodeHi: b.icmpCodeHi,
-    sizeLo: b.sizeLo,
-    sizeHi: b.sizeHi,
-    ttlOp: b.ttlOp,
-    ttlVal: b.ttlVal,
-    dscp: b.dscp,
-    macHi: b.macHi,
-    macLo: b.macLo,
-    fragment: b.fragment,
-    srcList: b.srcList,
-    dstList: b.dstList,
-    srcType: b.srcType,
-    dstType: b.dstType,
-    mssLo: b.mssLo,
-    mssHi: b.mssHi,
-    randomPct: b.randomPct,
-    nthEvery: b.nthEvery,
-    nthPacket: b.nthPacket,
-    limitRate: b.limitRate,
-    limitBurst: b.limitBurst,
-    limitBits: b.limitBits,
-    has2: b.has2,
-    neg2: b.neg2,
-    inBport: b.inBport,
-    outBport: b.outBport,
-    inBlist: b.inBlist,
-    outBlist: b.outBlist,
-    tosVal: b.tosVal,
-    tosMask: b.tosMask,
-    ipOpts: b.ipOpts,
-    prio: b.prio,
-    ingressPrio: b.ingressPrio,
-    ipsec: b.ipsec,
-    timeFrom: b.timeFrom,
-    timeTo: b.timeTo,
-    timeDays: b.timeDays,
-    cbytesLo: b.cbytesLo,
-    cbytesHi: b.cbytesHi,
-    crateLo: b.crateLo,
-    crateHi: b.crateHi,
-    climCount: b.climCount,
-    climLen: b.climLen,
-    contentAt: b.contentAt,
-    contentLen: b.contentLen,
-    tlsAt: b.tlsAt,
-    tlsLen: b.tlsLen,
     patBytes: Uint8Array.from(b.pat),
-    l7: b.l7,
-    dlRate: b.dlRate,
-    dlBurst: b.dlBurst,
-    dlMode: b.dlMode,
-    dlExpire: b.dlExpire,
-    psdWeight: b.psdWeight,
-    psdDelay: b.psdDelay,
-    psdLo: b.psdLo,
-    psdHi: b.psdHi,
-    ctype: b.ctype,
-    pccFields: b.pccFields,
-    pccDen: b.pccDen,
-    pccRem: b.pccRem,
-    action: b.action,
-    jump: b.jump,
-    passthrough: b.passthrough,
-    newMark: b.newMark,
-    rejectWith: b.rejectWith,
-    addList: b.addList,
-    addTimeout: b.addTimeout,
-    modOp: b.modOp,
-    modVal: b.modVal,
-    log: b.log,
     logPrefix: b.logPrefix,
-    toAddrLo: b.toAddrLo,
-    toAddrHi: b.toAddrHi,
-    toPortLo: b.toPortLo,
-    toPortHi: b.toPortHi,
-    natFlags: b.natFlags,
   };
   const ifCount = cx.ifs.names.length;
   const chainIndex = chainRules.map((rules) => buildClassifier(table0, rules, ifMember, ifCount));
