@@ -107,6 +107,12 @@ const TABLE = [
   ['rule-table-miss', 'a /routing rule with action=lookup-only-in-table found no route in its table (ICMP net unreachable is sent)'],
   // added by connection-tracking helpers (dataplane/conntrack/ftp.ts)
   ['conntrack-helper', 'a helper (FTP) dropped the segment: a command cut short or malformed, or its NAT rewrite did not fit'],
+  // queues
+  ['queue-full', 'the queue (pfifo/bfifo limit, pcq-limit or pcq-total-limit, sfq, fq-codel limit) was full'],
+  ['queue-red', 'RED dropped it early (average queue between the thresholds) or above red-max-threshold'],
+  ['queue-codel', 'CoDel / fq-codel dropped it at dequeue: it waited longer than the target for an interval'],
+  ['queue-memory', 'fq-codel memory limit reached'],
+  ['queue-invalid', 'a queue refused the packet as bad input (zero length, unknown class): a flowplane bug if seen'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -213,4 +219,9 @@ export const Drop = {
   RULE_UNREACHABLE: dropCode('rule-unreachable'),
   RULE_TABLE_MISS: dropCode('rule-table-miss'),
   CONNTRACK_HELPER: dropCode('conntrack-helper'),
+  QUEUE_FULL: dropCode('queue-full'),
+  QUEUE_RED: dropCode('queue-red'),
+  QUEUE_CODEL: dropCode('queue-codel'),
+  QUEUE_MEMORY: dropCode('queue-memory'),
+  QUEUE_INVALID: dropCode('queue-invalid'),
 } as const;

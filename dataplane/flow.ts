@@ -89,6 +89,9 @@ import { FirewallState } from './firewall/state';
 import { conntrackOn } from './firewall/tables';
 import { FW_TABLE_NAMES } from './firewall/events';
 import { A } from './firewall/rules';
+import { QueueStage, type SchedulerFactory } from './stages/queue';
+import { HtbScheduler } from './queue/htb';
+import { formatQueueStats } from './queue/report';
 
 export { Fate, type FlowTables, type TransmitFn } from './stages/state';
 
@@ -119,6 +122,8 @@ export class Flow {
   private readonly reassembly: Ip4Reassembly;
   /** The firewall's state (connections, address lists, rule counters); null when the config has no firewall. */
   readonly firewall: FirewallState | null;
+  /** The real queue stages (queue-global, simple-queues, interface-queue), in flow order; empty without queues. */
+  readonly queueStages: QueueStage[] = [];
 
   constructor(readonly tables: FlowTables, opts: FlowOptions = {}) {
     this.pool = opts.pool ?? new PacketPool({ slots: 4096 });
@@ -137,11 +142,23 @@ export class Flow {
      * needs one, else a pass-through placeholder (left out entirely with `placeholders: false`). Returns the
      * name packets should be sent to.
      */
+    // The queues: a real stage for each kind of scheduler the configuration has (stages/queue.ts).
+    const qt = tables.queues;
+    const seed = opts.seed ?? 1;
+    const makeScheduler: SchedulerFactory = (spec, code) => new HtbScheduler(spec.classes, qt!.types, { slots: pool.slots, seed: seed * 7919 + code });
+    const queueStage = (name: string, to: string): QueueStage | null => {
+      if (qt === undefined) return null;
+      const has = name === 'queue-global' ? qt.global !== null : name === 'simple-queues' ? qt.simple !== null : name === 'interface-queue' ? qt.ports.some((p) => p !== null) : false;
+      if (!has) return null;
+      const q = new QueueStage(st, name as 'queue-global', to, fw, qt.global, qt.simple, qt.ports, makeScheduler);
+      this.queueStages.push(q);
+      return q;
+    };
     const build = (names: string[], to: string): { first: string; made: Stage[] } => {
       let first = to;
       const made: Stage[] = [];
       for (let i = names.length - 1; i >= 0; i--) {
-        const real = firewallStage(st, fw, names[i]!, first);
+        const real = firewallStage(st, fw, names[i]!, first) ?? queueStage(names[i]!, first);
         if (real !== null) made.unshift(real);
         else if (ph) made.unshift(passThrough(names[i]!, first));
         else continue;
@@ -206,8 +223,8 @@ export class Flow {
     const vlans = tables.vlanIf.length > 0;
     const toPort = bridges ? 'bridge-output' : 'interface-tx';
     const tx = vlans ? 'vlan-output' : toPort;
-    stages.push(new Ip4Rewrite(st, ph ? 'interface-queue' : tx));
-    chain(['interface-queue'], tx);
+    const ifq = build(['interface-queue'], tx);
+    stages.push(new Ip4Rewrite(st, ifq.first), ...ifq.made);
     if (vlans) stages.push(new VlanOutput(st, toPort));
     if (bridges) stages.push(new BridgeOutput(st));
     stages.push(new BridgeFilter(st, 'output'));
@@ -246,9 +263,45 @@ export class Flow {
       fw.loadLists(this.state.now);
       fw.ct.gc(this.state.now);
     }
+    if (this.queueStages.length > 0) this.releaseQueues();
     this.arpResolve.timers(this.ctx);
     this.reassembly.timers(this.ctx);
     if (this.graph.inFlight > 0) this.graph.run(this.ctx);
+  }
+
+  /**
+   * Release every queued packet due by the flow clock, earliest departure first across the queue stages, with
+   * the clock set to each departure (so transmissions carry it); the clock is restored afterwards.
+   */
+  private releaseQueues(): void {
+    const qs = this.queueStages;
+    const ctx = this.ctx;
+    const sec = ctx.nowSec;
+    const nsec = ctx.nowNsec;
+    const now = qs[0]!.clock(ctx);
+    for (;;) {
+      let best = -1;
+      let t = Infinity;
+      for (let k = 0; k < qs.length; k++) {
+        const e = qs[k]!.nextEvent();
+        if (e < t) {
+          t = e;
+          best = k;
+        }
+      }
+      // 1 ns of tolerance: departure times went through (sec, nsec) and back.
+      if (best < 0 || t > now + 1e-9) break;
+      qs[best]!.releaseDue(t + 1e-9, ctx, true);
+    }
+    ctx.nowSec = sec;
+    ctx.nowNsec = nsec;
+  }
+
+  /** The next queue departure on the queue clock (FlowState.queueEpoch; Infinity when no queue holds a packet). */
+  private nextQueueEvent(): number {
+    let t = Infinity;
+    for (const q of this.queueStages) t = Math.min(t, q.nextEvent());
+    return t;
   }
 
   /** Received frames (slots with inPort, len, linkType, timestamp set by their port): run them through. */
@@ -263,16 +316,26 @@ export class Flow {
    */
   finish(): number {
     const st = this.state;
-    for (let guard = 0; (st.waiting > 0 || st.reassembly.queues > 0) && guard < 1000; guard++) {
+    // ARP and reassembly timers run at most ~1000 rounds; queues release one departure time per round.
+    for (let guard = 0; (st.waiting > 0 || st.reassembly.queues > 0 || st.held > 0) && guard < 1000 + 4 * this.pool.slots; guard++) {
       const da = st.waiting > 0 ? st.arp.nextDeadline : Infinity;
       const dr = st.reassembly.nextDeadline;
-      const d = Math.max(st.now, Math.min(da, dr));
+      const tq = st.held > 0 ? this.nextQueueEvent() : Infinity;
+      const dq = st.queueEpoch + tq;
+      const d = Math.max(st.now, Math.min(da, dr, dq));
       if (!Number.isFinite(d)) break;
-      const sec = Math.floor(d);
       st.now = d;
-      this.ctx.nowSec = sec;
-      this.ctx.nowNsec = Math.min(999_999_999, Math.round((d - sec) * 1e9));
-      if (dr <= da && st.reassembly.nextDeadlineSec >= 0) {
+      if (dq <= da && dq <= dr) {
+        // a queue departure: exact from the queue clock, rounded up so the clock is not a hair before it
+        const whole = Math.floor(tq);
+        this.ctx.nowSec = st.queueEpoch + whole;
+        this.ctx.nowNsec = Math.min(999_999_999, Math.ceil((tq - whole) * 1e9));
+      } else {
+        const sec = Math.floor(d);
+        this.ctx.nowSec = sec;
+        this.ctx.nowNsec = Math.min(999_999_999, Math.round((d - sec) * 1e9));
+      }
+      if (dr <= da && dr < dq && st.reassembly.nextDeadlineSec >= 0) {
         // the reassembler compares (sec, nsec) exactly: use its own numbers, not the rounded float
         this.ctx.nowSec = st.reassembly.nextDeadlineSec;
         this.ctx.nowNsec = st.reassembly.nextDeadlineNsec;
@@ -294,6 +357,13 @@ export class Flow {
         if (t === undefined || r >= t.n) return `rule ${r}`;
         const c = t.comments[r];
         return `${FW_TABLE_NAMES[table]} ${t.ids[r]}${c ? ` "${c}"` : ''}`;
+      },
+      queueClass: (sched: number, cls: number) => {
+        const q = this.tables.queues;
+        const spec = q === undefined ? undefined : sched === 0 ? q.global?.sched : sched === 1 ? q.simple?.sched : q.ports[sched - 2]?.sched;
+        const c = spec?.classes[cls];
+        if (c === undefined) return `class ${cls}`;
+        return `${sched === 1 ? 'simple queue' : sched === 0 ? 'queue tree (global)' : 'queue tree'} ${c.name}`;
       },
       stage: (i) => this.graph.stages[i]?.name ?? `stage ${i}`,
       port: (i) => {
@@ -330,6 +400,20 @@ export class Flow {
     const w = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
     const lines = rows.map((r) => r.map((v, k) => (k < 2 ? v.padEnd(w[k]!) : v.padStart(w[k]!))).join('  '));
     return [...lines, ...drops].join('\n');
+  }
+
+  /** Queue counters like `/queue simple print stats` and `/queue tree print stats` (queue/report.ts). */
+  formatQueueStats(): string {
+    const q = this.tables.queues;
+    if (q === undefined) return 'no queues in this config';
+    const port = this.traceNames().port;
+    return formatQueueStats(q, port, (code) => {
+      for (const s of this.queueStages) {
+        const x = s.schedulers[code];
+        if (x !== null && x !== undefined) return x;
+      }
+      return null;
+    });
   }
 
   /** Drop counts by reason name (non-zero only). */

@@ -148,6 +148,18 @@ export class StageGraph {
     this.pendingCount[stage] = c;
   }
 
+  /**
+   * Queue packets for where stage `stage` sends next code `code` (a stage that held packets — a queue —
+   * releases them there; pass-through stages in between are skipped as for any hand-over).
+   */
+  injectNext(stage: number, code: number, slots: Uint32Array, n: number): void {
+    const t = this.nextStage[stage]![code]!;
+    const q = this.pending[t]!;
+    let c = this.pendingCount[t]!;
+    for (let i = 0; i < n; i++) q[c++] = slots[i]!;
+    this.pendingCount[t] = c;
+  }
+
   /** Packets waiting anywhere in the graph. */
   get inFlight(): number {
     let n = 0;

@@ -32,6 +32,8 @@ export interface TraceNames {
   port(i: number): string;
   /** A firewall rule by table code (dataplane/firewall/events.ts) and rule index: its `.id` and comment. */
   fwRule?(table: number, rule: number): string;
+  /** A queue class by scheduler (0 = queue tree global, 1 = simple queues, 2 + port = interface HTB) and class. */
+  queueClass?(sched: number, cls: number): string;
 }
 
 /** A JSON value one event argument becomes in machine-readable traces. */

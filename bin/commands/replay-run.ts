@@ -77,6 +77,8 @@ export interface ReplayRunOptions {
   connections?: boolean | undefined;
   /** After the summary, print per-rule counters like `/ip firewall filter print stats` (`--rule-stats`). */
   ruleStats?: boolean | undefined;
+  /** After the summary, print queue counters like `/queue simple print stats` (`--queue-stats`). */
+  queueStats?: boolean | undefined;
 }
 
 /** An input that stopped early. */
@@ -257,6 +259,7 @@ function fateText(fate: number, arg: number, names: readonly string[]): string {
   if (fate === Fate.LOCAL) return 'delivered to the router';
   if (fate === Fate.DROP) return `dropped: ${DROP_NAMES[arg] ?? `reason ${arg}`}`;
   if (fate === Fate.QUEUED) return `waiting for ARP of ${ipv4ToString(arg >>> 0)}`;
+  if (fate === Fate.HELD) return 'held by a queue';
   return 'no fate (bug)';
 }
 
@@ -265,6 +268,7 @@ function fateObject(fate: number, arg: number, names: readonly string[]): Record
   if (fate === Fate.LOCAL) return arg >= 0 ? { kind: 'local', protocol: arg } : { kind: 'local' };
   if (fate === Fate.DROP) return { kind: 'drop', reason: DROP_NAMES[arg] ?? `reason-${arg}` };
   if (fate === Fate.QUEUED) return { kind: 'queued', nextHop: ipv4ToString(arg >>> 0) };
+  if (fate === Fate.HELD) return { kind: 'held' };
   return { kind: 'none' };
 }
 
@@ -438,6 +442,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
     io.out(`\n/ip firewall connection print (at the capture clock's end)\n`);
     io.out(flow.firewall !== null && flow.firewall.tracking ? formatConnections(flow.firewall, flow.state.now, { markNames: gen.firewall.markNames }) : 'connection tracking is off for this config (no firewall rules, enabled=auto)\n');
   }
+  if (o.queueStats) io.out(`\n${flow.formatQueueStats()}\n`);
   if (o.ruleStats) io.out(`\n${flow.firewall !== null ? formatRuleStats(flow.firewall) : 'no firewall rules in this config\n'}`);
   if (outDir !== undefined && perOut.size > 0) io.out(`captures: ${[...perOut.keys()].sort((a, b) => a - b).map((p) => rel(path.join(outDir, `${names[p]}.pcap`))).join(', ')}\n`);
   if (trace !== null) io.out(`trace: ${rel(o.trace!)}${o.traceFormat === 'json' ? ' (JSON Lines)' : ''}\n`);

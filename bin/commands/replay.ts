@@ -15,9 +15,9 @@
  *
  * Implemented in the flow so far: routed ethernet ports, bridges (VLAN filtering, bridge filter/nat),
  * /interface vlan (802.1Q, 802.1ad, QinQ), ARP, IPv4 routing (policy rules, VRFs, ECMP), ICMP, reassembly
- * for the router, fragmentation, the IPv4 firewall (raw, mangle, filter), connection tracking and NAT. IPv6
- * and queues are not applied yet: IPv6 frames are dropped with a named reason (ipv6-not-implemented); queue
- * stages pass packets unchanged.
+ * for the router, fragmentation, the IPv4 firewall (raw, mangle, filter), connection tracking and NAT, queues
+ * (trees, simple queues, interface HTB; departures on the capture clock). IPv6 is not applied yet: IPv6
+ * frames are dropped with a named reason (ipv6-not-implemented).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,13 +60,16 @@ options:
                      connection-mark, connection-type, master, orig-/repl-packets and -bytes
   --rule-stats       after the summary, print per-rule counters as /ip firewall <table> print stats
                      does, for raw, filter, mangle and nat (chain, action, comment, bytes, packets)
+  --queue-stats      after the summary, print queue counters as /queue simple print stats and
+                     /queue tree print stats do (bytes, packets, dropped, queued, borrows, lends)
   -h, --help         this help
 
 With a config, frames go through the router: ethernet ports, bridges (VLAN filtering, bridge filter
 and nat), VLAN interfaces, ARP, IPv4 routing (policy rules, VRFs, ECMP), ICMP, fragmentation, the
-IPv4 firewall (raw, mangle, filter), connection tracking and NAT are applied; IPv6 and queues are not
-yet (IPv6 frames are dropped with a named reason; queue stages pass packets unchanged). Without a
-config frames are parsed and described only.
+IPv4 firewall (raw, mangle, filter), connection tracking and NAT, and the queues (queue trees, simple
+queues, interface HTB: shaped packets leave at their departure time on the capture clock, so output
+captures show the rates) are applied; IPv6 is not yet (IPv6 frames are dropped with a named reason).
+Without a config frames are parsed and described only.
 
 Linux cooked captures (tcpdump -i any; link types SLL 113 and SLL2 276) are turned into Ethernet
 frames at the port: destination the port's own MAC (packets to or from the capturing host),
@@ -90,6 +93,7 @@ async function run(args: string[], io: Io): Promise<number> {
         summary: { type: 'boolean' },
         connections: { type: 'boolean' },
         'rule-stats': { type: 'boolean' },
+        'queue-stats': { type: 'boolean' },
         'out-dir': { type: 'string' },
         trace: { type: 'string' },
         'trace-format': { type: 'string' },
@@ -150,7 +154,7 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   if (o.config) plan.config = o.config;
 
-  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'] }, io).code;
+  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'], queueStats: o['queue-stats'] }, io).code;
 }
 
 export const replayCommand: Command = {

@@ -416,7 +416,7 @@ function parseLimit(text: string): { rate: number; burst: number; bits: boolean 
 }
 
 /** `time=from-to[,day...]` → seconds of the day (inclusive) and weekday bits (bit 0 = Sunday; none = all). */
-function parseTimeWindow(text: string): { from: number; to: number; days: number } | string {
+export function parseTimeWindow(text: string): { from: number; to: number; days: number } | string {
   const parts = text.split(',');
   const m = /^([^-]+)-([^-]+)$/.exec(parts[0]!);
   const a = m === null ? undefined : parseTime(m[1]!);

@@ -46,6 +46,7 @@
  *   typed arrays, the ECMP hash policy, local addresses with their VRF.
  * - **Static ARP entries** (`/ip arp` items with a MAC, enabled), added to the ARP table as PERMANENT.
  * - **ARP timeouts, ICMP settings, reassembly limits, listening ports**: control/compile/ip-settings.ts.
+ * - **Queues** (simple queues, queue trees, interface queues, queue types): control/compile/queues.ts.
  *
  * Pure function of the store; the dataplane imports nothing from here (stages/state.ts declares the shape it
  * reads, `FlowTables`, and a Generation satisfies it).
@@ -62,6 +63,8 @@ import { compileBridges, compileBridgeVlans, resolveInterfaceLists } from './bri
 import { compileBridgeRules } from './bridge-rules';
 import { compileIpSettings } from './ip-settings';
 import { compileFirewall, type CompiledFirewall } from './firewall';
+import { compileQueues } from './queues';
+import type { QueueTables } from '../../dataplane/queue/tables';
 
 /** `arp=` modes as the dataplane's codes (`arpMode` column). */
 export const ARP_MODE = {
@@ -94,6 +97,8 @@ export interface Generation extends FlowTables {
   readonly bridgeRuleWarnings: readonly string[];
   /** The IPv4 firewall (control/compile/firewall.ts), with what could not be compiled in `problems`. */
   readonly firewall: CompiledFirewall;
+  /** Queues (control/compile/queues.ts), with config warnings in `warnings`. */
+  readonly queues: QueueTables;
 }
 
 function fnv1a(s: string): number {
@@ -278,6 +283,13 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     });
   }
 
+  // The IPv4 firewall; a routing mark is 1 + the routing table's index (FlowTables routing block).
+  const firewall = compileFirewall(store, ifs, {
+    routingMark: (name) => {
+      const t = routes.byName.get(name);
+      return t === undefined ? undefined : routingMarkOf(t.index);
+    },
+  });
   return {
     routes,
     ifNames: ifs.names,
@@ -308,12 +320,7 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
     ifVlan,
     ...compilePolicy(store, routes),
     ...compileIpSettings(store, ifs),
-    // The IPv4 firewall; a routing mark is 1 + the routing table's index (FlowTables routing block).
-    firewall: compileFirewall(store, ifs, {
-      routingMark: (name) => {
-        const t = routes.byName.get(name);
-        return t === undefined ? undefined : routingMarkOf(t.index);
-      },
-    }),
+    firewall,
+    queues: compileQueues(store, { ifs, ifPort, portCount: portNames.length + br.bridgeIf.length + vlanIf.length, markNames: firewall.markNames }),
   };
 }

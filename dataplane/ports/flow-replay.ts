@@ -91,7 +91,7 @@ export function replayThroughFlow(flow: Flow, src: ReplaySource, opts: FlowRepla
     pool.free(slot);
   };
   st.onFate = (s, fate, arg) => {
-    if (fate !== Fate.QUEUED) opts.onFinal?.(s, fate, arg);
+    if (fate < Fate.QUEUED) opts.onFinal?.(s, fate, arg);
   };
   try {
     for (;;) {

@@ -12,6 +12,7 @@ import type { StageGraph, StageContext } from '../graph';
 import { DROP_COUNT, DROP_NAMES } from '../drop';
 import { traceEvent, type TraceBuffer, type TraceNames } from '../trace';
 import type { FirewallTables } from '../firewall/tables';
+import type { QueueTables } from '../queue/tables';
 import { ArpEvents, ArpTable } from '../tables/arp-table';
 import { Fdb } from '../tables/fdb';
 import { BrWalk, type BridgeRules } from './bridge-rules';
@@ -174,6 +175,9 @@ export interface FlowTables {
   // ---- firewall (control/compile/firewall.ts; stages conntrack, firewall-hook, nat) ----
   /** The IPv4 firewall tables and connection-tracking settings; absent = no firewall (tables built by hand). */
   readonly firewall?: FirewallTables;
+  // ---- queues (control/compile/queues.ts; stages/queue.ts) ----
+  /** Simple queues, queue trees and interface queues; absent = no queues (every queue stage passes). */
+  readonly queues?: QueueTables;
 }
 
 /**
@@ -288,6 +292,10 @@ export const EV = {
   REASSEMBLED: traceEvent('reassembled', (a) => `datagram of ${a} bytes`),
   LISTENING: traceEvent('listening', (a, b) => `${a === 6 ? 'TCP' : 'UDP'} port ${b} has a service`),
   TCP_RESET: traceEvent('tcp-reset', (a) => `TCP port ${a} closed: reset sent`),
+  // queues (stages/queue.ts): a = scheduler (0 global tree, 1 simple queues, 2 + port interface HTB), b = class
+  QUEUE_HELD: traceEvent('queue', (a, b, n) => `held by ${n.queueClass?.(a, b) ?? `class ${b}`}`),
+  QUEUE_PASS: traceEvent('queue', () => 'no queue takes it: not shaped'),
+  QUEUE_LEFT: traceEvent('queue-left', (a, b) => `left after ${a} µs (${b} packets still queued)`),
 } as const;
 
 /** What a matching `/routing rule` did (the `b` of EV.ROUTE_RULE). */
@@ -321,7 +329,11 @@ function ruleName(n: TraceNames, i: number): string {
 }
 
 /** Fate of a packet as the replay reports it. */
-export const Fate = { NONE: 0, TX: 1, LOCAL: 2, DROP: 3, QUEUED: 4 } as const;
+/**
+ * What became of a packet. TX, LOCAL and DROP are final; QUEUED (waiting for ARP or reassembly) and HELD
+ * (held by a queue: simple queue, queue tree, interface HTB; its argument is the stage index) are not.
+ */
+export const Fate = { NONE: 0, TX: 1, LOCAL: 2, DROP: 3, QUEUED: 4, HELD: 5 } as const;
 
 // ---- state ----------------------------------------------------------------------------------------------
 
@@ -374,6 +386,14 @@ export class FlowState {
   onFate: ((serial: number, fate: number, arg: number) => void) | null = null;
   /** Packets currently waiting in ARP queues. */
   waiting = 0;
+  /** Packets held by queue schedulers (stages/queue.ts). */
+  held = 0;
+  /**
+   * Whole second the queue schedulers count time from (set by the first queue stage that runs): their float
+   * clock is `nowSec - queueEpoch + nowNsec / 1e9`, which keeps nanoseconds exact where absolute epoch
+   * seconds in a double would not.
+   */
+  queueEpoch = -1;
   /** Drops the stages count outside the graph's own drop path (ARP queue overflow, failed resolution). */
   graph!: StageGraph;
   ctx!: StageContext;
@@ -531,7 +551,7 @@ export function setFate(st: FlowState, slot: number, fate: number, arg: number):
   const s = st.serial[slot]!;
   if (s !== 0 && st.onFate !== null) {
     st.onFate(s, fate, arg);
-    if (fate !== Fate.QUEUED) st.serial[slot] = 0;
+    if (fate < Fate.QUEUED) st.serial[slot] = 0;
   }
 }
 

@@ -63,7 +63,7 @@ export function harness(gen: Generation, opts: FlowOptions = {}) {
   };
   const finals = new Map<number, string>();
   flow.state.onFate = (s, f, a) => {
-    if (f !== 4) finals.set(s, fateText(gen, f, a)); // 4 = QUEUED: not final
+    if (f < 4) finals.set(s, fateText(gen, f, a)); // 4 = QUEUED, 5 = HELD: not final
   };
   let serial = 0;
   const one = new Uint32Array(1);
