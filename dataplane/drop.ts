@@ -107,6 +107,8 @@ const TABLE = [
   ['rule-table-miss', 'a /routing rule with action=lookup-only-in-table found no route in its table (ICMP net unreachable is sent)'],
   // added by connection-tracking helpers (dataplane/conntrack/ftp.ts)
   ['conntrack-helper', 'a helper (FTP) dropped the segment: a command cut short or malformed, or its NAT rewrite did not fit'],
+  // added by the bridged IP firewall (use-ip-firewall; dataplane/stages/bridged-dnat.ts)
+  ['bridge-dnat-unresolved', 'use-ip-firewall: a bridged frame dst-NATed to a neighbour on the same bridge whose MAC is not in the ARP table (Linux queues it and sends ARP; flowplane drops it)'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -213,4 +215,5 @@ export const Drop = {
   RULE_UNREACHABLE: dropCode('rule-unreachable'),
   RULE_TABLE_MISS: dropCode('rule-table-miss'),
   CONNTRACK_HELPER: dropCode('conntrack-helper'),
+  BRIDGE_DNAT_UNRESOLVED: dropCode('bridge-dnat-unresolved'),
 } as const;

@@ -163,24 +163,31 @@ export class Flow {
     // (d) bridged: bridge nat dstnat, [IP prerouting], bridging decision, then per copy bridge filter forward,
     // [IP forward], bridge nat srcnat, [IP postrouting]; up frames through bridge filter input. The IP hooks
     // (placeholders until [stateful]) are in the graph only with use-ip-firewall=yes.
-    const ipfw = ph && tables.bridgeIf.length > 0 && (tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;
-    const brPre = ['bridge-ip-raw-prerouting', 'bridge-ip-conntrack', 'bridge-ip-mangle-prerouting', 'bridge-ip-dstnat'];
-    const brFwd = ['bridge-ip-mangle-forward', 'bridge-ip-filter-forward'];
-    const brPost = ['bridge-ip-mangle-postrouting', 'bridge-ip-srcnat', 'bridge-ip-queue-global', 'bridge-ip-simple-queues'];
-    stages.push(new BridgeDstNat(st, ipfw ? brPre[0] : undefined));
-    if (ipfw) chain(brPre, 'bridge-input');
+    // The hooks are the routed path's stages under bridged names (stages/firewall-stages.ts); a group whose
+    // stages are all left out (no rules, placeholders: false) is not entered.
+    const ipfw = tables.bridgeIf.length > 0 && (tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;
+    const brGroup = (names: string[], to: string) => {
+      const g = ipfw ? build(names, to) : { first: to, made: [] };
+      return { first: g.first !== to ? g.first : undefined, made: g.made };
+    };
+    const brPre = brGroup(['bridge-ip-raw-prerouting', 'bridge-ip-conntrack', 'bridge-ip-mangle-prerouting', 'bridge-ip-dstnat'], 'bridge-input');
+    const brFwd = brGroup(['bridge-ip-mangle-forward', 'bridge-ip-filter-forward'], 'bridge-srcnat');
+    const brPost = brGroup(['bridge-ip-mangle-postrouting', 'bridge-ip-srcnat', 'bridge-ip-queue-global', 'bridge-ip-simple-queues'], 'interface-tx');
+    stages.push(new BridgeDstNat(st, brPre.first, ipfw), ...brPre.made);
     stages.push(new BridgeInput(st, chainLength(tables.bridgeRules, BrChain.INPUT) > 0));
-    stages.push(new BridgeFilter(st, 'input'), new BridgeFilter(st, 'forward', ipfw ? brFwd[0] : undefined));
-    if (ipfw) chain(brFwd, 'bridge-srcnat');
-    stages.push(new BridgeSrcNat(st, ipfw ? brPost[0] : undefined));
-    if (ipfw) chain(brPost, 'interface-tx');
+    stages.push(new BridgeFilter(st, 'input'), new BridgeFilter(st, 'forward', brFwd.first), ...brFwd.made);
+    stages.push(new BridgeSrcNat(st, brPost.first), ...brPost.made);
+    // Flooded copies carry the packet's connection (FirewallState.copySlot).
+    if (fw !== null && ipfw) st.slotCopier = fw;
     stages.push(new VlanInput(st), new ArpInput(st));
     // (a)/(b) prerouting
     const pre = build(['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'], 'routing');
     // FastTrack's shortcut (stages/fasttrack.ts): packets of fasttracked connections go from here straight to
     // ip4-fragment; the rest take the prerouting path. In the graph only when some rule fasttracks.
     const ft = fw !== null && fw.tracking && fasttrackUsed(fw.tables) ? new FastTrack(st, fw, pre.first, 'ip4-fragment') : null;
-    stages.push(new Ip4Input(st, ft !== null ? ft.name : pre.first));
+    // With use-ip-firewall, frames up from a bridge whose IP prerouting ran on the bridged path go
+    // straight to routing (stages/ip4-input.ts).
+    stages.push(new Ip4Input(st, ft !== null ? ft.name : pre.first, ipfw ? 'routing' : undefined));
     if (ft !== null) stages.push(ft);
     stages.push(...pre.made);
     const fwd = build(['mangle-forward', 'filter-forward'], toPost);
