@@ -41,15 +41,23 @@
  * bridge-filter-input, bridge-filter-forward, bridge-filter-output, bridge-srcnat, bridge-output, vlan-input,
  * vlan-output.
  *
- * **Placeholders until [stateful] / [queues]**: raw-prerouting, conntrack, mangle-prerouting, dstnat,
- * mangle-forward, filter-forward, mangle-input, filter-input, nat-input, raw-output, mangle-output,
- * nat-output, filter-output, mangle-postrouting, srcnat, queue-global, simple-queues, interface-queue, and the
- * bridged path's IP hooks bridge-ip-* (use-ip-firewall) are named pass-through stages (stages/passthrough.ts):
- * present so traces and `show runtime` read in RouterOS order, doing nothing yet; they declare themselves pass-through, so the graph routes packets past them at
- * no cost. `placeholders: false` leaves them out (the benchmark measures both).
+ * Firewall flow points (raw-prerouting, conntrack, mangle-prerouting, dstnat, mangle-forward, filter-forward,
+ * mangle-input, filter-input, nat-input, raw-output, conntrack-output, mangle-output, nat-output,
+ * filter-output, mangle-postrouting, srcnat) are real stages where the configuration uses them
+ * (stages/firewall-stages.ts) and named pass-through placeholders (stages/passthrough.ts) otherwise. The
+ * bridged path's IP hooks (use-ip-firewall) are the same stages under bridge-ip-* names: bridge-ip-raw-prerouting,
+ * bridge-ip-conntrack, bridge-ip-mangle-prerouting, bridge-ip-dstnat, bridge-ip-mangle-forward,
+ * bridge-ip-filter-forward, bridge-ip-mangle-postrouting, bridge-ip-srcnat. A frame they tracked that goes up
+ * to the router skips the routed prerouting (ip4-input → routing, PktFlag.BRIDGE_IP: Linux br_netfilter's
+ * ip_sabotage_in), so nothing is tracked or NATed twice; a bridged dst-nat re-decides the frame's way
+ * (stages/bridged-dnat.ts).
+ * **Placeholders until [queues]**: queue-global, simple-queues, interface-queue, bridge-ip-queue-global,
+ * bridge-ip-simple-queues: present so traces and `show runtime` read in RouterOS order, doing nothing yet;
+ * they declare themselves pass-through, so the graph routes packets past them at no cost. `placeholders:
+ * false` leaves them (and the firewall placeholders) out (the benchmark measures both).
  *
  * Bridging: learning, forwarding, flooding, horizon, flood switches, static hosts, vlan-filtering (tags
- * pushed/popped at the bridging decision), bridge filter and nat, use-ip-firewall hooks; not STP (every port
+ * pushed/popped at the bridging decision), bridge filter and nat, the IP firewall on bridged frames (use-ip-firewall); not STP (every port
  * forwards whatever protocol-mode says), IGMP/DHCP snooping, tag-stacking, and bridged frames pass no interface
  * queue stage yet. VLAN interfaces on ports, bridges and VLANs (QinQ); a tag no VLAN interface claims is
  * `vlan-unknown`. Not yet in the flow: IPv6.
@@ -162,7 +170,7 @@ export class Flow {
     stages.push(new EthernetInput(st));
     // (d) bridged: bridge nat dstnat, [IP prerouting], bridging decision, then per copy bridge filter forward,
     // [IP forward], bridge nat srcnat, [IP postrouting]; up frames through bridge filter input. The IP hooks
-    // (placeholders until [stateful]) are in the graph only with use-ip-firewall=yes.
+    // are in the graph only with use-ip-firewall=yes.
     // The hooks are the routed path's stages under bridged names (stages/firewall-stages.ts); a group whose
     // stages are all left out (no rules, placeholders: false) is not entered.
     const ipfw = tables.bridgeIf.length > 0 && (tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;

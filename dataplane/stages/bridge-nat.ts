@@ -13,7 +13,11 @@
  *   br_validate_ipv4). Those frames get in-/out-interface = the bridge and PktFlag.BRIDGE_IP, and go
  *   through the bridged IP prerouting hooks (`bridge-ip-raw-prerouting`, `bridge-ip-conntrack`,
  *   `bridge-ip-mangle-prerouting`, `bridge-ip-dstnat`: the routed path's stages, firewall-stages.ts)
- *   before bridge-input. Non-IP frames never reach IP facilities.
+ *   before bridge-input. Non-IP frames never reach IP facilities. UNCONFIRMED (RouterOS says nothing):
+ *   a tagged frame's in-interface in those hooks is the bridge too; Linux br_netfilter names the
+ *   `/interface vlan` of its VID on the bridge when there is one.
+ *   Flooded copies carry the frame's connection (FirewallState.copySlot), so each copy passes the forward
+ *   and postrouting hooks with the same connection state.
  * - **bridge-srcnat** (chain srcnat) sees every frame leaving a bridge port, after bridge-filter-forward
  *   (bridged frames: in-interface = the receiving port) or bridge-filter-output (router frames: no
  *   in-interface), out-interface = the sending port. src-nat rewrites the source MAC; drop:

@@ -15,6 +15,8 @@
  *   frame's prerouting is done (PktFlag.BRIDGE_IP): it is not tracked or NATed again.
  *   Linux drops a frame whose new address has no route here silently; flowplane lets routing drop it as
  *   `no-route` (and send its ICMP unreachable).
+ * UNCONFIRMED: RouterOS documents none of this; it is Linux's behaviour (RouterOS's bridge IP firewall is
+ * br_netfilter), with the two differences named above.
  * Not a stage: one function, off the hot path (only packets whose destination a NAT rewrite changed).
  */
 import { Drop } from '../drop';

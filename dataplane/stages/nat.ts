@@ -29,6 +29,11 @@
  *   NATed by its expectation does not walk the nat chains (its NAT is done, like Linux's nf_nat_initialized);
  *   other related connections do.
  *
+ * - On the bridged path (`bridge-ip-dstnat`, `bridge-ip-srcnat`, use-ip-firewall) the same stage runs under
+ *   the bridged name: a destination it changes re-decides the frame's way (stages/bridged-dnat.ts), and of
+ *   a flooded frame's copies (which share the unconfirmed entry) the first to arrive walks the chain and
+ *   confirms; the others take the translation it chose.
+ *
  * Not yet: the helpers other than FTP (tftp, irc, sip, pptp, h323, rtsp). Router-made ICMP errors created
  * after srcnat (fragmentation-needed from ip4-fragment, host-unreachable from arp-resolve) quote the
  * already translated packet and go to the router's own address; Linux sends fragmentation-needed from
