@@ -113,6 +113,8 @@ const TABLE = [
   ['queue-codel', 'CoDel / fq-codel dropped it at dequeue: it waited longer than the target for an interval'],
   ['queue-memory', 'fq-codel memory limit reached'],
   ['queue-invalid', 'a queue refused the packet as bad input (zero length, unknown class): a flowplane bug if seen'],
+  // added by the bridged IP firewall (use-ip-firewall; dataplane/stages/bridged-dnat.ts)
+  ['bridge-dnat-unresolved', 'use-ip-firewall: a bridged frame dst-NATed to a neighbour on the same bridge whose MAC is not in the ARP table (Linux queues it and sends ARP; flowplane drops it)'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -224,4 +226,5 @@ export const Drop = {
   QUEUE_CODEL: dropCode('queue-codel'),
   QUEUE_MEMORY: dropCode('queue-memory'),
   QUEUE_INVALID: dropCode('queue-invalid'),
+  BRIDGE_DNAT_UNRESOLVED: dropCode('bridge-dnat-unresolved'),
 } as const;

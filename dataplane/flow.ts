@@ -41,22 +41,34 @@
  * bridge-filter-input, bridge-filter-forward, bridge-filter-output, bridge-srcnat, bridge-output, vlan-input,
  * vlan-output.
  *
- * **Placeholders until [stateful] / [queues]**: raw-prerouting, conntrack, mangle-prerouting, dstnat,
- * mangle-forward, filter-forward, mangle-input, filter-input, nat-input, raw-output, mangle-output,
- * nat-output, filter-output, mangle-postrouting, srcnat, queue-global, simple-queues, interface-queue, and the
- * bridged path's IP hooks bridge-ip-* (use-ip-firewall) are named pass-through stages (stages/passthrough.ts):
- * present so traces and `show runtime` read in RouterOS order, doing nothing yet; they declare themselves pass-through, so the graph routes packets past them at
- * no cost. `placeholders: false` leaves them out (the benchmark measures both).
+ * Firewall flow points (raw-prerouting, conntrack, mangle-prerouting, dstnat, mangle-forward, filter-forward,
+ * mangle-input, filter-input, nat-input, raw-output, conntrack-output, mangle-output, nat-output,
+ * filter-output, mangle-postrouting, srcnat) are real stages where the configuration uses them
+ * (stages/firewall-stages.ts) and named pass-through placeholders (stages/passthrough.ts) otherwise. The
+ * bridged path's IP hooks (use-ip-firewall) are the same stages under bridge-ip-* names: bridge-ip-raw-prerouting,
+ * bridge-ip-conntrack, bridge-ip-mangle-prerouting, bridge-ip-dstnat, bridge-ip-mangle-forward,
+ * bridge-ip-filter-forward, bridge-ip-mangle-postrouting, bridge-ip-srcnat. A frame they tracked that goes up
+ * to the router skips the routed prerouting (ip4-input → routing, PktFlag.BRIDGE_IP: Linux br_netfilter's
+ * ip_sabotage_in), so nothing is tracked or NATed twice; a bridged dst-nat re-decides the frame's way
+ * (stages/bridged-dnat.ts).
+ * Queue flow points (queue-global, simple-queues, interface-queue) are real stages (stages/queue.ts) when the
+ * configuration has queue trees with parent=global, simple queues, or interface trees; they hold packets in
+ * HTB schedulers and release them as the clock advances (`setClock` runs the departures in time order, with
+ * the clock set to each). bridge-ip-queue-global and bridge-ip-simple-queues stay placeholders: bridged
+ * traffic is not shaped by simple queues yet. Placeholders are present so traces and `show runtime` read in
+ * RouterOS order; they declare themselves pass-through, so the graph routes packets past them at no cost.
+ * `placeholders: false` leaves them out (the benchmark measures both).
  *
  * Bridging: learning, forwarding, flooding, horizon, flood switches, static hosts, vlan-filtering (tags
- * pushed/popped at the bridging decision), bridge filter and nat, use-ip-firewall hooks; not STP (every port
+ * pushed/popped at the bridging decision), bridge filter and nat, the IP firewall on bridged frames (use-ip-firewall); not STP (every port
  * forwards whatever protocol-mode says), IGMP/DHCP snooping, tag-stacking, and bridged frames pass no interface
  * queue stage yet. VLAN interfaces on ports, bridges and VLANs (QinQ); a tag no VLAN interface claims is
  * `vlan-unknown`. Not yet in the flow: IPv6.
  *
  * Time: the flow's clock is set by its driver (`setClock`: the capture clock in replay). ARP timers
- * (retransmissions, failed resolutions) and reassembly timeouts run when the clock advances; `finish()` runs
- * them until no packet waits for ARP or reassembly any more, so every packet ends with a fate.
+ * (retransmissions, failed resolutions), reassembly timeouts and queue departures run when the clock
+ * advances; `finish()` runs them until no packet waits for ARP, reassembly or a queue any more, so every
+ * packet ends with a fate.
  */
 import { PacketPool } from './buf/pool';
 import { StageGraph, type Stage, type StageContext } from './graph';
@@ -137,11 +149,6 @@ export class Flow {
     const fwt = tables.firewall;
     const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1) : null;
     this.firewall = fw;
-    /**
-     * Add the flow points `names` in order, ending at `to`: a real firewall stage where the configuration
-     * needs one, else a pass-through placeholder (left out entirely with `placeholders: false`). Returns the
-     * name packets should be sent to.
-     */
     // The queues: a real stage for each kind of scheduler the configuration has (stages/queue.ts).
     const qt = tables.queues;
     const seed = opts.seed ?? 1;
@@ -154,6 +161,11 @@ export class Flow {
       this.queueStages.push(q);
       return q;
     };
+    /**
+     * Add the flow points `names` in order, ending at `to`: a real firewall stage where the configuration
+     * needs one, else a pass-through placeholder (left out entirely with `placeholders: false`). Returns the
+     * name packets should be sent to.
+     */
     const build = (names: string[], to: string): { first: string; made: Stage[] } => {
       let first = to;
       const made: Stage[] = [];
@@ -166,12 +178,6 @@ export class Flow {
       }
       return { first, made };
     };
-    // Stages go into the graph in flow order (the graph drains them in array order: one sweep per vector).
-    const chain = (names: string[], to: string): string => {
-      const c = build(names, to);
-      stages.push(...c.made);
-      return c.first;
-    };
     this.arpResolve = new ArpResolve(st);
     const post = build(['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'], 'ip4-fragment');
     const toPost = post.first;
@@ -179,25 +185,32 @@ export class Flow {
     stages.push(new EthernetInput(st));
     // (d) bridged: bridge nat dstnat, [IP prerouting], bridging decision, then per copy bridge filter forward,
     // [IP forward], bridge nat srcnat, [IP postrouting]; up frames through bridge filter input. The IP hooks
-    // (placeholders until [stateful]) are in the graph only with use-ip-firewall=yes.
-    const ipfw = ph && tables.bridgeIf.length > 0 && (tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;
-    const brPre = ['bridge-ip-raw-prerouting', 'bridge-ip-conntrack', 'bridge-ip-mangle-prerouting', 'bridge-ip-dstnat'];
-    const brFwd = ['bridge-ip-mangle-forward', 'bridge-ip-filter-forward'];
-    const brPost = ['bridge-ip-mangle-postrouting', 'bridge-ip-srcnat', 'bridge-ip-queue-global', 'bridge-ip-simple-queues'];
-    stages.push(new BridgeDstNat(st, ipfw ? brPre[0] : undefined));
-    if (ipfw) chain(brPre, 'bridge-input');
+    // are in the graph only with use-ip-firewall=yes.
+    // The hooks are the routed path's stages under bridged names (stages/firewall-stages.ts); a group whose
+    // stages are all left out (no rules, placeholders: false) is not entered.
+    const ipfw = tables.bridgeIf.length > 0 && (tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;
+    const brGroup = (names: string[], to: string) => {
+      const g = ipfw ? build(names, to) : { first: to, made: [] };
+      return { first: g.first !== to ? g.first : undefined, made: g.made };
+    };
+    const brPre = brGroup(['bridge-ip-raw-prerouting', 'bridge-ip-conntrack', 'bridge-ip-mangle-prerouting', 'bridge-ip-dstnat'], 'bridge-input');
+    const brFwd = brGroup(['bridge-ip-mangle-forward', 'bridge-ip-filter-forward'], 'bridge-srcnat');
+    const brPost = brGroup(['bridge-ip-mangle-postrouting', 'bridge-ip-srcnat', 'bridge-ip-queue-global', 'bridge-ip-simple-queues'], 'interface-tx');
+    stages.push(new BridgeDstNat(st, brPre.first, ipfw), ...brPre.made);
     stages.push(new BridgeInput(st, chainLength(tables.bridgeRules, BrChain.INPUT) > 0));
-    stages.push(new BridgeFilter(st, 'input'), new BridgeFilter(st, 'forward', ipfw ? brFwd[0] : undefined));
-    if (ipfw) chain(brFwd, 'bridge-srcnat');
-    stages.push(new BridgeSrcNat(st, ipfw ? brPost[0] : undefined));
-    if (ipfw) chain(brPost, 'interface-tx');
+    stages.push(new BridgeFilter(st, 'input'), new BridgeFilter(st, 'forward', brFwd.first), ...brFwd.made);
+    stages.push(new BridgeSrcNat(st, brPost.first), ...brPost.made);
+    // Flooded copies carry the packet's connection (FirewallState.copySlot).
+    if (fw !== null && ipfw) st.slotCopier = fw;
     stages.push(new VlanInput(st), new ArpInput(st));
     // (a)/(b) prerouting
     const pre = build(['raw-prerouting', 'conntrack', 'mangle-prerouting', 'dstnat'], 'routing');
     // FastTrack's shortcut (stages/fasttrack.ts): packets of fasttracked connections go from here straight to
     // ip4-fragment; the rest take the prerouting path. In the graph only when some rule fasttracks.
     const ft = fw !== null && fw.tracking && fasttrackUsed(fw.tables) ? new FastTrack(st, fw, pre.first, 'ip4-fragment') : null;
-    stages.push(new Ip4Input(st, ft !== null ? ft.name : pre.first));
+    // With use-ip-firewall, frames up from a bridge whose IP prerouting ran on the bridged path go
+    // straight to routing (stages/ip4-input.ts).
+    stages.push(new Ip4Input(st, ft !== null ? ft.name : pre.first, ipfw ? 'routing' : undefined));
     if (ft !== null) stages.push(ft);
     stages.push(...pre.made);
     const fwd = build(['mangle-forward', 'filter-forward'], toPost);

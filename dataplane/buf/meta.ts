@@ -35,6 +35,13 @@ export const PktFlag = {
   SNAPPED: 1 << 12,
   /** Tracing is on for this packet. */
   TRACE: 1 << 13,
+  /**
+   * The IP prerouting hooks already ran on the bridged path (use-ip-firewall: bridge-dstnat set it): the
+   * packet's connection (FirewallState.ctRef) is attached, so if it goes up to the router ip4-input sends it
+   * straight to routing (Linux br_netfilter's ip_sabotage_in). Cleared when a frame is parsed (parse.ts and
+   * ethernet-routed.ts keep only SNAPPED and TRACE), so it never outlives its packet.
+   */
+  BRIDGE_IP: 1 << 14,
 } as const;
 
 export interface MetaColumns {

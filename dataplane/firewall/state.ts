@@ -154,11 +154,53 @@ export class FirewallState implements DropListener {
     for (const e of this.tables.staticAddresses) this.lists.add(e.list, e.lo, e.hi, now + e.timeout, false);
   }
 
-  /** A packet leaves the flow: release an unconfirmed entry it owns and clear its columns. */
+  /**
+   * Per connection: how many packets besides one hold its unconfirmed entry (SF.NEW_ENTRY on each) — the
+   * copies a bridge floods of a new connection's first packet after the bridged IP prerouting tracked it
+   * (use-ip-firewall), as Linux's clones share one refcounted nf_conn. Allocated on the first such copy.
+   */
+  private sharers: Uint16Array | null = null;
+
+  /**
+   * `copy` is a copy of the packet in `slot` (a bridge flooding it): it carries the same connection, state
+   * and rule results. A shared unconfirmed entry is confirmed by whichever copy reaches a confirm point
+   * first and released only when the last holder dies unconfirmed.
+   */
+  copySlot(slot: number, copy: number): void {
+    const fl = this.slotFlags[slot]!;
+    const ref = this.ctRef[slot]!;
+    this.ctRef[copy] = ref;
+    this.ctInfo[copy] = this.ctInfo[slot]!;
+    this.slotFlags[copy] = fl;
+    this.priority[copy] = this.priority[slot]!;
+    this.routeDst[copy] = this.routeDst[slot]!;
+    if (fl & SF.NEW_ENTRY && ref >= 0) {
+      if (this.sharers === null) this.sharers = new Uint16Array(this.ct.maxEntries);
+      this.sharers[ref >> 1]!++;
+    }
+  }
+
+  /**
+   * The packet in `slot` lets go of the unconfirmed entry it holds (SF.NEW_ENTRY cleared). Returns true when
+   * it was the last holder.
+   */
+  disown(slot: number): boolean {
+    this.slotFlags[slot] = this.slotFlags[slot]! & ~SF.NEW_ENTRY;
+    const sh = this.sharers;
+    const id = this.ctRef[slot]! >> 1;
+    if (sh !== null && id >= 0 && sh[id]! > 0) {
+      sh[id]!--;
+      return false;
+    }
+    return true;
+  }
+
+  /** A packet leaves the flow: release an unconfirmed entry it holds last and clear its columns. */
   forget(slot: number): void {
     if (this.slotFlags[slot]! & SF.NEW_ENTRY) {
       const ref = this.ctRef[slot]!;
-      if (ref >= 0) this.ct.release(ref >> 1);
+      // A copy of the same packet may have confirmed the entry meanwhile: then it stays.
+      if (ref >= 0 && this.disown(slot) && !(this.ct.status[ref >> 1]! & CtStatus.CONFIRMED)) this.ct.release(ref >> 1);
     }
     this.ctRef[slot] = -1;
     this.ctInfo[slot] = 0;

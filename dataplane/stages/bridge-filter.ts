@@ -5,7 +5,7 @@
  *   port to another port: in-interface = the receiving port, out-interface = the sending port. Accepted
  *   frames go on to bridge-srcnat, or, with use-ip-firewall and a frame that qualifies (FlowState.bridgeIpfw,
  *   set by bridge-dstnat), first through the bridged IP forward hooks (`bridge-ip-mangle-forward`,
- *   `bridge-ip-filter-forward`: placeholders until [stateful]).
+ *   `bridge-ip-filter-forward`: the routed path's hook stages under bridged names, firewall-stages.ts).
  * - **bridge-filter-input**, for frames bridge-input sends up to the router (to the bridge's MAC, or the
  *   flooded copy of a broadcast/multicast): in-interface = the receiving port, no out-interface. Accepted
  *   frames enter the IP stack where bridge-input said (FlowState.bridgeUp: arp-input, ip4-input,
@@ -83,8 +83,8 @@ export class BridgeFilter extends BridgeRuleStage {
   private readonly ipNext: number;
 
   /**
-   * `ipForward`: the first bridged IP forward hook stage (forward chain only, when use-ip-firewall is on and
-   * the placeholders are in the graph), else undefined.
+   * `ipForward`: the first bridged IP forward stage in the graph (forward chain only, when use-ip-firewall
+   * is on), else undefined.
    */
   constructor(st: FlowState, which: BridgeFilterChain, ipForward?: string) {
     const chain = which === 'input' ? BrChain.INPUT : which === 'forward' ? BrChain.FORWARD : BrChain.OUTPUT;

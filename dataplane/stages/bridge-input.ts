@@ -75,6 +75,7 @@ export function bridgeCopy(st: FlowState, slot: number, port: number, cols: read
   st.bridgeIpfw[s] = st.bridgeIpfw[slot]!;
   st.bridgeOut[s] = st.bridgeOut[slot]!;
   st.serial[s] = 0;
+  if (st.slotCopier !== null) st.slotCopier.copySlot(slot, s);
   return s;
 }
 

@@ -50,7 +50,7 @@ export class Conntrack extends FlowStage {
   private readonly choice = new NatChoice();
   /**
    * `rawBefore`: a raw hook runs before this stage (only then can a packet carry `notrack`; without one the
-   * slot's flags are whatever its previous packet left).
+   * slot's flags are whatever its previous packet left). `name`: `bridge-ip-conntrack` on the bridged path.
    */
   constructor(
     st: FlowState,
@@ -58,8 +58,9 @@ export class Conntrack extends FlowStage {
     output: boolean,
     nextStage: string,
     private readonly rawBefore: boolean,
+    name = output ? 'conntrack-output' : 'conntrack',
   ) {
-    super(output ? 'conntrack-output' : 'conntrack', [nextStage], st);
+    super(name, [nextStage], st);
   }
 
   process(slots: Uint32Array, n: number, next: Uint8Array, ctx: StageContext): void {

@@ -79,6 +79,8 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
     chainName: string,
     nextStage: string,
     hasOut: boolean,
+    /** A hook of the bridged path (`bridge-ip-*`, use-ip-firewall): fasttrack-connection marks nothing. */
+    private readonly bridged = false,
   ) {
     super(name, [nextStage], st);
     this.table = fw.tables[table];
@@ -99,10 +101,7 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
 
   /** The bridge port (interface index) of `port` when it belongs to the bridge interface `bridgeIf`, else -1. */
   private bridgePort(port: number, bridgeIf: number): number {
-    const t = this.st.tables;
-    if (!this.bridgePorts || port < 0 || bridgeIf < 0 || port >= t.portBridge.length) return -1;
-    const br = t.portBridge[port]!;
-    return br >= 0 && t.bridgeIf[br] === bridgeIf ? t.portIf[port]! : -1;
+    return this.bridgePorts ? bridgePortOf(this.st.tables, port, bridgeIf) : -1;
   }
 
   /** Rules in this hook's chain (an empty chain makes the hook a pass-through). */
@@ -211,6 +210,9 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
         return;
       }
       case A.FASTTRACK: {
+        // Bridged traffic is never fasttracked: RouterOS's FastTrack needs bridge FastPath, which needs
+        // use-ip-firewall=no (ROUTEROS-FLOW.md §1); the rule counts the packet and marks nothing.
+        if (this.bridged) return;
         const ref = fw.ctRef[slot]!;
         const proto = b[ip + 9];
         if (ref >= 0 && (proto === 6 || proto === 17)) {
@@ -394,6 +396,16 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
     }
     return false;
   }
+}
+
+/**
+ * The bridge port (interface index) of port number `port` when it is a port of the bridge whose interface is
+ * `bridgeIf` (in-/out-bridge-port of a packet that entered or leaves by that bridge), else -1.
+ */
+export function bridgePortOf(t: FlowState['tables'], port: number, bridgeIf: number): number {
+  if (port < 0 || bridgeIf < 0 || port >= t.portBridge.length) return -1;
+  const br = t.portBridge[port]!;
+  return br >= 0 && t.bridgeIf[br] === bridgeIf ? t.portIf[port]! : -1;
 }
 
 /** Matcher bits that make a hook read fields it otherwise skips (exported for tests). */

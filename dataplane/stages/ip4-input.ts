@@ -7,7 +7,9 @@
  *   unless sent to 255.255.255.255 (DHCP discovery) → `martian-source`; destination 0.0.0.0/8 or
  *   127.0.0.0/8 → `martian-destination`. A source that is one of the router's own addresses is checked by
  *   routing (it needs the FIB).
- * Then on to raw-prerouting.
+ * Then on to raw-prerouting; with use-ip-firewall, a frame that came up from a bridge after the bridged IP
+ * prerouting hooks (PktFlag.BRIDGE_IP) goes straight to routing instead (Linux br_netfilter's
+ * ip_sabotage_in: its connection is attached already, it is not tracked, mangled or NATed twice).
  *
  * Speed: the checksum of a 20-byte header at an even offset is summed as ten 16-bit words read through a
  * Uint16Array over the pool (host byte order: the one's complement sum is byte-order independent, RFC 1071
@@ -27,8 +29,16 @@ export class Ip4Input extends FlowStage {
   /** The pool's bytes as 16-bit words (host order), for the checksum. */
   private readonly w16: Uint16Array;
 
-  constructor(st: FlowState, nextStage: string) {
-    super('ip4-input', [nextStage], st);
+  /** Frames whose prerouting ran on the bridged path (PktFlag.BRIDGE_IP) go to next 1 (routing). */
+  private readonly bridgedSkip: boolean;
+
+  /**
+   * `routing`: with use-ip-firewall, the stage frames go to whose IP prerouting already ran on the bridged
+   * path (Linux br_netfilter's ip_sabotage_in: not tracked, mangled or NATed twice).
+   */
+  constructor(st: FlowState, nextStage: string, routing?: string) {
+    super('ip4-input', routing !== undefined ? [nextStage, routing] : [nextStage], st);
+    this.bridgedSkip = routing !== undefined;
     const b = st.pool.bytes;
     this.w16 = new Uint16Array(b.buffer, b.byteOffset, b.byteLength >>> 1);
   }
@@ -43,6 +53,8 @@ export class Ip4Input extends FlowStage {
     const start = m.start;
     const l3Off = m.l3Off;
     const slotSize = pool.slotSize;
+    const skip = this.bridgedSkip;
+    const flags = m.flags;
     for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
       const ip = slot * slotSize + start[slot]! + l3Off[slot]!;
@@ -80,7 +92,7 @@ export class Ip4Input extends FlowStage {
       if (drop !== 0) {
         dropIn(st, slot, drop, this.index, trace);
         next[i] = NEXT_DROP;
-      } else next[i] = 0;
+      } else next[i] = skip && (flags[slot]! & 0x4000) !== 0 ? 1 : 0; // 0x4000: PktFlag.BRIDGE_IP
     }
   }
 }

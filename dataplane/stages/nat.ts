@@ -29,6 +29,11 @@
  *   NATed by its expectation does not walk the nat chains (its NAT is done, like Linux's nf_nat_initialized);
  *   other related connections do.
  *
+ * - On the bridged path (`bridge-ip-dstnat`, `bridge-ip-srcnat`, use-ip-firewall) the same stage runs under
+ *   the bridged name: a destination it changes re-decides the frame's way (stages/bridged-dnat.ts), and of
+ *   a flooded frame's copies (which share the unconfirmed entry) the first to arrive walks the chain and
+ *   confirms; the others take the translation it chose.
+ *
  * Not yet: the helpers other than FTP (tftp, irc, sip, pptp, h323, rtsp). Router-made ICMP errors created
  * after srcnat (fragmentation-needed from ip4-fragment, host-unreachable from arp-resolve) quote the
  * already translated packet and go to the router's own address; Linux sends fragmentation-needed from
@@ -44,10 +49,11 @@ import { seqAdjust } from '../conntrack/seqadj';
 import { A, CN, CS, M, PF } from '../firewall/rules';
 import { V, type FwEffects } from '../firewall/walk';
 import { fillFields, fillRareFields, type AddressTyper } from '../firewall/fields';
-import { fibAddressType } from './firewall-hook';
+import { bridgePortOf, fibAddressType } from './firewall-hook';
+import { bridgedDnat } from './bridged-dnat';
 import { FW_EV, ruleArg, FwTableCode } from '../firewall/events';
 import { SF, type FirewallState } from '../firewall/state';
-import { FlowStage, dropIn, rec, type FlowState } from './state';
+import { BridgeIpFirewall, FlowStage, dropIn, rec, type FlowState } from './state';
 
 export type NatHook = 'dstnat' | 'srcnat' | 'nat-input' | 'nat-output';
 
@@ -68,8 +74,11 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
     private readonly fw: FirewallState,
     readonly hook: NatHook,
     nextStage: string,
+    /** The bridged path's hook (`bridge-ip-dstnat` / `bridge-ip-srcnat`, use-ip-firewall). */
+    private readonly bridged = false,
   ) {
-    super(hook, [nextStage], st);
+    super(bridged ? `bridge-ip-${hook}` : hook, [nextStage], st);
+    this.bridgePorts = (st.tables.bridgeIpFirewall & BridgeIpFirewall.USE_IP_FIREWALL) !== 0;
     const chainName = hook === 'dstnat' ? 'dstnat' : hook === 'srcnat' ? 'srcnat' : hook === 'nat-input' ? 'input' : 'output';
     this.chain = fw.tables.nat.chainNames.indexOf(chainName);
     this.dstSide = hook === 'dstnat' || hook === 'nat-output';
@@ -83,6 +92,8 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
 
   /** The matcher bits any nat rule uses: which fields the walk needs filled. */
   private readonly uses: number;
+  /** Bridge ports are known to the IP firewall (use-ip-firewall=yes): in-/out-bridge-port match. */
+  private readonly bridgePorts: boolean;
 
   /** AddressTyper for src-/dst-address-type in nat rules. */
   addressType(ip: number): number {
@@ -115,12 +126,23 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
       const l4 = (fl & 0x200) !== 0 && (fl & 0x80) === 0 ? frame + m.l4Off[slot]! : -1;
       const isNew = (fw.slotFlags[slot]! & SF.NEW_ENTRY) !== 0;
       const info = fw.ctInfo[slot]!;
-      // New connections walk the chain; so do related ones whose NAT no expectation set up.
-      if (isNew && rules.length > 0 && (info === CS.NEW || (info === CS.RELATED && !(ct.status[id]! & CtStatus.NAT_DONE)))) {
+      // New connections walk the chain; so do related ones whose NAT no expectation set up. A copy of the
+      // first packet (a bridge flooded it) whose sibling confirmed the entry first takes the NAT decided then.
+      if (
+        isNew &&
+        rules.length > 0 &&
+        (info === CS.NEW || (info === CS.RELATED && !(ct.status[id]! & CtStatus.NAT_DONE))) &&
+        !(ct.status[id]! & CtStatus.CONFIRMED)
+      ) {
         const f = fw.f;
-        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!, info, 0, this.uses, this);
-        // Rare matchers in nat chains (bridge ports are not known on the routed path: -1).
-        if (this.uses & M.RARE) fillRareFields(f, b, m, slot, frame, ip, ref, -1, -1, fw.priorityOf(slot));
+        const outIf = this.dstSide && this.hook === 'dstnat' ? -1 : st.outIf[slot]!;
+        fillFields(f, b, m, slot, frame, ip, st.inIf[slot]!, outIf, info, 0, this.uses, this);
+        // Rare matchers in nat chains (bridge ports only with use-ip-firewall, as in the filter hooks).
+        if (this.uses & M.RARE) {
+          const t = st.tables;
+          const bp = this.bridgePorts;
+          fillRareFields(f, b, m, slot, frame, ip, ref, bp ? bridgePortOf(t, m.inPort[slot]!, st.inIf[slot]!) : -1, bp ? bridgePortOf(t, m.outPort[slot]!, outIf) : -1, fw.priorityOf(slot));
+        }
         f[PF.CTYPE] = connectionType(ct, ref);
         const traced = trace !== null && (fl & 0x2000) !== 0;
         const v = fw.natWalk.walk(this.chain, f, fw.lists, st.now, this, null);
@@ -144,6 +166,15 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
           const q = this.dstSide ? ip + 16 : ip + 12;
           rec(trace, m.flags, slot, this.index, FW_EV.NAT_REWRITE, this.dstSide ? 0 : 1, (b[q]! << 24) | (b[q + 1]! << 16) | (b[q + 2]! << 8) | b[q + 3]!);
         }
+        // Bridged path: a new destination address re-decides where the frame goes (stages/bridged-dnat.ts).
+        if (changed && this.bridged && this.dstSide) {
+          const r = bridgedDnat(st, slot, ip);
+          if (r !== 0) {
+            dropIn(st, slot, r, this.index, trace);
+            next[i] = NEXT_DROP;
+            continue;
+          }
+        }
       }
       // Helpers, then sequence adjustment (confirm points; TCP segments of the connection itself).
       if (this.confirms && l4 >= 0 && b[ip + 9] === 6 && !(fw.slotFlags[slot]! & SF.ICMP_ERROR)) {
@@ -158,19 +189,21 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
         }
       }
       if (this.confirms && isNew) {
-        fw.slotFlags[slot] = fw.slotFlags[slot]! & ~SF.NEW_ENTRY;
-        if (!ct.confirm(id)) {
+        const last = fw.disown(slot);
+        if (ct.status[id]! & CtStatus.CONFIRMED) {
+          // A copy of this packet (a bridge flooded it) confirmed the connection first: nothing to do.
+        } else if (!ct.confirm(id)) {
           // An equal connection was confirmed meanwhile (two first packets in one vector): join it.
           const o = id * 8;
           const t = ct.tup;
           const other = ct.lookup(t[o]!, t[o + 1]!, t[o + 2]!, t[o + 3]!, st.now);
           const oid = other >> 1;
           if (other >= 0 && t[oid * 8 + 4] === t[o + 4] && t[oid * 8 + 5] === t[o + 5] && t[oid * 8 + 6] === t[o + 6]) {
-            ct.release(id);
+            if (last) ct.release(id);
             fw.ctRef[slot] = other;
             fw.clashes++;
           } else {
-            ct.release(id);
+            if (last) ct.release(id);
             fw.ctRef[slot] = -1;
             dropIn(st, slot, Drop.CONNTRACK_CLASH, this.index, trace);
             next[i] = NEXT_DROP;

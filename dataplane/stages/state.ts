@@ -419,14 +419,19 @@ export class FlowState {
   /**
    * Per slot: 1 when the bridged frame takes the IP firewall hooks of the bridged path (use-ip-firewall;
    * set by bridge-dstnat for every frame from a bridge port, cleared by bridge-output for router frames).
-   * [stateful]: a frame that went through the bridged IP prerouting and then up to the router must not
-   * walk the IP prerouting chains a second time (Linux br_netfilter "sabotage").
+   * A frame that went through the bridged IP prerouting and then up to the router does not walk the IP
+   * prerouting chains a second time: PktFlag.BRIDGE_IP sends it from ip4-input straight to routing.
    */
   readonly bridgeIpfw: Uint8Array;
   /** Per slot: where bridge-filter-input sends a frame going up (bridge-input's BR_NEXT_* code minus BR_UP_BASE). */
   readonly bridgeUp: Uint8Array;
   /** Per slot: 1 for a frame the router sends through a bridge (bridge-output), 0 for a bridged one (bridge-input). */
   readonly bridgeOut: Uint8Array;
+  /**
+   * Copies the firewall's per-slot columns to a bridge's flooded copy (FirewallState.copySlot; null when
+   * the flow has no firewall): each copy carries the packet's connection, as Linux clones share skb->_nfct.
+   */
+  slotCopier: { copySlot(slot: number, copy: number): void } | null = null;
   /** Time as float seconds (ARP table clock). */
   now = 0;
   /** Send ICMP errors and echo replies (dataplane/ip4/icmp-gen.ts). */
