@@ -21,12 +21,12 @@
  * Mark names are the firewall's interned ids (FlowTables.firewall.markNames); a mark no mangle rule sets gets
  * an id no packet carries.
  */
-import type { ConfigStore, Item, MenuTable } from '../store/store';
+import { idText, type ConfigStore, type Item, type MenuTable } from '../store/store';
 import { parseIpv4Spec, parseRate, parseRatePair, parseSize, parseTime } from '../routeros/values';
 import type { InterfaceIndex } from './interfaces';
 import { parseTimeWindow } from './firewall';
 import { PcqBy, QKind, type HtbClassSpec, type QueueTypeSpec } from '../../dataplane/queue/spec';
-import type { MarkClassifier, QueueTables, SchedulerSpec } from '../../dataplane/queue/tables';
+import type { MarkClassifier, QueueTables, QueueWarning, SchedulerSpec } from '../../dataplane/queue/tables';
 import { SimpleQueueSet, type SimpleQueueEntry } from '../../dataplane/queue/simple-classify';
 
 /** The mark id of a name no rule sets: no packet carries it. */
@@ -189,14 +189,14 @@ function targets(list: readonly string[], ifs: InterfaceIndex, what: string, war
 const listOf = (text: string | undefined): string[] => (text === undefined || text === '' ? [] : text.split(',').map((s) => s.trim()));
 
 export function compileQueues(store: ConfigStore, cx: QueueCompileContext): QueueTables {
-  const warnings: string[] = [];
-  const warn = (m: string): void => void warnings.push(m);
+  const warnings: QueueWarning[] = [];
+  const warnOn = (menu: string, item: Item) => (message: string): void => void warnings.push({ menu, id: idText(item.id), message });
   const { types, byName: typeByName } = compileTypes(store.table('/queue type'));
   const typeOf = (name: string | undefined): number => typeByName.get(name ?? 'default-small') ?? typeByName.get('default-small')!;
   const markIds = new Map<string, number>();
   cx.markNames.forEach((n, i) => markIds.set(n, i));
   const markId = (name: string): number => (name === 'no-mark' ? 0 : (markIds.get(name) ?? NO_SUCH_MARK));
-  const id = (item: Item): string => `*${item.id.toString(16).toUpperCase()}`;
+  const id = (item: Item): string => idText(item.id);
 
   // ---- simple queues
   let simple: SimpleQueueSet | null = null;
@@ -267,8 +267,9 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
       const pn = st!.value(it, 'parent') ?? 'none';
       if (pn === 'none') continue;
       const p = byName.get(pn);
+      const warn = warnOn('/queue simple', it);
       if (p === undefined) {
-        warn(`/queue simple ${st!.value(it, 'name')}: parent ${pn} is not an enabled simple queue; the queue is a root`);
+        warn(`${st!.value(it, 'name')}: parent ${pn} is not an enabled simple queue; the queue is a root`);
         continue;
       }
       // a parent chain must not loop back to this queue
@@ -279,7 +280,7 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
         a = an === 'none' ? undefined : byName.get(an);
       }
       if (loop) {
-        warn(`/queue simple ${st!.value(it, 'name')}: parent chain loops; the queue is a root`);
+        warn(`${st!.value(it, 'name')}: parent chain loops; the queue is a root`);
         continue;
       }
       hasChild.add(p);
@@ -296,14 +297,15 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
       if (hasChild.has(it)) continue;
       const v = (p: string): string | undefined => st!.value(it, p);
       const name = v('name') ?? '';
-      const tg = targets(listOf(v('target')), cx.ifs, `/queue simple ${name} target`, warn);
+      const warn = warnOn('/queue simple', it);
+      const tg = targets(listOf(v('target')), cx.ifs, `${name} target`, warn);
       if (tg.ranges.length === 0 && tg.ifaces.length === 0 && listOf(v('target')).length === 0) tg.ranges.push([0, 0xffffffff]);
-      const dst = targets(listOf(v('dst')), cx.ifs, `/queue simple ${name} dst`, warn);
+      const dst = targets(listOf(v('dst')), cx.ifs, `${name} dst`, warn);
       let time: SimpleQueueEntry['time'] = null;
       const tw = v('time');
       if (tw !== undefined && tw !== '') {
         const w = parseTimeWindow(tw);
-        if (typeof w === 'string') warn(`/queue simple ${name} time=${tw}: ${w}`);
+        if (typeof w === 'string') warn(`${name} time=${tw}: ${w}`);
         else time = w;
       }
       const c = cls.get(it)!;
@@ -321,6 +323,7 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
   const rootOf = new Map<Item, string | null>();
   const depthOf = new Map<Item, number>();
   for (const it of tItems) {
+    const warn = warnOn('/queue tree', it);
     let a: Item = it;
     let depth = 1;
     let root: string | null = null;
@@ -329,17 +332,17 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
       const p = tByName.get(pn);
       if (p === undefined) {
         if (pn === 'global' || cx.ifs.byName.has(pn)) root = pn;
-        else warn(`/queue tree ${tt!.value(it, 'name')}: parent ${pn} is not global, an interface or an enabled tree queue; the queue is left out`);
+        else warn(`${tt!.value(it, 'name')}: parent ${pn} is not global, an interface or an enabled tree queue; the queue is left out`);
         break;
       }
       a = p;
       if (++depth > MAX_TREE_DEPTH + 1 || a === it) {
-        warn(`/queue tree ${tt!.value(it, 'name')}: ${a === it ? 'the parent chain loops' : `more than ${MAX_TREE_DEPTH} levels`}; the queue is left out`);
+        warn(`${tt!.value(it, 'name')}: ${a === it ? 'the parent chain loops' : `more than ${MAX_TREE_DEPTH} levels`}; the queue is left out`);
         break;
       }
     }
     if (root !== null && depth > MAX_TREE_DEPTH) {
-      warn(`/queue tree ${tt!.value(it, 'name')}: more than ${MAX_TREE_DEPTH} levels; the queue is left out`);
+      warn(`${tt!.value(it, 'name')}: more than ${MAX_TREE_DEPTH} levels; the queue is left out`);
       root = null;
     }
     rootOf.set(it, root);
@@ -414,7 +417,7 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
   for (const it of tItems) {
     const r = rootOf.get(it);
     if (r !== null && r !== undefined && r !== 'global' && cx.ifPort[cx.ifs.byName.get(r)!]! < 0) {
-      warn(`/queue tree ${tt!.value(it, 'name')}: interface ${r} has no port (disabled?); the queue holds no traffic`);
+      warnOn('/queue tree', it)(`${tt!.value(it, 'name')}: interface ${r} has no port (disabled?); the queue holds no traffic`);
     }
   }
   return { types, global, simple, ports, warnings };

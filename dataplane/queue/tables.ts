@@ -15,6 +15,14 @@
 import type { HtbClassSpec, QueueTypeSpec } from './spec';
 import type { SimpleQueueSet } from './simple-classify';
 
+export interface QueueWarning {
+  /** `/queue simple` or `/queue tree`. */
+  readonly menu: string;
+  /** The item's id (`*1A`). */
+  readonly id: string;
+  readonly message: string;
+}
+
 export interface SchedulerSpec {
   /** Classes; the flow builds one HtbScheduler per SchedulerSpec. */
   readonly classes: readonly HtbClassSpec[];
@@ -37,6 +45,6 @@ export interface QueueTables {
   readonly simple: SimpleQueueSet | null;
   /** By port number (real ports, then bridge and VLAN virtual ports): interface trees, null where none. */
   readonly ports: readonly (MarkClassifier | null)[];
-  /** Config warnings (a tree parent that names nothing, a queue type that cannot shape...), for `check`. */
-  readonly warnings: readonly string[];
+  /** What the compiler could not apply (a tree parent that names nothing, a bad target...), by item. */
+  readonly warnings: readonly QueueWarning[];
 }
