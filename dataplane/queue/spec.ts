@@ -4,7 +4,7 @@
  * `/queue interface`. Rates are bits per second, sizes bytes, times seconds (float), as RouterOS prints them
  * after unit conversion (`10M` = 10 000 000 bit/s, `50KiB` = 51 200 bytes).
  *
- * One scheduler (an HTB, scheduler.ts) holds a forest of classes: the global one holds every simple queue's
+ * One scheduler (an HTB, htb.ts) holds a forest of classes: the global one holds every simple queue's
  * upload and download classes and the queue trees with parent=global; each interface's holds its queue trees
  * with parent=<interface>, or one leaf of its `/queue interface` type.
  */
@@ -90,6 +90,8 @@ export const enum QDrop {
   CODEL = 3,
   /** fq-codel memory limit */
   MEMORY = 4,
+  /** refused as bad input: slot out of range or already held, unknown or inner class, length ≤ 0, time NaN */
+  INVALID = 5,
 }
 
 /** Per-class counters (`/queue simple print stats`, `/queue tree print stats`), struct of arrays by class. */
