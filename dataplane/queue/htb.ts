@@ -389,6 +389,7 @@ export class HtbScheduler implements QueueScheduler, DropSink {
     const len = this.pool.len[slot]!;
     const borrowedFrom = this.group[leaf]! >= 8 ? this.lender(leaf, t) : -1;
     this.charge(leaf, t, len);
+    this.deficit[leaf]! -= len;
     const st = this.stats;
     st.bytes[leaf]! += len;
     st.packets[leaf]!++;
