@@ -9,7 +9,7 @@
  * previous count (count − lastcount when within 16 intervals), as Linux does. The inverse square root is
  * computed exactly rather than by Linux's Newton step.
  *
- * ECN: flowplane does not rewrite the held packet's bytes here, so `ecn=yes` drops as well (documented).
+ * ECN: flowplane does not rewrite the held packet's bytes here, so `ecn=yes` drops as well (UNCONFIRMED).
  * Limit: the queue holds `limit` packets (tail drop, FULL).
  *
  * `CodelVars` is struct-of-arrays state for n queues; `codelDequeue` runs the algorithm on one list of a

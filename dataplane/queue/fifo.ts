@@ -5,7 +5,7 @@
  * class's tokens let them (an interface queue's class is unlimited, so at once).
  *
  * A limit of 0 would make a pure shaper (RouterOS: "size 0 = drop what cannot leave now"); flowplane holds at
- * least one packet instead, because departures are decided by the scheduler after the enqueue.
+ * least one packet instead, because departures are decided by the scheduler after the enqueue (UNCONFIRMED).
  */
 import { QDrop } from './spec';
 import type { LeafQueue, LeafQueueEnv } from './leaf-queue';

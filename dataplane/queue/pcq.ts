@@ -11,7 +11,8 @@
  *   round robin, quantum 1514 bytes). `pcq-rate` > 0: additionally every substream has its own token bucket of
  *   that rate (eligible while its tokens are ≥ 0, charged per packet, bucket capacity 0.1 s of rate like an HTB
  *   class's default bucket-size), so `readyAt` is the earliest time some backlogged substream may send.
- * - Not modelled (documented): pcq-burst-rate/-threshold/-time per substream, and IPv6 masks.
+ * - Not modelled (UNCONFIRMED, docs/unconfirmed.md): pcq-burst-rate/-threshold/-time per substream, and IPv6
+ *   masks; the substream bucket capacity (0.1 s of pcq-rate) and the round-robin quantum are flowplane's.
  */
 import { PcqBy, QDrop } from './spec';
 import type { LeafQueue, LeafQueueEnv } from './leaf-queue';
