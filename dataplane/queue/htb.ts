@@ -305,7 +305,7 @@ export class HtbScheduler implements QueueScheduler, DropSink {
   }
 
   dequeue(now: number, outSlot: Uint32Array, outTime: Float64Array, outCode: Uint8Array): number {
-    if (now === now && now > this.simTime) this.advance(now);
+    if (now === now) this.advance(now < this.simTime ? this.simTime : now);
     const max = Math.min(outSlot.length, outTime.length, outCode.length);
     let k = 0;
     while (k < max && this.ringCount > 0) {

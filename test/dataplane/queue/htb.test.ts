@@ -170,3 +170,36 @@ describe('HtbScheduler robustness', () => {
     expect(b.code).toEqual(a.code);
   });
 });
+
+describe('HtbScheduler events', () => {
+  test('nextEvent names the next departure; dequeue before it releases nothing', () => {
+    // 8000 bit/s = 1000 bytes/s: 100-byte packets leave 0.1 s apart (the bucket starts empty at time 0)
+    const s = new HtbScheduler([cls({ maxLimit: 8000 })], [PFIFO_50], { slots: 8, seed: 1 });
+    for (let i = 0; i < 3; i++) expect(s.enqueue(i, 0, 100, 0, 0, 0, 0, 0)).toBe(QDrop.NONE);
+    const slot = new Uint32Array(8);
+    const time = new Float64Array(8);
+    const code = new Uint8Array(8);
+    expect(s.nextEvent()).toBe(0);
+    expect(s.dequeue(0, slot, time, code)).toBe(1);
+    expect(time[0]).toBe(0);
+    expect(s.nextEvent()).toBeCloseTo(0.1, 12);
+    expect(s.dequeue(0.05, slot, time, code)).toBe(0);
+    expect(s.dequeue(5, slot, time, code)).toBe(2);
+    expect(time[0]).toBeCloseTo(0.1, 12);
+    expect(time[1]).toBeCloseTo(0.2, 12);
+    expect(Array.from(slot.subarray(0, 2))).toEqual([1, 2]);
+    expect(s.nextEvent()).toBe(Infinity);
+  });
+
+  test('a full output buffer is continued by the next call', () => {
+    const s = new HtbScheduler([cls({})], [{ name: 'none', kind: 8, limit: 0 }], { slots: 100, seed: 1 });
+    for (let i = 0; i < 100; i++) expect(s.enqueue(i, 0, 60, 0, 0, 0, 0, 0)).toBe(QDrop.NONE);
+    const slot = new Uint32Array(64);
+    const t = new Float64Array(64);
+    const c = new Uint8Array(64);
+    expect(s.dequeue(0, slot, t, c)).toBe(64);
+    expect(slot[63]).toBe(63);
+    expect(s.dequeue(0, slot, t, c)).toBe(36);
+    expect(slot[35]).toBe(99);
+  });
+});

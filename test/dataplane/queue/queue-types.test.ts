@@ -152,3 +152,18 @@ describe('bfifo', () => {
     expect(s.stats.dropped[0]).toBe(9);
   });
 });
+
+describe('fq-codel limits', () => {
+  test('memlimit drops from the fattest flow with MEMORY', () => {
+    const s = new HtbScheduler([cls({ maxLimit: 1 * M })], [{ name: 'fq', kind: QKind.FQ_CODEL, limit: 10240, fqCodel: { flows: 1024, quantum: 1514, memlimit: 15000, interval: 0.1, target: 0.005, ecn: false } }], { slots: 64, seed: 1 });
+    for (let i = 0; i < 12; i++) expect(s.enqueue(i, 0, 1500, 0, 1, 2, 3, 4)).toBe(QDrop.NONE);
+    // one left at once; 10 × 1500 fit in 15000 bytes, the oldest held one made room for the 12th
+    expect(s.queued).toBe(10);
+    const slot = new Uint32Array(16);
+    const code = new Uint8Array(16);
+    const n = s.dequeue(0, slot, new Float64Array(16), code);
+    expect(n).toBe(2);
+    expect(Array.from(code.subarray(0, 2))).toEqual([QDrop.NONE, QDrop.MEMORY]);
+    expect(slot[1]).toBe(1);
+  });
+});
