@@ -122,10 +122,14 @@ export interface QueueScheduler {
   enqueue(slot: number, cls: number, len: number, now: number, src: number, dst: number, sport: number, dport: number): number;
   /**
    * Release packets whose departure time is ≤ `now`, in departure order: fills `outSlot`, `outTime` (the
-   * departure time) and `outCode` (QDrop.NONE = leaves, else dropped at dequeue); returns how many (at most
+   * departure time) and `outCode` (QDrop.NONE = leaves, else dropped while held: CoDel at dequeue, or sfq /
+   * fq-codel making room for an arrival — the slot is the caller's again either way); returns how many (at most
    * outSlot.length; call again while it returns a full buffer).
    */
   dequeue(now: number, outSlot: Uint32Array, outTime: Float64Array, outCode: Uint8Array): number;
-  /** The earliest time a held packet can leave (Infinity when empty). */
+  /**
+   * The earliest time a held packet can leave (Infinity when empty). HtbScheduler may also name a burst tick
+   * (burst-time/16) at which a class's ceil changes; a dequeue then may release nothing.
+   */
   nextEvent(): number;
 }
