@@ -4,6 +4,8 @@
  * Nothing is run and nothing is written: it is the loader's verdict (control/store/load.ts).
  */
 import type { Command, Io } from '../cli';
+import { compileGeneration } from '../../control/compile/generation';
+import { compileProblems, formatCompileProblem } from '../../control/compile/problems';
 import { CONFIG_OPTIONS_HELP, formatConfigError, loadRouter, parseConfigArgs, readConfigFile } from './config-args';
 
 const USAGE = `usage: flowplane check FILE.rsc [--strict] [--fragment] [--ethernet-ports N]
@@ -15,7 +17,9 @@ reports every problem with its position:
   FILE:LINE:COL: warning: MESSAGE
 
 then a summary: how many command lines were accepted, kept with a warning (menus flowplane does not
-model, such as /ip dhcp-server or /routing ospf: kept, not applied) and refused.
+model, such as /ip dhcp-server or /routing ospf: kept, not applied) and refused. A config that loads is
+also compiled, and what the dataplane cannot apply is reported as warnings at the item's line: firewall
+rules with a matcher flowplane does not evaluate (they never match), queue items it leaves out.
 
 options:
   -q, --quiet          print only errors and the summary
@@ -35,10 +39,14 @@ async function run(args: string[], io: Io): Promise<number> {
   const file = a.positionals[0]!;
   const text = readConfigFile('check', file, io);
   if (typeof text === 'number') return text;
-  const { result: r } = loadRouter(a, text, file);
+  const { router, result: r } = loadRouter(a, text, file);
   const all = a.values.quiet ? r.errors : [...r.errors, ...r.warnings].sort((x, y) => x.line - y.line || x.col - y.col);
   let out = '';
   for (const e of all) out += formatConfigError(e);
+  // A config that loads is compiled too: what the dataplane cannot apply is reported as warnings.
+  if (r.ok && !a.values.quiet) {
+    for (const p of compileProblems(router.store, compileGeneration(router.store, { fib: false }))) out += formatCompileProblem(p, file);
+  }
   const s = r.stats;
   out += `${s.commands} command${s.commands === 1 ? '' : 's'}: ${s.accepted} accepted, ${s.warned} warned (unsupported menu), ${s.errored} error${s.errored === 1 ? '' : 's'}`;
   out += r.errors.length > 0 ? ` (${r.errors.length} problem${r.errors.length === 1 ? '' : 's'}; nothing applied)\n` : '\n';

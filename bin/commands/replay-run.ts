@@ -26,6 +26,7 @@
  * A truncated or corrupt input stops only that input: everything before it is replayed, written (captures,
  * trace) and summarised, the summary and stderr name the byte offset, and the exit status is 1.
  */
+import { compileProblems, formatCompileProblem } from '../../control/compile/problems';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Io } from '../cli';
@@ -330,6 +331,8 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
     return fail(`${rel(file)}: the config does not load (${res.errors.length} problem${res.errors.length === 1 ? '' : 's'})`);
   }
   const gen = compileGeneration(router.store);
+  // What the flow cannot apply (rules compiled inactive, queues left out): warnings, the replay goes on.
+  for (const p of compileProblems(router.store, gen)) io.err(formatCompileProblem(p, rel(file)));
   // Bind each input to the router's port of that name.
   for (const inp of inputs) {
     const name = ifaces[inp.port]!;
@@ -340,7 +343,8 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   const outDir = o.outDir;
   if (outDir !== undefined) fs.mkdirSync(outDir, { recursive: true });
 
-  const pool = new PacketPool({ slots: 1024 });
+  // Queues hold packets while they wait (a pcq's default total limit is ~1400 full frames): room for them.
+  const pool = new PacketPool({ slots: 4096 });
   const tracing = o.trace !== undefined;
   const trace = tracing ? new TraceBuffer(pool.slots, 1 << 20) : null;
   const flow = new Flow(gen, { pool, trace });

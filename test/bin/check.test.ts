@@ -103,3 +103,25 @@ test('--fragment: names the snippet does not define are warnings at their positi
   expect(r.code).toBe(1);
   expect(r.out).toMatch(/bad-snippet\.rsc:1:\d+: error: .*action/);
 });
+
+test('a config that loads is compiled: what the dataplane cannot apply is a warning at its line', () => {
+  const f = write(
+    'compile.rsc',
+    [
+      '/ip firewall filter',
+      'add chain=forward action=accept connection-state=established',
+      'add chain=forward hotspot=auth action=drop',
+      '/queue tree',
+      'add name=lost parent=nowhere packet-mark=a',
+      '',
+    ].join('\n'),
+  );
+  const r = flowplane('check', f);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain('compile.rsc:3:1: warning: /ip firewall filter: hotspot is not evaluated');
+  expect(r.out).toContain('compile.rsc:5:1: warning: /queue tree: lost: parent nowhere is not global');
+  // the good rule is not reported
+  expect(r.out).not.toContain('compile.rsc:2:');
+  // --quiet keeps only errors
+  expect(flowplane('check', '-q', f).out).not.toContain('warning');
+});

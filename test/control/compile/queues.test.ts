@@ -72,7 +72,7 @@ add name=ghost parent=nowhere packet-mark=voip
     expect(p.leafOfMark[mark('bulk')]).toBe(1);
     expect(p.leafOfMark[mark('voip')]).toBe(-1);
     expect(q.ports[g.portNames.indexOf('ether2')]).toBeNull();
-    expect(q.warnings.join('\n')).toMatch(/ghost: parent nowhere is not global/);
+    expect(q.warnings).toEqual([{ menu: '/queue tree', id: expect.stringMatching(/^\*[0-9A-F]+$/), message: expect.stringMatching(/^ghost: parent nowhere is not global/) }]);
   });
 
   it('queue types: kinds and parameters; an interface queue only shapes with a rate of its own', () => {
