@@ -155,7 +155,7 @@ export class Flow {
       stages.push(...c.made);
       return c.first;
     };
-    this.arpResolve = new ArpResolve(st);
+    this.arpResolve = new ArpResolve(st, fw);
     const post = build(['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'], 'ip4-fragment');
     const toPost = post.first;
 
@@ -198,7 +198,7 @@ export class Flow {
     stages.push(new Routing(st, true, out.first, 'local-in'), ...out.made);
     // postrouting, neighbour, egress
     stages.push(...post.made);
-    stages.push(new Ip4Fragment(st, 'arp-resolve'));
+    stages.push(new Ip4Fragment(st, 'arp-resolve', fw));
     stages.push(this.arpResolve, holdSink('arp-wait'));
     // bridge-output (only with bridges) picks the port of frames for a bridge interface.
     // vlan-output (only with VLAN interfaces) pushes the tags of frames for a VLAN interface first.

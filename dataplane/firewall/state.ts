@@ -28,6 +28,11 @@ export const SF = {
   ROUTE: 16,
   /** An ICMP error related to the slot's connection (NAT translates its quoted header). */
   ICMP_ERROR: 32,
+  /**
+   * A router-made ICMP error whose connection was found when it was made (stages/router-error.ts), as
+   * Linux's LOCAL_OUT conntrack finds it before NAT: conntrack-output keeps `ctRef` instead of looking up.
+   */
+  CT_ATTACHED: 64,
 } as const;
 
 /** Table rows' R bits, ORed (which rare matchers a table uses). */

@@ -126,8 +126,8 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       const slot = slots[i]!;
       next[i] = 0;
       // Per-packet firewall columns are trusted only after conntrack wrote them; raw hooks run before it
-      // and start the packet's flags afresh.
-      if (this.isRaw) fw.slotFlags[slot] = 0;
+      // and start the packet's flags afresh (a router-made error's connection, found when it was made, stays).
+      if (this.isRaw) fw.slotFlags[slot] = fw.slotFlags[slot]! & SF.CT_ATTACHED;
       const frame = pool.frameOffset(slot);
       const ip = frame + m.l3Off[slot]!;
       this.slot = slot;

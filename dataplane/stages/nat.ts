@@ -29,10 +29,11 @@
  *   NATed by its expectation does not walk the nat chains (its NAT is done, like Linux's nf_nat_initialized);
  *   other related connections do.
  *
- * Not yet: the helpers other than FTP (tftp, irc, sip, pptp, h323, rtsp). Router-made ICMP errors created
- * after srcnat (fragmentation-needed from ip4-fragment, host-unreachable from arp-resolve) quote the
- * already translated packet and go to the router's own address; Linux sends fragmentation-needed from
- * ip_forward, before srcnat, so that case does not arise there.
+ * - Router-made ICMP errors created after srcnat (fragmentation-needed from ip4-fragment, host-unreachable
+ *   from arp-resolve) are made as Linux makes them and arrive here already related to their connection
+ *   (stages/router-error.ts); the translation above finishes them.
+ *
+ * Not yet: the helpers other than FTP (tftp, irc, sip, pptp, h323, rtsp).
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
