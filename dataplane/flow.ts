@@ -62,6 +62,7 @@ import { PacketPool } from './buf/pool';
 import { StageGraph, type Stage, type StageContext } from './graph';
 import { DROP_COUNT, DROP_NAMES } from './drop';
 import type { TraceBuffer } from './trace';
+import type { LogSink } from './log-sink';
 import { FlowState, type FlowStage, type FlowTables, type RoutingTraceNames, type TransmitFn } from './stages/state';
 import { EthernetInput } from './stages/ethernet-input';
 import { ArpInput } from './stages/arp-input';
@@ -107,6 +108,8 @@ export interface FlowOptions {
   seed?: number;
   /** Trace buffer (packets flagged PktFlag.TRACE are traced while it is set). */
   trace?: TraceBuffer | null;
+  /** Where log lines go (firewall `log=yes` / action=log: topics firewall,info). */
+  log?: LogSink;
 }
 
 export class Flow {
@@ -132,6 +135,7 @@ export class Flow {
     const fwt = tables.firewall;
     const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1) : null;
     this.firewall = fw;
+    if (fw !== null && opts.log !== undefined) fw.sink = opts.log;
     /**
      * Add the flow points `names` in order, ending at `to`: a real firewall stage where the configuration
      * needs one, else a pass-through placeholder (left out entirely with `placeholders: false`). Returns the

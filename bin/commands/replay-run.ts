@@ -77,6 +77,8 @@ export interface ReplayRunOptions {
   connections?: boolean | undefined;
   /** After the summary, print per-rule counters like `/ip firewall filter print stats` (`--rule-stats`). */
   ruleStats?: boolean | undefined;
+  /** After the summary, print the router's log like `/log print` (`--log`). */
+  log?: boolean | undefined;
 }
 
 /** An input that stopped early. */
@@ -339,7 +341,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   const pool = new PacketPool({ slots: 1024 });
   const tracing = o.trace !== undefined;
   const trace = tracing ? new TraceBuffer(pool.slots, 1 << 20) : null;
-  const flow = new Flow(gen, { pool, trace });
+  const flow = new Flow(gen, { pool, trace, log: router.log });
   const src = new ReplaySource(pool, inputs); // reads each input's first record: link types are known
 
   io.out(`flowplane replay: ${plan.title}\n`);
@@ -439,6 +441,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
     io.out(flow.firewall !== null && flow.firewall.tracking ? formatConnections(flow.firewall, flow.state.now, { markNames: gen.firewall.markNames }) : 'connection tracking is off for this config (no firewall rules, enabled=auto)\n');
   }
   if (o.ruleStats) io.out(`\n${flow.firewall !== null ? formatRuleStats(flow.firewall) : 'no firewall rules in this config\n'}`);
+  if (o.log) io.out(`\n/log print\n${router.log.format()}\n`);
   if (outDir !== undefined && perOut.size > 0) io.out(`captures: ${[...perOut.keys()].sort((a, b) => a - b).map((p) => rel(path.join(outDir, `${names[p]}.pcap`))).join(', ')}\n`);
   if (trace !== null) io.out(`trace: ${rel(o.trace!)}${o.traceFormat === 'json' ? ' (JSON Lines)' : ''}\n`);
   reportFaults(faults, io);

@@ -60,6 +60,9 @@ options:
                      connection-mark, connection-type, master, orig-/repl-packets and -bytes
   --rule-stats       after the summary, print per-rule counters as /ip firewall <table> print stats
                      does, for raw, filter, mangle and nat (chain, action, comment, bytes, packets)
+  --log              after the summary, print the router's log as /log print shows it (TIME, TOPICS,
+                     MESSAGE): firewall log=yes / action=log lines at the capture clock's time, and the
+                     config load's messages (script :log, warnings)
   -h, --help         this help
 
 With a config, frames go through the router: ethernet ports, bridges (VLAN filtering, bridge filter
@@ -90,6 +93,7 @@ async function run(args: string[], io: Io): Promise<number> {
         summary: { type: 'boolean' },
         connections: { type: 'boolean' },
         'rule-stats': { type: 'boolean' },
+        log: { type: 'boolean' },
         'out-dir': { type: 'string' },
         trace: { type: 'string' },
         'trace-format': { type: 'string' },
@@ -150,7 +154,7 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   if (o.config) plan.config = o.config;
 
-  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'] }, io).code;
+  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'], log: o.log }, io).code;
 }
 
 export const replayCommand: Command = {
