@@ -24,6 +24,7 @@ import * as addressLists from './scenarios/address-lists/story';
 import * as policyMark from './scenarios/policy-mark/story';
 import * as mangleRedirect from './scenarios/mangle-redirect/story';
 import * as fragNeededNat from './scenarios/frag-needed-nat/story';
+import * as tftpNat from './scenarios/tftp-nat/story';
 
 const SCENARIOS: [string, () => Scenario][] = [
   ['stateful-filter', statefulFilter.scenario],
@@ -34,6 +35,7 @@ const SCENARIOS: [string, () => Scenario][] = [
   ['policy-mark', policyMark.scenario],
   ['mangle-redirect', mangleRedirect.scenario],
   ['frag-needed-nat', fragNeededNat.scenario],
+  ['tftp-nat', tftpNat.scenario],
 ];
 
 const why = netnsUnavailable();
