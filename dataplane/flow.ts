@@ -74,6 +74,7 @@ import { PacketPool } from './buf/pool';
 import { StageGraph, type Stage, type StageContext } from './graph';
 import { DROP_COUNT, DROP_NAMES } from './drop';
 import type { TraceBuffer } from './trace';
+import type { LogSink } from './log-sink';
 import { FlowState, type FlowStage, type FlowTables, type RoutingTraceNames, type TransmitFn } from './stages/state';
 import { EthernetInput } from './stages/ethernet-input';
 import { ArpInput } from './stages/arp-input';
@@ -122,6 +123,8 @@ export interface FlowOptions {
   seed?: number;
   /** Trace buffer (packets flagged PktFlag.TRACE are traced while it is set). */
   trace?: TraceBuffer | null;
+  /** Where log lines go (firewall `log=yes` / action=log: topics firewall,info). */
+  log?: LogSink;
 }
 
 export class Flow {
@@ -149,6 +152,7 @@ export class Flow {
     const fwt = tables.firewall;
     const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1) : null;
     this.firewall = fw;
+    if (fw !== null && opts.log !== undefined) fw.sink = opts.log;
     // The queues: a real stage for each kind of scheduler the configuration has (stages/queue.ts).
     const qt = tables.queues;
     const seed = opts.seed ?? 1;
@@ -178,7 +182,7 @@ export class Flow {
       }
       return { first, made };
     };
-    this.arpResolve = new ArpResolve(st);
+    this.arpResolve = new ArpResolve(st, fw);
     const post = build(['mangle-postrouting', 'srcnat', 'queue-global', 'simple-queues'], 'ip4-fragment');
     const toPost = post.first;
 
@@ -228,7 +232,7 @@ export class Flow {
     stages.push(new Routing(st, true, out.first, 'local-in'), ...out.made);
     // postrouting, neighbour, egress
     stages.push(...post.made);
-    stages.push(new Ip4Fragment(st, 'arp-resolve'));
+    stages.push(new Ip4Fragment(st, 'arp-resolve', fw));
     stages.push(this.arpResolve, holdSink('arp-wait'));
     // bridge-output (only with bridges) picks the port of frames for a bridge interface.
     // vlan-output (only with VLAN interfaces) pushes the tags of frames for a VLAN interface first.

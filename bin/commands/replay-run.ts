@@ -80,6 +80,8 @@ export interface ReplayRunOptions {
   ruleStats?: boolean | undefined;
   /** After the summary, print queue counters like `/queue simple print stats` (`--queue-stats`). */
   queueStats?: boolean | undefined;
+  /** After the summary, print the router's log like `/log print` (`--log`). */
+  log?: boolean | undefined;
 }
 
 /** An input that stopped early. */
@@ -347,7 +349,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   const pool = new PacketPool({ slots: 4096 });
   const tracing = o.trace !== undefined;
   const trace = tracing ? new TraceBuffer(pool.slots, 1 << 20) : null;
-  const flow = new Flow(gen, { pool, trace });
+  const flow = new Flow(gen, { pool, trace, log: router.log });
   const src = new ReplaySource(pool, inputs); // reads each input's first record: link types are known
 
   io.out(`flowplane replay: ${plan.title}\n`);
@@ -448,6 +450,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   }
   if (o.queueStats) io.out(`\n${flow.formatQueueStats()}\n`);
   if (o.ruleStats) io.out(`\n${flow.firewall !== null ? formatRuleStats(flow.firewall) : 'no firewall rules in this config\n'}`);
+  if (o.log) io.out(`\n/log print\n${router.log.format()}\n`);
   if (outDir !== undefined && perOut.size > 0) io.out(`captures: ${[...perOut.keys()].sort((a, b) => a - b).map((p) => rel(path.join(outDir, `${names[p]}.pcap`))).join(', ')}\n`);
   if (trace !== null) io.out(`trace: ${rel(o.trace!)}${o.traceFormat === 'json' ? ' (JSON Lines)' : ''}\n`);
   reportFaults(faults, io);

@@ -62,6 +62,9 @@ options:
                      does, for raw, filter, mangle and nat (chain, action, comment, bytes, packets)
   --queue-stats      after the summary, print queue counters as /queue simple print stats and
                      /queue tree print stats do (bytes, packets, dropped, queued, borrows, lends)
+  --log              after the summary, print the router's log as /log print shows it (TIME, TOPICS,
+                     MESSAGE): firewall log=yes / action=log lines at the capture clock's time, and the
+                     config load's messages (script :log, warnings)
   -h, --help         this help
 
 With a config, frames go through the router: ethernet ports, bridges (VLAN filtering, bridge filter
@@ -94,6 +97,7 @@ async function run(args: string[], io: Io): Promise<number> {
         connections: { type: 'boolean' },
         'rule-stats': { type: 'boolean' },
         'queue-stats': { type: 'boolean' },
+        log: { type: 'boolean' },
         'out-dir': { type: 'string' },
         trace: { type: 'string' },
         'trace-format': { type: 'string' },
@@ -154,7 +158,7 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   if (o.config) plan.config = o.config;
 
-  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'], queueStats: o['queue-stats'] }, io).code;
+  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'], queueStats: o['queue-stats'], log: o.log }, io).code;
 }
 
 export const replayCommand: Command = {

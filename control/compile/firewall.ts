@@ -205,17 +205,20 @@ export function compileConntrackSettings(store: ConfigStore): ConntrackSettings 
     liberalTcp: v('liberal-tcp-tracking') === 'yes',
     tcpMaxRetransTimeout: s('tcp-max-retrans-timeout', 300),
     tcpUnackedTimeout: s('tcp-unacked-timeout', 300),
-    ftpPorts: (() => {
-      // `/ip firewall service-port ftp`: enabled on port 21 unless the config says otherwise.
-      const sp = store.table('/ip firewall service-port');
-      const ftp = sp?.items.find((it) => sp.value(it, 'name') === 'ftp');
-      if (ftp !== undefined && (sp!.disabled(ftp) || sp!.value(ftp, 'disabled') === 'yes')) return new Uint16Array(0);
-      const text = (ftp !== undefined ? sp!.value(ftp, 'ports') : undefined) ?? '21';
-      const p = parsePortList(text);
-      return p.ok ? Uint16Array.from(p.value.flatMap((r) => [r.from, r.to])) : Uint16Array.of(21, 21);
-    })(),
+    ftpPorts: helperPorts(store, 'ftp', 21),
+    tftpPorts: helperPorts(store, 'tftp', 69),
     maxEntries: CONNTRACK_MAX_ENTRIES,
   };
+}
+
+/** `/ip firewall service-port NAME`: its ports as lo, hi pairs, `dflt` unless the config says otherwise; empty when disabled. */
+function helperPorts(store: ConfigStore, name: string, dflt: number): Uint16Array {
+  const sp = store.table('/ip firewall service-port');
+  const it = sp?.items.find((i) => sp.value(i, 'name') === name);
+  if (it !== undefined && (sp!.disabled(it) || sp!.value(it, 'disabled') === 'yes')) return new Uint16Array(0);
+  const text = (it !== undefined ? sp!.value(it, 'ports') : undefined) ?? String(dflt);
+  const p = parsePortList(text);
+  return p.ok ? Uint16Array.from(p.value.flatMap((r) => [r.from, r.to])) : Uint16Array.of(dflt, dflt);
 }
 
 export interface FirewallOptions {

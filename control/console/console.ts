@@ -48,6 +48,8 @@ export interface ConsoleBackend {
     menu: readonly string[],
     opts?: { hooks?: ExecHooks },
   ): { readonly ok: boolean; readonly errors: readonly ConfigError[]; readonly menu: readonly string[] };
+  /** The router's `/log` (control/instance/log.ts), for `/log print`. */
+  readonly log?: { format(topics?: RegExp): string };
 }
 
 export interface ConsoleOptions {
@@ -225,6 +227,8 @@ export class Console {
     if (trimmed === '' || trimmed.startsWith('#')) return { text: '', quit: false };
     if (endsWithHelp(trimmed)) return { text: this.help(trimmed.slice(0, -1)), quit: false };
     if (/^\/?quit$/.test(trimmed)) return { text: '', quit: true };
+    const logText = this.logPrint(trimmed);
+    if (logText !== null) return { text: logText, quit: false };
     let text = '';
     const out = (s: string): void => {
       if (s === '') return;
@@ -256,6 +260,28 @@ export class Console {
       else out(`bad command name ${e.failed} (line 1 column ${wordColumn(line, e.failed)})`);
     }
     return { text, quit: false };
+  }
+
+  /**
+   * `/log print` (also `print` inside `/log`), optionally `where topics~"REGEX"`: the router's memory log.
+   * `/log` is not a configuration menu (the store has no rows for it), so the console answers it itself.
+   * Null when the line is something else.
+   */
+  private logPrint(line: string): string | null {
+    const inLog = this.menu.length === 1 && this.menu[0] === 'log';
+    const m = /^(?:\/log\s+|(?=print))print(?:\s+where\s+topics\s*~\s*"([^"]*)")?\s*$/.exec(line);
+    if (m === null || (!inLog && !line.startsWith('/log'))) return null;
+    const log = this.backend.log;
+    if (log === undefined) return 'no log\n';
+    let re: RegExp | undefined;
+    if (m[1] !== undefined) {
+      try {
+        re = new RegExp(m[1]);
+      } catch {
+        return `invalid regular expression: ${m[1]}\n`;
+      }
+    }
+    return `${log.format(re)}\n`;
   }
 
   /** `print` of a command: its arguments turned into options for printTable. */

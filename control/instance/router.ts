@@ -24,6 +24,7 @@ import { type LoadOptions, type LoadResult, commandOracle, loadConfig } from '..
 import { menuChangeErrors } from '../store/paths';
 import { ConfigStore } from '../store/store';
 import { validateStore } from '../store/validate';
+import { RouterLog } from './log';
 
 export interface RouterOptions {
   /** Router name (identity in prompts and logs). Default `MikroTik`, as RouterOS names a fresh router. */
@@ -65,6 +66,10 @@ export class RouterInstance {
   readonly registry: MenuRegistry;
   /** `:global` variables of this router's console session (shared by console lines, not by loads). */
   readonly globals = new Map<string, ScriptValue>();
+  /** `/log` (memory logging, control/instance/log.ts): config loads, script `:log`, and the flow's firewall lines. */
+  readonly log = new RouterLog();
+  /** The time log lines written outside the flow get (seconds; the driver sets it, e.g. a capture's start). */
+  logTime = 0;
 
   constructor(opts: RouterOptions = {}) {
     this.name = opts.name ?? 'MikroTik';
@@ -77,7 +82,19 @@ export class RouterInstance {
 
   /** Load a configuration script: all of it, or nothing when anything is wrong (see control/store/load.ts). */
   load(text: string, file: string, opts: LoadOptions = {}): LoadResult {
-    return loadConfig(this.store, text, file, { registry: this.registry, ...opts });
+    const hooks: ExecHooks = {
+      ...opts.hooks,
+      log: (topic, message, pos) => {
+        this.log.log(this.logTime, `script,${topic}`, message);
+        opts.hooks?.log?.(topic, message, pos);
+      },
+    };
+    const r = loadConfig(this.store, text, file, { registry: this.registry, ...opts, hooks });
+    // What the load said, as RouterOS logs a script's problems: warnings, then the outcome.
+    for (const w of r.warnings) this.log.log(this.logTime, 'system,warning', `${file}:${w.line}:${w.col}: ${w.message}`);
+    for (const e of r.errors) this.log.log(this.logTime, 'system,error', `${file}:${e.line}:${e.col}: ${e.message}`);
+    this.log.log(this.logTime, r.ok ? 'system,info' : 'system,error', r.ok ? `configuration ${file} loaded` : `configuration ${file} not loaded`);
+    return r;
   }
 
   /**
@@ -99,6 +116,10 @@ export class RouterInstance {
       put: (text, pos) => {
         output.push(text);
         opts.hooks?.put?.(text, pos);
+      },
+      log: (topic, message, pos) => {
+        this.log.log(this.logTime, `script,${topic}`, message);
+        opts.hooks?.log?.(topic, message, pos);
       },
     };
     let nextMenu = [...menu];

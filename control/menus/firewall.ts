@@ -76,7 +76,7 @@ const SERVICE_PORT = menu({
     { name: 'disabled', type: bool(), default: 'no', doc: 'helper off' },
   ],
   columns: ['name', 'ports'],
-  doc: 'connection tracking helpers (ALGs)',
+  doc: 'connection tracking helpers (ALGs); flowplane runs ftp and tftp, the others are kept but do nothing yet',
 });
 
 const LAYER7 = menu({

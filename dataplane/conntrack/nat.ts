@@ -286,3 +286,39 @@ export function icmpErrorNat(ct: ConnTable, ref: number, b: Uint8Array, ip: numb
   } else if (rd32(b, ip + 12) !== tDst) ipv4RewriteSrc(b, ip, -1, tDst >>> 0);
   return true;
 }
+
+/**
+ * Put back the source a packet of connection `ref` (its direction) had before srcnat: the address and port
+ * (or echo id) of its own direction's tuple, checksums patched incrementally (the exact inverse of
+ * rewriteSrc). Used for the quote of a fragmentation-needed error flowplane makes after srcnat, where Linux
+ * (ip_forward's MTU check, before the POSTROUTING hook) quotes the packet not yet source-translated.
+ * Returns true when something changed.
+ */
+export function restoreSource(ct: ConnTable, ref: number, b: Uint8Array, ip: number, l4: number): boolean {
+  const t = ct.tup;
+  const q = ref * 4;
+  const src = t[q]!;
+  const ports = t[q + 2]!;
+  const proto = t[q + 3]!;
+  let changed = false;
+  if (rd32(b, ip + 12) !== src) {
+    ipv4RewriteSrc(b, ip, l4, src >>> 0);
+    changed = true;
+  }
+  if (l4 < 0) return changed;
+  if (proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136) {
+    const want = ports >>> 16;
+    if (((b[l4]! << 8) | b[l4 + 1]!) !== want) {
+      l4RewriteSrcPort(b, l4, proto, want);
+      changed = true;
+    }
+  } else if (proto === 1 && (b[l4]! === 0 || b[l4]! === 8)) {
+    // The packet's own tuple: a request has its id in the high half, a reply in the low half.
+    const want = b[l4]! === 8 ? ports >>> 16 : ports & 0xffff;
+    if (((b[l4 + 4]! << 8) | b[l4 + 5]!) !== want) {
+      icmpRewriteEchoId(b, l4, 1, want);
+      changed = true;
+    }
+  }
+  return changed;
+}

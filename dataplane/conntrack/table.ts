@@ -90,8 +90,8 @@ export const TRACK_WORDS = 16;
 export const EXT_WORDS = 10;
 
 /** Helper codes (`helper` column; connection-type=): 0 none. */
-export const Helper = { NONE: 0, FTP: 1 } as const;
-export const HELPER_NAMES = ['', 'ftp'] as const;
+export const Helper = { NONE: 0, FTP: 1, TFTP: 2 } as const;
+export const HELPER_NAMES = ['', 'ftp', 'tftp'] as const;
 
 /** connection-type of a packet of connection `ref` (-1 none): the helper of its master, 0 when not related. */
 export function connectionType(ct: ConnTable, ref: number): number {

@@ -13,6 +13,7 @@ import { M, PF, R, type FwTable } from './rules';
 import { ConnExtra, l7RegExp } from './conn-extra';
 import { conntrackOn, type FirewallTables } from './tables';
 import type { DropListener } from '../graph';
+import type { LogSink } from '../log-sink';
 
 /** Per-slot firewall flags (`FirewallState.slotFlags`). */
 export const SF = {
@@ -28,6 +29,11 @@ export const SF = {
   ROUTE: 16,
   /** An ICMP error related to the slot's connection (NAT translates its quoted header). */
   ICMP_ERROR: 32,
+  /**
+   * A router-made ICMP error whose connection was found when it was made (stages/router-error.ts), as
+   * Linux's LOCAL_OUT conntrack finds it before NAT: conntrack-output keeps `ctRef` instead of looking up.
+   */
+  CT_ATTACHED: 64,
 } as const;
 
 /** Table rows' R bits, ORed (which rare matchers a table uses). */
@@ -234,9 +240,13 @@ export class FirewallState implements DropListener {
     return { chain: 'forward', action: 'passthrough', comment: 'special dummy rule to show fasttrack counters', packets: this.ftPackets, bytes: this.ftBytes };
   }
 
-  /** Append a log line (bounded). */
+  /** Where log lines also go (the router's `/log`, topics firewall,info); null: kept here only. */
+  sink: LogSink | null = null;
+
+  /** Append a log line (bounded) and hand it to the sink. */
   addLog(time: number, text: string): void {
     if (this.log.length >= LOG_KEEP) this.log.shift();
     this.log.push({ time, text });
+    if (this.sink !== null) this.sink.log(time, 'firewall,info', text);
   }
 }

@@ -26,6 +26,8 @@ export interface ConntrackSettings {
   readonly tcpUnackedTimeout: number;
   /** `/ip firewall service-port ftp` ports as [lo, hi] pairs (empty: the helper is disabled). */
   readonly ftpPorts: Uint16Array;
+  /** `/ip firewall service-port tftp` ports as lo, hi pairs (empty: the helper is off). */
+  readonly tftpPorts?: Uint16Array;
   /** Table size (RouterOS max-entries; RAM based there, a fixed default here). */
   readonly maxEntries: number;
 }

@@ -14,7 +14,8 @@
  * clock in `timers` (flow.ts calls it as time advances), Linux's defaults: 3 broadcast requests 1 s apart
  * (mcast_solicit 3, retrans_time 1 s), failure 1 s after the third — failed resolutions drop their queue as
  * `arp-failed` and send ICMP 3/1 host unreachable to each packet's sender (Linux arp_error_report; source
- * address: stages/state.ts icmpErrorSource, rate limited). Reachable times come from the interfaces'
+ * address: stages/state.ts icmpErrorSource, rate limited) — the packet is quoted as queued, after srcnat,
+ * and an error about a NATed connection is translated back to the real sender (stages/router-error.ts). Reachable times come from the interfaces'
  * `arp-timeout` (FlowState.drawArpReachable, redrawn every 300 s of flow time as Linux does).
  */
 import type { StageContext } from '../graph';
@@ -25,6 +26,8 @@ import { ArpState, ARP_DEFAULT_TIMEOUTS, skbTruesize } from '../tables/arp-table
 import { emitArpRequest } from './arp-request';
 import { FlowStage, dropIn, rec, setFate, icmpErrorSource, EV, ArpMode, Fate, type FlowState } from './state';
 import { icmpError } from '../ip4/icmp-gen';
+import type { FirewallState } from '../firewall/state';
+import { relateRouterError } from './router-error';
 
 /**
  * The ArpTable's timers (Linux defaults). `reachable` is only the fallback: every interface has its own
@@ -33,7 +36,10 @@ import { icmpError } from '../ip4/icmp-gen';
 const ARP_TIMEOUTS = { ...ARP_DEFAULT_TIMEOUTS };
 
 export class ArpResolve extends FlowStage {
-  constructor(st: FlowState) {
+  constructor(
+    st: FlowState,
+    private readonly fw: FirewallState | null = null,
+  ) {
     super('arp-resolve', ['ip4-rewrite', 'arp-wait'], st);
   }
 
@@ -131,6 +137,7 @@ export class ArpResolve extends FlowStage {
         const s = icmpError(st.pool, slot, 3, 1, icmpErrorSource(st, slot, ifi), 0, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
         if (s >= 0) {
           st.inIf[s] = -1;
+          relateRouterError(st, this.fw, s);
           if (ctx.trace !== null) rec(ctx.trace, st.pool.meta.flags, slot, this.index, EV.ICMP, 3, 1);
           st.injectNew(st.at.routingOutput, s, ctx.trace);
         }

@@ -10,7 +10,8 @@
  *   original-direction packets before that (Linux IP_CT_NEW), `invalid` for a TCP segment the state machine
  *   refuses (the entry is left as it was).
  * - ICMP errors: the quoted packet's connection, inverted, → `related` (and the error will be NAT-translated
- *   with it); no connection → `invalid`.
+ *   with it); no connection → `invalid`. A router-made error that already carries its connection
+ *   (SF.CT_ATTACHED, stages/router-error.ts) keeps it: conntrack-output takes it as `related` without a lookup.
  * - Not found: a new unconfirmed entry (TCP only from a SYN, or from an ACK with loose-tcp-tracking=yes;
  *   ICMP only from a query such as echo request; anything else → `invalid`, no entry). It becomes visible to
  *   other packets when the packet reaches the confirm point (srcnat / nat-input); a packet dropped before
@@ -55,7 +56,7 @@ export class Conntrack extends FlowStage {
   constructor(
     st: FlowState,
     private readonly fw: FirewallState,
-    output: boolean,
+    private readonly output: boolean,
     nextStage: string,
     private readonly rawBefore: boolean,
     name = output ? 'conntrack-output' : 'conntrack',
@@ -79,6 +80,15 @@ export class Conntrack extends FlowStage {
         fw.ctRef[slot] = -1;
         fw.ctInfo[slot] = CS.UNTRACKED;
         fw.slotFlags[slot] = SF.NOTRACK;
+        continue;
+      }
+      if (this.output && fw.slotFlags[slot]! & SF.CT_ATTACHED) {
+        // A router-made ICMP error whose connection was found when it was made (stages/router-error.ts).
+        fw.ctInfo[slot] = CS.RELATED;
+        fw.slotFlags[slot] = SF.ICMP_ERROR;
+        const r = fw.ctRef[slot]!;
+        m.connMark[slot] = fw.ct.mark[r >> 1]!;
+        if (trace !== null) rec(trace, m.flags, slot, this.index, FW_EV.CT, CS.RELATED, r);
         continue;
       }
       const info = this.track(slot, slot * slotSize + m.start[slot]! + m.l3Off[slot]!, m, b, now);

@@ -33,7 +33,6 @@ import { icmpError } from '../ip4/icmp-gen';
 import { tcpResetInPlace } from '../ip4/tcp-reset';
 import { ipv4RewriteTtl, ipv4RewriteDscp, csumReplace16, l4CsumReplace16, ipv4FillChecksum } from '../wire/checksum';
 import { PktFlag } from '../buf/meta';
-import { ipv4ToString } from '../wire/ipv4';
 import { CtStatus, connectionType } from '../conntrack/table';
 import { tcpBeLiberal } from '../conntrack/tcp-window';
 import { optFirst, optNext } from '../wire/tcp';
@@ -41,6 +40,7 @@ import { A, AT, CN, M, PF, PRIO_FROM, R, TCP_RESET, type FwTable } from '../fire
 import { V, type FwEffects, type FwTracer, type FwWalker } from '../firewall/walk';
 import { fillFields, fillRareFields, type AddressTyper } from '../firewall/fields';
 import { FW_EV, ruleArg } from '../firewall/events';
+import { firewallLogText } from '../firewall/log-text';
 import { SF, rareUses, type FirewallState } from '../firewall/state';
 import { tarpitSynAckInPlace } from '../firewall/tarpit';
 import { NH, BridgeIpFirewall } from './state';
@@ -125,8 +125,8 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
       const slot = slots[i]!;
       next[i] = 0;
       // Per-packet firewall columns are trusted only after conntrack wrote them; raw hooks run before it
-      // and start the packet's flags afresh.
-      if (this.isRaw) fw.slotFlags[slot] = 0;
+      // and start the packet's flags afresh (a router-made error's connection, found when it was made, stays).
+      if (this.isRaw) fw.slotFlags[slot] = fw.slotFlags[slot]! & SF.CT_ATTACHED;
       const frame = pool.frameOffset(slot);
       const ip = frame + m.l3Off[slot]!;
       this.slot = slot;
@@ -199,13 +199,23 @@ export class FirewallHook extends FlowStage implements FwEffects, FwTracer, Addr
         const names = st.tables.ifNames;
         const inIf = f[PF.IN_IF]!;
         const outIf = f[PF.OUT_IF]!;
-        const proto = f[PF.PROTO]!;
-        const ports = f[PF.SPORT]! >= 0 ? [`:${f[PF.SPORT]}`, `:${f[PF.DPORT]}`] : ['', ''];
+        const frame = st.pool.frameOffset(slot);
+        const fl = m.flags[slot]!;
         fw.addLog(
           st.now,
-          `${t.logPrefix[rule] ? `${t.logPrefix[rule]} ` : ''}${t.chainNames[this.chain]}: in:${inIf >= 0 ? names[inIf] : '(unknown 0)'} out:${outIf >= 0 ? names[outIf] : '(unknown 0)'}, ` +
-            `proto ${proto === 6 ? 'TCP' : proto === 17 ? 'UDP' : proto === 1 ? 'ICMP' : proto}, ` +
-            `${ipv4ToString((f[PF.SRC]! ^ 0x80000000) >>> 0)}${ports[0]}->${ipv4ToString((f[PF.DST]! ^ 0x80000000) >>> 0)}${ports[1]}, len ${f[PF.SIZE]}`,
+          firewallLogText({
+            b,
+            ip,
+            l4: (fl & 0x200) !== 0 && (fl & 0x80) === 0 ? frame + m.l4Off[slot]! : -1,
+            eth: m.inPort[slot]! >= 0 && m.l3Off[slot]! >= 14 ? frame : -1,
+            inName: inIf >= 0 ? names[inIf]! : '',
+            outName: outIf >= 0 ? names[outIf]! : '',
+            chain: t.chainNames[this.chain]!,
+            prefix: t.logPrefix[rule] ?? '',
+            info: fw.tracking ? fw.ctInfo[slot]! : 0,
+            ct: fw.tracking ? fw.ct : null,
+            ref: fw.ctRef[slot]!,
+          }),
         );
         return;
       }

@@ -8,7 +8,9 @@
  * - DF set: dropped as `fragmentation-needed`, with ICMP 3/4 carrying the MTU to the sender (never rate
  *   limited, as Linux) — only for forwarded packets; the router's own packets are never that large here.
  *   The error quotes the packet as it arrived: Linux's ip_forward checks the MTU before it decrements the
- *   TTL, so the TTL ip4-forward took off is put back in the (dropped) packet first. Its source address is
+ *   TTL, so the TTL ip4-forward took off is put back in the (dropped) packet first — and before srcnat, so
+ *   a source translation is undone too (stages/router-error.ts: the error goes to the real sender, quoting
+ *   its own packet; a dst-nat is translated back on the error's way out). Its source address is
  *   stages/state.ts icmpErrorSource's.
  * A fragmentation that fails (`fragmentation-failed`, `pool-exhausted`) drops the packet with that reason.
  */
@@ -19,13 +21,19 @@ import { needsFragmentation, fragmentIpv4 } from '../ip4/fragment';
 import { icmpError } from '../ip4/icmp-gen';
 import { ipv4RewriteTtl } from '../wire/checksum';
 import { FlowStage, dropIn, rec, icmpErrorSource, EV, type FlowState } from './state';
+import type { FirewallState } from '../firewall/state';
+import { quotePreSnat, relateRouterError } from './router-error';
 
 export class Ip4Fragment extends FlowStage {
   /** Fragments of one packet (a 64 KiB packet into MTU 68 needs 1366: such packets fail as fragmentation-failed). */
   private readonly frags = new Uint32Array(64);
   private out = new Uint32Array(0);
 
-  constructor(st: FlowState, nextStage: string) {
+  constructor(
+    st: FlowState,
+    nextStage: string,
+    private readonly fw: FirewallState | null = null,
+  ) {
     super('ip4-fragment', [nextStage, 'arp-wait'], st);
   }
 
@@ -75,9 +83,11 @@ export class Ip4Fragment extends FlowStage {
           const ip = pool.frameOffset(slot) + m.l3Off[slot]!;
           const ttl = pool.bytes[ip + 8]!;
           if (ttl < 255) ipv4RewriteTtl(pool.bytes, ip, ttl + 1);
+          quotePreSnat(st, this.fw, slot);
           const s = icmpError(pool, slot, 3, 4, icmpErrorSource(st, slot, ifi), mtu, ctx.nowSec, ctx.nowNsec, st.icmpLimiter);
           if (s >= 0) {
             st.inIf[s] = -1;
+            relateRouterError(st, this.fw, s);
             if (trace !== null) rec(trace, m.flags, slot, this.index, EV.ICMP, 3, 4);
             st.injectNew(st.at.routingOutput, s, trace);
             st.vrfTable[s] = st.vrfTable[slot]!; // routed back in the sender's VRF

@@ -34,10 +34,14 @@
  *   a flooded frame's copies (which share the unconfirmed entry) the first to arrive walks the chain and
  *   confirms; the others take the translation it chose.
  *
- * Not yet: the helpers other than FTP (tftp, irc, sip, pptp, h323, rtsp). Router-made ICMP errors created
- * after srcnat (fragmentation-needed from ip4-fragment, host-unreachable from arp-resolve) quote the
- * already translated packet and go to the router's own address; Linux sends fragmentation-needed from
- * ip_forward, before srcnat, so that case does not arise there.
+ * - Router-made ICMP errors created after srcnat (fragmentation-needed from ip4-fragment, host-unreachable
+ *   from arp-resolve) are made as Linux makes them and arrive here already related to their connection
+ *   (stages/router-error.ts); the translation above finishes them.
+ *
+ * - TFTP (conntrack/tftp.ts): a UDP connection to a tftp service port gets the helper; a read or write
+ *   request expects the server's answer from any port, related and NATed like the request's replies.
+ *
+ * Not yet: the helpers other than FTP and TFTP (irc, sip, pptp, h323, rtsp).
  */
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
@@ -45,6 +49,7 @@ import { Drop } from '../drop';
 import { CtStatus, Helper, connectionType } from '../conntrack/table';
 import { snat, dnat, rewriteDst, rewriteSrc, icmpErrorNat, NatChoice } from '../conntrack/nat';
 import { FtpHelper, FtpResult } from '../conntrack/ftp';
+import { tftpHelp } from '../conntrack/tftp';
 import { seqAdjust } from '../conntrack/seqadj';
 import { A, CN, CS, M, PF } from '../firewall/rules';
 import { V, type FwEffects } from '../firewall/walk';
@@ -188,6 +193,8 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
           seqAdjust(ct, id, ref & 1, b, l4, tl - ((b[ip]! & 15) << 2));
         }
       }
+      // TFTP (a request repeated on a confirmed connection; the first one is seen right after its confirm).
+      if (this.confirms && !isNew && l4 >= 0 && ct.helper[id] === Helper.TFTP && !(fw.slotFlags[slot]! & SF.ICMP_ERROR)) this.tftp(id, b, ip, l4);
       if (this.confirms && isNew) {
         const last = fw.disown(slot);
         if (ct.status[id]! & CtStatus.CONFIRMED) {
@@ -212,6 +219,7 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
         } else {
           if (trace !== null && (fl & 0x2000) !== 0) rec(trace, m.flags, slot, this.index, FW_EV.CONFIRM, id);
           this.assignHelper(id);
+          if (l4 >= 0 && ct.helper[id] === Helper.TFTP) this.tftp(id, b, ip, l4);
         }
       }
     }
@@ -219,21 +227,30 @@ export class NatStage extends FlowStage implements FwEffects, AddressTyper {
 
   /**
    * A connection just confirmed: a TCP connection whose server port (the reply tuple's source port, after
-   * dst-nat) is an ftp service port gets the FTP helper (Linux assigns helpers by the reply tuple).
+   * dst-nat) is an ftp service port gets the FTP helper, a UDP one on a tftp port the TFTP helper (Linux
+   * assigns helpers by the reply tuple).
    */
   private assignHelper(id: number): void {
     const ct = this.fw.ct;
-    if (ct.proto[id] !== 6 || ct.status[id]! & CtStatus.RELATED) return;
-    const ports = this.fw.tables.conntrack.ftpPorts;
+    const proto = ct.proto[id];
+    if ((proto !== 6 && proto !== 17) || ct.status[id]! & CtStatus.RELATED) return;
+    const ports = proto === 6 ? this.fw.tables.conntrack.ftpPorts : this.fw.tables.conntrack.tftpPorts;
     if (ports === undefined || ports.length === 0) return;
     const p = ct.tup[id * 8 + 6]! >>> 16;
     for (let k = 0; k < ports.length; k += 2) {
       if (p >= ports[k]! && p <= ports[k + 1]!) {
-        ct.helper[id] = Helper.FTP;
+        ct.helper[id] = proto === 6 ? Helper.FTP : Helper.TFTP;
         ct.status[id] = ct.status[id]! | CtStatus.HELPER;
         return;
       }
     }
+  }
+
+  /** The TFTP helper on a UDP packet of connection `id` (conntrack/tftp.ts). */
+  private tftp(id: number, b: Uint8Array, ip: number, l4: number): void {
+    if (b[ip + 9] !== 17) return;
+    const len = ((b[ip + 2]! << 8) | b[ip + 3]!) - ((b[ip]! & 15) << 2) - 8;
+    tftpHelp(this.fw.ct, id, b, l4 + 8, len, this.st.now);
   }
 
   /** Apply nat rule `r` to the unconfirmed entry `id`: set its reply tuple. False when no port is free. */

@@ -576,6 +576,9 @@ export function dropIn(st: FlowState, slot: number, reason: number, stage: numbe
  *   taken (Linux lets the reply route pick — inet_select_addr prefers an address on the destination's
  *   subnet and honours a route's pref-src; flowplane takes the primary and ignores pref-src). No route back,
  *   or no address there: the receiving interface's primary address.
+ * - a packet whose source is one of the router's own addresses (a forwarded packet behind masquerade,
+ *   queued for ARP after srcnat: stages/router-error.ts): that address — the error goes to the router
+ *   itself, and Linux's route to a local destination takes the destination as source.
  * Errors about packets addressed to the router itself take that address instead (the caller passes it).
  */
 export function icmpErrorSource(st: FlowState, slot: number, ifi: number): number {
@@ -590,6 +593,7 @@ export function icmpErrorSource(st: FlowState, slot: number, ifi: number): numbe
   const src = ((b[ip + 12]! << 24) | (b[ip + 13]! << 16) | (b[ip + 14]! << 8) | b[ip + 15]!) >>> 0;
   const nh = t.nextHops;
   const id = fib.lookup(src);
+  if (nh.kind[id] === NH.LOCAL) return src | 0;
   if (id === 0 || nh.kind[id] !== NH.FORWARD || nh.hopCount[id] === 0) return inAddr;
   const oif = nh.hopIfIndex[nh.hopStart[id]!]!;
   const a = oif >= 0 ? t.ifAddr[oif]! : 0;

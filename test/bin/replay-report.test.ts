@@ -60,3 +60,24 @@ test('durations print as RouterOS does', () => {
   expect(formatDuration(0)).toBe('0s');
   expect(formatDuration(-3)).toBe('0s');
 });
+
+test('--log prints /log print after the summary: the config load, then each firewall log line at the capture clock', () => {
+  const plan = planFromScenario(path.join(__dirname, '..', 'scenarios', 'ssh-bruteforce')) as ReplayPlan;
+  let out = '';
+  const res = executeReplay(plan, { summary: true, log: true }, { out: (s) => (out += s), err: () => {} });
+  expect(res.code).toBe(0);
+  const at = out.indexOf('\n/log print\n');
+  expect(at).toBeGreaterThan(0);
+  const rows = out.slice(at).split('\n').slice(2).filter((l) => l !== '');
+  expect(rows[0]).toMatch(/^ TIME +TOPICS +MESSAGE$/);
+  expect(rows[1]).toMatch(/ system,info +configuration .*config\.rsc loaded$/);
+  // The scenario's two logged drops (test/scenarios/ssh-bruteforce.test.ts), with the rule's prefix.
+  const fw = rows.filter((l) => / firewall,info /.test(l));
+  expect(fw).toHaveLength(2);
+  for (const l of fw) expect(l).toMatch(/^ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  firewall,info +bl_ssh input: in:\S+ out:\(unknown 0\), connection-state:new src-mac [0-9a-f:]{17}, proto TCP \(SYN\), 192\.168\.88\.66:\d+->\S+:22, len \d+$/);
+  expect(replayCommand.usage).toContain('--log');
+});
+
+test('without --log nothing of the log is printed', () => {
+  expect(runWith({})).not.toContain('/log print');
+});

@@ -23,6 +23,8 @@ import * as reject from './scenarios/reject/story';
 import * as addressLists from './scenarios/address-lists/story';
 import * as policyMark from './scenarios/policy-mark/story';
 import * as mangleRedirect from './scenarios/mangle-redirect/story';
+import * as fragNeededNat from './scenarios/frag-needed-nat/story';
+import * as tftpNat from './scenarios/tftp-nat/story';
 
 const SCENARIOS: [string, () => Scenario][] = [
   ['stateful-filter', statefulFilter.scenario],
@@ -32,6 +34,8 @@ const SCENARIOS: [string, () => Scenario][] = [
   ['address-lists', addressLists.scenario],
   ['policy-mark', policyMark.scenario],
   ['mangle-redirect', mangleRedirect.scenario],
+  ['frag-needed-nat', fragNeededNat.scenario],
+  ['tftp-nat', tftpNat.scenario],
 ];
 
 const why = netnsUnavailable();
