@@ -353,7 +353,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   const src = new ReplaySource(pool, inputs); // reads each input's first record: link types are known
 
   io.out(`flowplane replay: ${plan.title}\n`);
-  io.out(`  config  ${rel(file)}  (applied: ports, bridges, VLANs, ARP, IPv4 routing, ICMP, fragmentation, firewall, connection tracking, NAT; not yet: IPv6, queues)\n`);
+  io.out(`  config  ${rel(file)}  (applied: ports, bridges, VLANs, ARP, IPv4 routing, ICMP, fragmentation, firewall, connection tracking, NAT, queues; not yet: IPv6)\n`);
   inputHeader(plan, inputs, io);
   io.out('\n');
   const names = gen.portNames;

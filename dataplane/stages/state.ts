@@ -294,7 +294,7 @@ export const EV = {
   TCP_RESET: traceEvent('tcp-reset', (a) => `TCP port ${a} closed: reset sent`),
   // queues (stages/queue.ts): a = scheduler (0 global tree, 1 simple queues, 2 + port interface HTB), b = class
   QUEUE_HELD: traceEvent('queue', (a, b, n) => `held by ${n.queueClass?.(a, b) ?? `class ${b}`}`),
-  QUEUE_PASS: traceEvent('queue', () => 'no queue takes it: not shaped'),
+  QUEUE_PASS: traceEvent('no-queue', () => 'not shaped: no queue matches'),
   QUEUE_LEFT: traceEvent('queue-left', (a, b) => `left after ${a} µs (${b} packets still queued)`),
 } as const;
 

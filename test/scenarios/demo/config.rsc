@@ -2,8 +2,8 @@
 #   ether1  WAN, 203.0.113.2/30, upstream gateway 203.0.113.1
 #   bridge-lan (ether2, ether3)  LAN, 192.168.88.1/24
 #   vlan20-guest on bridge-lan   guests on VLAN 20, 192.168.20.1/24
-# A port forward publishes a LAN web server (192.168.88.10:80) as 203.0.113.2:8080; the firewall, NAT and
-# the guest queue are read but not applied until the [stateful] and [queues] stages land.
+# A port forward publishes a LAN web server (192.168.88.10:80) as 203.0.113.2:8080; the guests' VLAN is
+# held to 5 Mbit/s each way by a simple queue.
 /interface ethernet
 set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
 set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
