@@ -13,31 +13,41 @@ import { SlotLists } from './slot-list';
 
 export class FifoQueue implements LeafQueue {
   private readonly q: SlotLists;
+  /** This queue's list in `q` (its class index when the scheduler shares one SlotLists among its FIFOs). */
+  private readonly i: number;
   private readonly limit: number;
   constructor(
     env: LeafQueueEnv,
     limit: number,
     private readonly inBytes: boolean,
+    list = -1,
   ) {
-    this.q = new SlotLists(env.pool, 1);
+    if (env.fifos !== undefined && list >= 0) {
+      this.q = env.fifos;
+      this.i = list;
+    } else {
+      this.q = new SlotLists(env.pool, 1);
+      this.i = 0;
+    }
     this.limit = Math.max(1, limit);
   }
   get packets(): number {
-    return this.q.count[0]!;
+    return this.q.count[this.i]!;
   }
   get bytes(): number {
-    return this.q.bytes[0]!;
+    return this.q.bytes[this.i]!;
   }
   enqueue(slot: number, len: number): number {
     const q = this.q;
-    if (this.inBytes ? q.bytes[0]! + len > this.limit : q.count[0]! >= this.limit) return QDrop.FULL;
-    q.push(0, slot);
+    const i = this.i;
+    if (this.inBytes ? q.bytes[i]! + len > this.limit : q.count[i]! >= this.limit) return QDrop.FULL;
+    q.push(i, slot);
     return QDrop.NONE;
   }
   readyAt(): number {
-    return this.q.count[0]! > 0 ? -Infinity : Infinity;
+    return this.q.count[this.i]! > 0 ? -Infinity : Infinity;
   }
   dequeue(): number {
-    return this.q.shift(0);
+    return this.q.shift(this.i);
   }
 }

@@ -41,7 +41,7 @@
  */
 import { QDrop, QKind, type HtbClassSpec, type HtbStats, type QueueScheduler, type QueueTypeSpec } from './spec';
 import type { DropSink, LeafQueue, LeafQueueEnv } from './leaf-queue';
-import { SlotPool } from './slot-list';
+import { SlotLists, SlotPool } from './slot-list';
 import { Rng } from './rng';
 import { BurstMeters } from './burst';
 import { FifoQueue } from './fifo';
@@ -126,6 +126,10 @@ export class HtbScheduler implements QueueScheduler, DropSink {
   private readonly treeDep: Float64Array;
   private readonly treeTick: Float64Array;
   private readonly drrPtr: Int32Array;
+  /**
+   * Busy trees in a binary min-heap on their next event (min of departure and burst tick; ties by root
+   * index), so finding the next event costs O(log busy trees), not a scan: 10k simple queues are 20k roots.
+   */
   private readonly activeRoots: Int32Array;
   private readonly activePos: Int32Array;
   private activeCount = 0;
@@ -225,9 +229,9 @@ export class HtbScheduler implements QueueScheduler, DropSink {
     }
 
     // leaf queues
-    const env: LeafQueueEnv = { pool: this.pool, sink: this };
+    const env: LeafQueueEnv = { pool: this.pool, sink: this, fifos: new SlotLists(this.pool, n) };
     this.queues = new Array<LeafQueue | null>(n).fill(null);
-    for (let c = 0; c < n; c++) if (this.isLeaf[c]) this.queues[c] = makeQueue(env, types[classes[c]!.queueType], this.slots, rng);
+    for (let c = 0; c < n; c++) if (this.isLeaf[c]) this.queues[c] = makeQueue(env, types[classes[c]!.queueType], this.slots, rng, c);
 
     // trees
     let roots = 0;
@@ -299,7 +303,10 @@ export class HtbScheduler implements QueueScheduler, DropSink {
     if (wasReady !== q.readyAt()) {
       const e = this.elig(cls);
       this.eligAt[cls] = e;
-      if (e < this.treeDep[r]!) this.treeDep[r] = e;
+      if (e < this.treeDep[r]!) {
+        this.treeDep[r] = e;
+        this.sift(r);
+      }
     }
     return QDrop.NONE;
   }
@@ -322,13 +329,7 @@ export class HtbScheduler implements QueueScheduler, DropSink {
 
   nextEvent(): number {
     if (this.ringCount > 0) return this.ringTime[this.ringHead]!;
-    let best = Infinity;
-    for (let i = 0; i < this.activeCount; i++) {
-      const r = this.activeRoots[i]!;
-      const t = Math.min(this.treeDep[r]!, this.treeTick[r]!);
-      if (t < best) best = t;
-    }
-    return best;
+    return this.activeCount > 0 ? this.key(this.activeRoots[0]!) : Infinity;
   }
 
   /** DropSink: a leaf queue dropped a packet it held. */
@@ -352,18 +353,10 @@ export class HtbScheduler implements QueueScheduler, DropSink {
 
   /** Run every event (departure, burst tick) at or before `until`. */
   private advance(until: number): void {
-    for (;;) {
-      let best = Infinity;
-      let r = -1;
-      for (let i = 0; i < this.activeCount; i++) {
-        const root = this.activeRoots[i]!;
-        const t = Math.min(this.treeDep[root]!, this.treeTick[root]!);
-        if (t < best) {
-          best = t;
-          r = root;
-        }
-      }
-      if (r < 0 || best > until) break;
+    while (this.activeCount > 0) {
+      const r = this.activeRoots[0]!;
+      const best = this.key(r);
+      if (best > until) break;
       if (best > this.simTime) this.simTime = best;
       if (this.treeTick[r]! <= this.treeDep[r]!) this.runTicks(r, best);
       else this.depart(r, best);
@@ -383,7 +376,10 @@ export class HtbScheduler implements QueueScheduler, DropSink {
     if (slot < 0) {
       // the queue dropped all it held (CoDel) or holds a packet back (pcq-rate): never spin on the same instant
       this.refresh(r);
-      if (this.treeDep[r]! <= t && q.packets > 0) this.treeDep[r] = t + 1e-9;
+      if (this.treeDep[r]! <= t && q.packets > 0) {
+        this.treeDep[r] = t + 1e-9;
+        this.sift(r);
+      }
       return;
     }
     const len = this.pool.len[slot]!;
@@ -513,6 +509,7 @@ export class HtbScheduler implements QueueScheduler, DropSink {
       }
     }
     this.treeTick[r] = tick;
+    if (this.activePos[r]! >= 0) this.sift(r);
   }
 
   /** Charge `len` bytes sent at `t` to leaf `c` and its ancestors. */
@@ -594,11 +591,58 @@ export class HtbScheduler implements QueueScheduler, DropSink {
   private deactivate(r: number): void {
     const p = this.activePos[r]!;
     const last = this.activeRoots[--this.activeCount]!;
-    this.activeRoots[p] = last;
-    this.activePos[last] = p;
     this.activePos[r] = -1;
     this.treeDep[r] = Infinity;
     this.treeTick[r] = Infinity;
+    if (last !== r) {
+      this.activeRoots[p] = last;
+      this.activePos[last] = p;
+      this.sift(last);
+    }
+  }
+
+  /** A busy tree's next event. */
+  private key(r: number): number {
+    const d = this.treeDep[r]!;
+    const k = this.treeTick[r]!;
+    return d < k ? d : k;
+  }
+
+  /** `a` goes before `b` in the heap. */
+  private before(a: number, b: number): boolean {
+    const ka = this.key(a);
+    const kb = this.key(b);
+    return ka < kb || (ka === kb && a < b);
+  }
+
+  /** Restore the heap order around busy tree `r` after its key changed. */
+  private sift(r: number): void {
+    const h = this.activeRoots;
+    const pos = this.activePos;
+    let i = pos[r]!;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      const u = h[up]!;
+      if (!this.before(r, u)) break;
+      h[i] = u;
+      pos[u] = i;
+      i = up;
+    }
+    const n = this.activeCount;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      let c = l;
+      const rr = l + 1;
+      if (rr < n && this.before(h[rr]!, h[l]!)) c = rr;
+      const x = h[c]!;
+      if (!this.before(x, r)) break;
+      h[i] = x;
+      pos[x] = i;
+      i = c;
+    }
+    h[i] = r;
+    pos[r] = i;
   }
 
   private emit(slot: number, time: number, code: number): void {
@@ -612,12 +656,12 @@ export class HtbScheduler implements QueueScheduler, DropSink {
 }
 
 /** The leaf queue for a queue type (an unknown type index gets RouterOS's `default`: pfifo 50). */
-function makeQueue(env: LeafQueueEnv, t: QueueTypeSpec | undefined, slots: number, rng: Rng): LeafQueue {
-  if (t === undefined) return new FifoQueue(env, 50, false);
+function makeQueue(env: LeafQueueEnv, t: QueueTypeSpec | undefined, slots: number, rng: Rng, cls: number): LeafQueue {
+  if (t === undefined) return new FifoQueue(env, 50, false, cls);
   const limit = num(t.limit, 50);
   switch (t.kind) {
     case QKind.BFIFO:
-      return new FifoQueue(env, limit, true);
+      return new FifoQueue(env, limit, true, cls);
     case QKind.RED: {
       const r = t.red ?? { minThreshold: 10, maxThreshold: 50, burst: 20, avgPacket: 1000 };
       return new RedQueue(env, limit, num(r.minThreshold, 10), num(r.maxThreshold, 50), num(r.burst, 20), rng);
@@ -640,8 +684,8 @@ function makeQueue(env: LeafQueueEnv, t: QueueTypeSpec | undefined, slots: numbe
       return new FqCodelQueue(env, limit, num(f.flows, 1024), num(f.quantum, 1514), num(f.memlimit, 32 << 20), num(f.target, 0.005), num(f.interval, 0.1), rng);
     }
     case QKind.NONE:
-      return new FifoQueue(env, slots, false);
+      return new FifoQueue(env, slots, false, cls);
     default:
-      return new FifoQueue(env, limit, false);
+      return new FifoQueue(env, limit, false, cls);
   }
 }
