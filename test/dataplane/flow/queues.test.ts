@@ -233,3 +233,41 @@ add name=a target=10.0.1.10/32 max-limit=1M/1M
     expect(text).toMatch(/simple-queues: queue-left left after [1-9]\d+ µs/);
   });
 });
+
+describe('queue types through the flow, read off the output', () => {
+  it('pcq: 4 users share a simple queue equally (±5%); a fifth joining takes its share', () => {
+    // The target is 10.0.2.0/24 (behind ether2): traffic from 10.0.1.10 to 10.0.2.20+k is the target's
+    // download, queued by pcq-download-default (dst-address): one substream per destination host.
+    const users = [20, 21, 22, 23, 24];
+    const arp = users.map((u) => `add address=10.0.2.${u} mac-address=02:00:00:0b:00:${u.toString(16)} interface=ether2`).join('\n');
+    const g2 = gen(`${BASE}/ip arp\n${arp}\n/queue simple\nadd name=office target=10.0.2.0/24 max-limit=10M/10M queue=pcq-upload-default/pcq-download-default\n`);
+    const fl = users.map((u, k) => ({ src: '10.0.1.10', dst: `10.0.2.${u}`, rate: 6e6, seconds: k === 4 ? 2 : 4, startMs: k === 4 ? 2000 : 0, sport: 6000 + k }));
+    const r = replay(g2, { ether1: fixtureBytes(floods(fl)) });
+    const per = users.map((u) => bitsPerSecond(r, 'ether2', 4, (f) => f[33] === u));
+    // seconds 1: four users, 2.5M each; second 3: five users, 2M each
+    for (let k = 0; k < 4; k++) expect({ user: k, off: Math.abs(per[k]![1]! / 2.5e6 - 1) <= 0.05 }).toEqual({ user: k, off: true });
+    expect(per[4]![1]).toBe(0);
+    for (let k = 0; k < 5; k++) expect({ user: k, off: Math.abs(per[k]![3]! / 2e6 - 1) <= 0.05 }).toEqual({ user: k, off: true });
+  });
+
+  it('fq-codel keeps a light flow fast next to a heavy one; a plain FIFO does not', () => {
+    const light = (f: Uint8Array): boolean => ((f[34]! << 8) | f[35]!) === 7777;
+    const delays = (queue: string): number[] => {
+      const g = gen(`${BASE}/queue type\nadd name=fq kind=fq-codel\n/queue simple\nadd name=up target=10.0.1.0/24 max-limit=5M/5M queue=${queue}/${queue}\n`);
+      const input = floods([
+        { src: '10.0.1.10', dst: '10.0.2.20', rate: 10e6, seconds: 2, sport: 5555 },
+        { src: '10.0.1.11', dst: '10.0.2.20', rate: 1e5, seconds: 2, size: 100, sport: 7777, startMs: 1 },
+      ]);
+      const sent = new Map<number, number>();
+      for (const f of input) if (light(f.frame)) sent.set((f.frame[18]! << 8) | f.frame[19]!, f.tsSec! + f.tsNsec! / 1e9);
+      const r = replay(g, { ether1: fixtureBytes(input) });
+      return r.outputs.filter((o) => light(o.frame)).map((o) => o.tsSec + o.tsNsec / 1e9 - sent.get((o.frame[18]! << 8) | o.frame[19]!)!);
+    };
+    const fq = delays('fq');
+    const fifo = delays('default');
+    const p95 = (d: number[]) => [...d].sort((a, b) => a - b)[Math.floor(d.length * 0.95)]!;
+    expect(fq.length).toBeGreaterThan(100);
+    expect(p95(fq)).toBeLessThan(0.01); // under 10 ms
+    expect(p95(fifo)).toBeGreaterThan(0.05); // behind a standing queue of the heavy flow
+  });
+});
