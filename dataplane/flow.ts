@@ -54,8 +54,9 @@
  * Queue flow points (queue-global, simple-queues, interface-queue) are real stages (stages/queue.ts) when the
  * configuration has queue trees with parent=global, simple queues, or interface trees; they hold packets in
  * HTB schedulers and release them as the clock advances (`setClock` runs the departures in time order, with
- * the clock set to each). bridge-ip-queue-global and bridge-ip-simple-queues stay placeholders: bridged
- * traffic is not shaped by simple queues yet. Placeholders are present so traces and `show runtime` read in
+ * the clock set to each). With use-ip-firewall, bridge-ip-queue-global and bridge-ip-simple-queues enter the
+ * same schedulers (RouterOS has one global HTB), and a released frame goes on along the path it came by.
+ * Placeholders are present so traces and `show runtime` read in
  * RouterOS order; they declare themselves pass-through, so the graph routes packets past them at no cost.
  * `placeholders: false` leaves them out (the benchmark measures both).
  *
@@ -159,10 +160,15 @@ export class Flow {
     const makeScheduler: SchedulerFactory = (spec, code) => new HtbScheduler(spec.classes, qt!.types, { slots: pool.slots, seed: seed * 7919 + code });
     const queueStage = (name: string, to: string): QueueStage | null => {
       if (qt === undefined) return null;
-      const has = name === 'queue-global' ? qt.global !== null : name === 'simple-queues' ? qt.simple !== null : name === 'interface-queue' ? qt.ports.some((p) => p !== null) : false;
+      // The bridged path (use-ip-firewall) enters the routed stage's schedulers: one global HTB.
+      const bridged = name.startsWith('bridge-ip-');
+      const kind = bridged ? name.slice('bridge-ip-'.length) : name;
+      const has = kind === 'queue-global' ? qt.global !== null : kind === 'simple-queues' ? qt.simple !== null : kind === 'interface-queue' ? qt.ports.some((p) => p !== null) : false;
       if (!has) return null;
-      const q = new QueueStage(st, name as 'queue-global', to, fw, qt.global, qt.simple, qt.ports, makeScheduler);
-      this.queueStages.push(q);
+      const owner = bridged ? this.queueStages.find((q) => q.name === kind) : undefined;
+      if (bridged && owner === undefined) return null;
+      const q = new QueueStage(st, name, to, fw, qt.global, qt.simple, qt.ports, owner ?? makeScheduler);
+      if (!bridged) this.queueStages.push(q);
       return q;
     };
     /**

@@ -44,27 +44,41 @@ export class QueueStage extends FlowStage {
   /** Schedulers by code (QSCHED_*); null where none. */
   readonly schedulers: (QueueScheduler | null)[];
   /** The schedulers that exist, for the release loop. */
-  private readonly active: number[];
+  readonly active: number[];
   private readonly outSlot = new Uint32Array(RELEASE_BATCH);
   private readonly outTime = new Float64Array(RELEASE_BATCH);
   private readonly outCode = new Uint8Array(RELEASE_BATCH);
   private readonly one = new Uint32Array(1);
   /** Per slot: when it was queued (queue clock), for traces. */
   private readonly enqueuedAt: Float64Array;
+  /**
+   * Per slot: the graph index of the queue stage that handed it to the scheduler. With use-ip-firewall the
+   * bridged path's bridge-ip-queue-global / bridge-ip-simple-queues share the routed stage's schedulers (one
+   * global HTB, as in RouterOS), and a released packet goes on from the stage it came through.
+   */
+  private readonly origin: Int32Array;
   private readonly kind: number;
 
   constructor(
     st: FlowState,
-    name: 'queue-global' | 'simple-queues' | 'interface-queue',
+    name: string,
     onward: string,
     private readonly fw: FirewallState | null,
     private readonly global: MarkClassifier | null,
     private readonly simple: SimpleQueueSet | null,
     private readonly ports: readonly (MarkClassifier | null)[],
-    make: SchedulerFactory,
+    make: SchedulerFactory | QueueStage,
   ) {
     super(name, [onward], st);
-    this.kind = name === 'queue-global' ? QSCHED_GLOBAL : name === 'simple-queues' ? QSCHED_SIMPLE : QSCHED_PORT;
+    this.kind = name.endsWith('queue-global') ? QSCHED_GLOBAL : name.endsWith('simple-queues') ? QSCHED_SIMPLE : QSCHED_PORT;
+    if (make instanceof QueueStage) {
+      // a second entry to the same schedulers (the bridged path's); the flow's timers release through the owner
+      this.schedulers = make.schedulers;
+      this.active = make.active;
+      this.enqueuedAt = make.enqueuedAt;
+      this.origin = make.origin;
+      return;
+    }
     this.schedulers = [];
     if (this.kind === QSCHED_GLOBAL) this.schedulers[QSCHED_GLOBAL] = global === null ? null : make(global.sched, QSCHED_GLOBAL);
     else if (this.kind === QSCHED_SIMPLE) this.schedulers[QSCHED_SIMPLE] = simple === null ? null : make(simple.sched, QSCHED_SIMPLE);
@@ -74,6 +88,7 @@ export class QueueStage extends FlowStage {
       if (s !== null && s !== undefined) this.active.push(k);
     });
     this.enqueuedAt = new Float64Array(st.pool.slots);
+    this.origin = new Int32Array(st.pool.slots);
   }
 
   /** The flow clock as the schedulers count it (FlowState.queueEpoch). */
@@ -150,6 +165,7 @@ export class QueueStage extends FlowStage {
       }
       if (traced) trace.record(slot, this.index, EV.QUEUE_HELD, sched, cls);
       this.enqueuedAt[slot] = now;
+      this.origin[slot] = this.index;
       st.held++;
       setFate(st, slot, Fate.HELD, this.index);
       next[i] = NEXT_CONSUMED;
@@ -175,6 +191,7 @@ export class QueueStage extends FlowStage {
     const st = this.st;
     const graph = st.graph;
     const target = this.index;
+    const origin = this.origin;
     const m = st.pool.meta;
     const trace = ctx.trace;
     for (const k of this.active) {
@@ -200,8 +217,8 @@ export class QueueStage extends FlowStage {
           }
           st.fate[slot] = Fate.NONE;
           this.one[0] = slot;
-          // Into the stage after this one (the queue stage's own next), skipping pass-through stages.
-          graph.injectNext(target, 0, this.one, 1);
+          // Into the stage after the queue stage it came through, skipping pass-through stages.
+          graph.injectNext(origin[slot]!, 0, this.one, 1);
           if (stamp) graph.run(ctx);
         }
         if (got < RELEASE_BATCH) break;

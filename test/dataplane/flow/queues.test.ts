@@ -271,3 +271,36 @@ describe('queue types through the flow, read off the output', () => {
     expect(p95(fifo)).toBeGreaterThan(0.05); // behind a standing queue of the heavy flow
   });
 });
+
+describe('bridged traffic and queues', () => {
+  const cfg = (ipfw: boolean) => `/interface bridge
+add name=br1
+/interface bridge port
+add bridge=br1 interface=ether1
+add bridge=br1 interface=ether2
+/interface bridge settings
+set use-ip-firewall=${ipfw ? 'yes' : 'no'}
+/ip address
+add address=10.0.0.1/24 interface=br1
+/queue simple
+add name=a target=10.0.0.10/32 max-limit=2M/2M
+`;
+  const story = () => {
+    // B speaks first, so the bridge learns where it is; then A floods B at 6 Mbit/s
+    const hello = floods([{ src: '10.0.0.20', dst: '10.0.0.10', rate: 1e4, seconds: 0.1, size: 100, from: B, to: A }]);
+    const flood = floods([{ src: '10.0.0.10', dst: '10.0.0.20', rate: 6e6, seconds: 3, startMs: 100, from: A, to: B }]);
+    return { ether1: fixtureBytes(flood), ether2: fixtureBytes(hello) };
+  };
+  it('with use-ip-firewall, bridged IP traffic goes through the simple queues (one global HTB)', () => {
+    const r = replay(gen(cfg(true)), story());
+    const w = bitsPerSecond(r, 'ether2', 3);
+    expect(w[1]! / 2e6).toBeCloseTo(1, 1);
+    expect(w[2]! / 2e6).toBeCloseTo(1, 1);
+    expect(r.flow.dropCounts().get('queue-full')!).toBeGreaterThan(0);
+  });
+  it('without it, bridged traffic never reaches simple queues (ROUTEROS-FLOW.md §1 edge cases)', () => {
+    const r = replay(gen(cfg(false)), story());
+    const w = bitsPerSecond(r, 'ether2', 3);
+    expect(w[1]! / 6e6).toBeGreaterThan(0.97);
+  });
+});
