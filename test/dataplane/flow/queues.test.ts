@@ -304,3 +304,44 @@ add name=a target=10.0.0.10/32 max-limit=2M/2M
     expect(w[1]! / 6e6).toBeGreaterThan(0.97);
   });
 });
+
+describe('the manual\'s HTB examples, read off replayed output', () => {
+  it('oversubscribed limit-at 6M:2M:12M under a 10M parent ends up 3:1:6 (±5%)', () => {
+    const g = gen(`${BASE}/ip firewall mangle
+add chain=forward protocol=udp dst-port=1001 action=mark-packet new-packet-mark=q1 passthrough=no
+add chain=forward protocol=udp dst-port=1002 action=mark-packet new-packet-mark=q2 passthrough=no
+add chain=forward protocol=udp dst-port=1003 action=mark-packet new-packet-mark=q3 passthrough=no
+/queue tree
+add name=parent parent=global max-limit=10M
+add name=q1 parent=parent packet-mark=q1 limit-at=6M max-limit=10M
+add name=q2 parent=parent packet-mark=q2 limit-at=2M max-limit=10M
+add name=q3 parent=parent packet-mark=q3 limit-at=12M max-limit=12M
+`);
+    const r = replay(g, {
+      ether1: fixtureBytes(floods([1, 2, 3].map((k) => ({ src: '10.0.1.10', dst: '10.0.2.20', rate: 14e6, seconds: 4, dport: 1000 + k, sport: 2000 + k })))),
+    });
+    const per = [1, 2, 3].map((k) => bitsPerSecond(r, 'ether2', 4, (f) => ((f[36]! << 8) | f[37]!) === 1000 + k));
+    for (const t of [1, 2, 3]) {
+      const got = per.map((w) => w[t]!);
+      const want = [3e6, 1e6, 6e6];
+      got.forEach((v, k) => expect({ t, queue: k + 1, off: Math.abs(v / want[k]! - 1) <= 0.05 }).toEqual({ t, queue: k + 1, off: true }));
+    }
+  });
+
+  it('burst: burst-limit 4M while the average stays under burst-threshold 1M, for threshold x burst-time / burst-limit = 2 s', () => {
+    const g = gen(`${BASE}/queue simple\nadd name=b target=10.0.1.10/32 max-limit=2M/2M burst-limit=4M/4M burst-threshold=1M/1M burst-time=8s/8s\n`);
+    const r = replay(g, { ether1: fixtureBytes(floods([{ src: '10.0.1.10', dst: '10.0.2.20', rate: 8e6, seconds: 6 }])) });
+    // rate per 100 ms window
+    const p = r.flow.tables.portNames.indexOf('ether2');
+    const w = new Array<number>(60).fill(0);
+    for (const o of r.outputs) {
+      const k = Math.floor((o.tsSec - T0 + o.tsNsec / 1e9) * 10);
+      if (o.port === p && k >= 0 && k < 60) w[k]! += o.frame.length * 80;
+    }
+    expect(w[5]! / 4e6).toBeCloseTo(1, 1); // bursting at 4M
+    const end = w.findIndex((v, k) => k > 2 && v < 3e6) / 10; // first window back near 2M
+    expect(end).toBeGreaterThan(2 * 0.9);
+    expect(end).toBeLessThan(2 * 1.1);
+    expect(w[40]! / 2e6).toBeCloseTo(1, 1); // then max-limit
+  });
+});
