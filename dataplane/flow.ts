@@ -430,13 +430,14 @@ export class Flow {
     const q = this.tables.queues;
     if (q === undefined) return 'no queues in this config';
     const port = this.traceNames().port;
+    const now = this.queueStages.length > 0 ? this.queueStages[0]!.clock(this.ctx) : 0;
     return formatQueueStats(q, port, (code) => {
       for (const s of this.queueStages) {
         const x = s.schedulers[code];
         if (x !== null && x !== undefined) return x;
       }
       return null;
-    });
+    }, now);
   }
 
   /** Drop counts by reason name (non-zero only). */

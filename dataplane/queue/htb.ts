@@ -134,6 +134,11 @@ export class HtbScheduler implements QueueScheduler, DropSink {
   private readonly activePos: Int32Array;
   private activeCount = 0;
 
+  /** per class: the whole second of the clock being counted, its bits so far, and the second before's */
+  private readonly winSec: Float64Array;
+  private readonly winBits: Float64Array;
+  private readonly prevBits: Float64Array;
+
   /** the time the simulation has run to */
   private simTime = -Infinity;
 
@@ -151,6 +156,9 @@ export class HtbScheduler implements QueueScheduler, DropSink {
     this.pool = new SlotPool(this.slots);
     const rng = new Rng(opts.seed);
     this.stats = newStats(n);
+    this.winSec = new Float64Array(n).fill(-Infinity);
+    this.winBits = new Float64Array(n);
+    this.prevBits = new Float64Array(n);
     this.parent = new Int32Array(n);
     this.rootOf = new Int32Array(n);
     this.depth = new Uint8Array(n);
@@ -332,6 +340,18 @@ export class HtbScheduler implements QueueScheduler, DropSink {
     return this.activeCount > 0 ? this.key(this.activeRoots[0]!) : Infinity;
   }
 
+  /**
+   * Class `cls`'s rate at `now` as RouterOS's `rate` column shows it: bits sent during the last whole second
+   * of the clock before `now` (0 when it sent nothing then).
+   */
+  rateAt(cls: number, now: number): number {
+    const sec = Math.floor(now);
+    const w = this.winSec[cls]!;
+    if (w === sec) return this.prevBits[cls]!;
+    if (w === sec - 1) return this.winBits[cls]!;
+    return 0;
+  }
+
   /** DropSink: a leaf queue dropped a packet it held. */
   dropHeld(slot: number, time: number, code: number): void {
     const cls = this.pool.owner[slot]!;
@@ -393,6 +413,7 @@ export class HtbScheduler implements QueueScheduler, DropSink {
       st.borrows[leaf]!++;
       st.lends[borrowedFrom]!++;
     }
+    const sec = Math.floor(t);
     for (let a = leaf; a >= 0; a = this.parent[a]!) {
       st.queuedPackets[a]!--;
       st.queuedBytes[a]! -= len;
@@ -400,6 +421,14 @@ export class HtbScheduler implements QueueScheduler, DropSink {
         st.bytes[a]! += len;
         st.packets[a]!++;
       }
+      // the rate RouterOS prints: bits sent in the last whole second
+      const w = this.winSec[a]!;
+      if (w !== sec) {
+        this.prevBits[a] = w === sec - 1 ? this.winBits[a]! : 0;
+        this.winSec[a] = sec;
+        this.winBits[a] = 0;
+      }
+      this.winBits[a]! += len * 8;
     }
     this.pool.owner[slot] = -1;
     this.queued--;

@@ -1,7 +1,7 @@
 /**
  * Queue counters as text, like `/queue simple print stats` and `/queue tree print stats` (`flowplane replay
- * --queue-stats`): per simple queue the upload/download pairs RouterOS prints (bytes, packets, dropped,
- * queued packets), then per tree queue its own counters. Off the hot path: it only reads the schedulers'
+ * --queue-stats`): per simple queue the upload/download pairs RouterOS prints (rate over the last
+ * whole second, bytes, packets, dropped, queued packets), then per tree queue its own counters. Off the hot path: it only reads the schedulers'
  * HtbStats columns.
  */
 import type { HtbStats, QueueScheduler } from './spec';
@@ -18,14 +18,22 @@ function table(rows: string[][]): string {
  * `schedulers(code)` gives the scheduler built for a code (0 global tree, 1 simple queues, 2 + port an
  * interface HTB), null when none.
  */
-export function formatQueueStats(q: QueueTables, portName: (p: number) => string, schedulers: (code: number) => QueueScheduler | null): string {
+/** A rate as RouterOS prints it in stats: `0bps`, `512.0kbps`, `9.8Mbps`. */
+function bps(v: number): string {
+  if (v < 1000) return `${v}bps`;
+  if (v < 1e6) return `${(v / 1e3).toFixed(1)}kbps`;
+  return `${(v / 1e6).toFixed(1)}Mbps`;
+}
+
+/** `now` is the schedulers' clock (for the RATE column: bits sent in the last whole second). */
+export function formatQueueStats(q: QueueTables, portName: (p: number) => string, schedulers: (code: number) => QueueScheduler | null, now: number): string {
   const out: string[] = [];
   const cols: Col[] = ['bytes', 'packets', 'dropped', 'queuedPackets'];
   const simple = q.simple;
   const ss = schedulers(1);
   if (simple !== null && ss !== null) {
     out.push('/queue simple print stats');
-    const rows = [['#', 'NAME', 'BYTES', 'PACKETS', 'DROPPED', 'QUEUED-PACKETS', 'BORROWS', 'LENDS']];
+    const rows = [['#', 'NAME', 'RATE', 'BYTES', 'PACKETS', 'DROPPED', 'QUEUED-PACKETS', 'BORROWS', 'LENDS']];
     // classes come in item order: [total,] upload, download per queue
     const cls = simple.sched.classes;
     let k = 0;
@@ -36,8 +44,8 @@ export function formatQueueStats(q: QueueTables, portName: (p: number) => string
       const down = c++;
       const name = cls[up]!.name.replace(/ upload$/, '');
       const pairOf = (col: Col): string => `${ss.stats[col][up]}/${ss.stats[col][down]}`;
-      rows.push([String(k++), name, ...cols.map(pairOf), pairOf('borrows'), pairOf('lends')]);
-      if (total >= 0) rows.push(['', `  total`, ...cols.map((col) => String(ss.stats[col][total])), String(ss.stats.borrows[total]), String(ss.stats.lends[total])]);
+      rows.push([String(k++), name, `${bps(ss.rateAt(up, now))}/${bps(ss.rateAt(down, now))}`, ...cols.map(pairOf), pairOf('borrows'), pairOf('lends')]);
+      if (total >= 0) rows.push(['', `  total`, bps(ss.rateAt(total, now)), ...cols.map((col) => String(ss.stats[col][total])), String(ss.stats.borrows[total]), String(ss.stats.lends[total])]);
     }
     out.push(table(rows));
   }
@@ -50,11 +58,11 @@ export function formatQueueStats(q: QueueTables, portName: (p: number) => string
   });
   if (trees.length > 0) {
     out.push('/queue tree print stats');
-    const rows = [['NAME', 'PARENT', 'BYTES', 'PACKETS', 'DROPPED', 'QUEUED-PACKETS', 'BORROWS', 'LENDS']];
+    const rows = [['NAME', 'PARENT', 'RATE', 'BYTES', 'PACKETS', 'DROPPED', 'QUEUED-PACKETS', 'BORROWS', 'LENDS']];
     for (const [root, spec, s] of trees) {
       spec.classes.forEach((c, i) => {
         const parent = c.parent < 0 ? root : spec.classes[c.parent]!.name;
-        rows.push([c.name, parent, ...cols.map((col) => String(s.stats[col][i])), String(s.stats.borrows[i]), String(s.stats.lends[i])]);
+        rows.push([c.name, parent, bps(s.rateAt(i, now)), ...cols.map((col) => String(s.stats[col][i])), String(s.stats.borrows[i]), String(s.stats.lends[i])]);
       });
     }
     out.push(table(rows));

@@ -132,4 +132,6 @@ export interface QueueScheduler {
    * (burst-time/16) at which a class's ceil changes; a dequeue then may release nothing.
    */
   nextEvent(): number;
+  /** Bits class `cls` sent during the last whole second of the clock before `now` (RouterOS's `rate`). */
+  rateAt(cls: number, now: number): number;
 }

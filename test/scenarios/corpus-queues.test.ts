@@ -112,7 +112,7 @@ describe('corpus queue configs shape a mixed replay', () => {
       }
       // some tree queue took packets: a row with a non-zero PACKETS column
       const rows = stats.split('\n').filter((l) => /^\S/.test(l) && !l.startsWith('/') && !l.startsWith('NAME'));
-      expect(rows.some((l) => Number(l.trim().split(/\s{2,}/)[3]) > 0)).toBe(true);
+      expect(rows.some((l) => Number(l.trim().split(/\s{2,}/)[4]) > 0)).toBe(true);
       // roots never exceed their max-limit (+ their bucket) over the run
       const q = g.queues;
       for (const [k, p] of q.ports.entries()) {

@@ -45,8 +45,8 @@ describe('voip-priority', () => {
     expect(drops.length).toBeGreaterThan(10);
     expect(drops.every((f) => f.endsWith('drop queue-full'))).toBe(true);
     const stats = s.run.flow.formatQueueStats();
-    expect(stats).toMatch(/^voip\s+up\s+\d+\s+20\s+0\s/m);
-    expect(stats).toMatch(new RegExp(`^bulk\\s+up\\s+\\d+\\s+${bulk.length}\\s+${drops.length}\\s`, 'm'));
+    expect(stats).toMatch(/^voip\s+up\s+\S+bps\s+\d+\s+20\s+0\s/m);
+    expect(stats).toMatch(new RegExp(`^bulk\\s+up\\s+\\S+bps\\s+\\d+\\s+${bulk.length}\\s+${drops.length}\\s`, 'm'));
   });
 
   test('the trace names the queue that held each packet', () => {
