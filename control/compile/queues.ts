@@ -22,7 +22,7 @@
  * an id no packet carries.
  */
 import { idText, type ConfigStore, type Item, type MenuTable } from '../store/store';
-import { parseIpv4Spec, parseRate, parseRatePair, parseSize, parseTime } from '../routeros/values';
+import { parseIpv4Spec, parseRate, parseSize, parseTime } from '../routeros/values';
 import type { InterfaceIndex } from './interfaces';
 import { parseTimeWindow } from './firewall';
 import { PcqBy, QKind, type HtbClassSpec, type QueueTypeSpec } from '../../dataplane/queue/spec';
@@ -74,11 +74,6 @@ const seconds = (text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
   const r = parseTime(text);
   return r.ok ? r.value / 1000 : fallback;
-};
-/** `a/b` → [a, b]; a single value stands for both. */
-const pair = (text: string | undefined, fallback: string): [string, string] => {
-  const parts = (text ?? fallback).split('/');
-  return [parts[0]!, parts[1] ?? parts[0]!];
 };
 
 function compileTypes(t: MenuTable | undefined): { types: QueueTypeSpec[]; byName: Map<string, number> } {
@@ -193,6 +188,22 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
   const warnOn = (menu: string, item: Item) => (message: string): void => void warnings.push({ menu, id: idText(item.id), message });
   const { types, byName: typeByName } = compileTypes(store.table('/queue type'));
   const typeOf = (name: string | undefined): number => typeByName.get(name ?? 'default-small') ?? typeByName.get('default-small')!;
+  /**
+   * An HTB class from a queue's properties as `get` reads them: a tree item's own, one side of a simple
+   * queue's upload/download pairs, or its total-* ones.
+   */
+  const classFrom = (name: string, parent: number, get: (prop: string) => string | undefined): HtbClassSpec => ({
+    name,
+    parent,
+    limitAt: rate(get('limit-at')),
+    maxLimit: rate(get('max-limit')),
+    priority: num(get('priority'), 8),
+    bucketSize: num(get('bucket-size'), 0.1),
+    burstLimit: rate(get('burst-limit')),
+    burstThreshold: rate(get('burst-threshold')),
+    burstTime: seconds(get('burst-time'), 0),
+    queueType: typeOf(get('queue')),
+  });
   const markIds = new Map<string, number>();
   cx.markNames.forEach((n, i) => markIds.set(n, i));
   const markId = (name: string): number => (name === 'no-mark' ? 0 : (markIds.get(name) ?? NO_SUCH_MARK));
@@ -217,49 +228,18 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
     for (const it of sItems) {
       const v = (p: string): string | undefined => st!.value(it, p);
       const name = v('name') ?? '';
-      const lim = parseRatePair(v('limit-at') ?? '0/0');
-      const max = parseRatePair(v('max-limit') ?? '0/0');
-      const bl = parseRatePair(v('burst-limit') ?? '0/0');
-      const bt = parseRatePair(v('burst-threshold') ?? '0/0');
-      const [pu, pd] = pair(v('priority'), '8/8');
-      const [qu, qd] = pair(v('queue'), 'default-small/default-small');
-      const [tu, td] = pair(v('burst-time'), '0s/0s');
-      const [bu, bd] = pair(v('bucket-size'), '0.1/0.1');
-      const rp = (r: typeof lim, up: boolean): number => (r.ok ? (up ? r.value.upload : r.value.download) : 0);
       let total = -1;
       if (rate(v('total-max-limit')) > 0 || rate(v('total-limit-at')) > 0) {
-        total = mk(
-          {
-            name: `${name} total`,
-            parent: -1,
-            limitAt: rate(v('total-limit-at')),
-            maxLimit: rate(v('total-max-limit')),
-            priority: num(v('total-priority'), 8),
-            bucketSize: num(v('total-bucket-size'), 0.1),
-            burstLimit: rate(v('total-burst-limit')),
-            burstThreshold: rate(v('total-burst-threshold')),
-            burstTime: seconds(v('total-burst-time'), 0),
-            queueType: typeOf(v('total-queue')),
-          },
-          it,
-        );
+        total = mk(classFrom(`${name} total`, -1, (p) => v(`total-${p}`)), it);
       }
-      const dir = (up: boolean): number =>
-        mk(
-          {
-            name: `${name} ${up ? 'upload' : 'download'}`,
-            parent: total,
-            limitAt: rp(lim, up),
-            maxLimit: rp(max, up),
-            priority: num(up ? pu : pd, 8),
-            bucketSize: num(up ? bu : bd, 0.1),
-            burstLimit: rp(bl, up),
-            burstThreshold: rp(bt, up),
-            burstTime: seconds(up ? tu : td, 0),
-            queueType: typeOf(up ? qu : qd),
-          },
-          it,
-        );
+      // upload/download pairs: `a/b`, a single value standing for both
+      const side = (up: boolean) => (p: string): string | undefined => {
+        const t = v(p);
+        if (t === undefined) return undefined;
+        const k = t.indexOf('/');
+        return k < 0 ? t : up ? t.slice(0, k) : t.slice(k + 1);
+      };
+      const dir = (up: boolean): number => mk(classFrom(`${name} ${up ? 'upload' : 'download'}`, total, side(up)), it);
       cls.set(it, { total, up: dir(true), down: dir(false) });
     }
     const hasChild = new Set<Item>();
@@ -363,18 +343,7 @@ export function compileQueues(store: ConfigStore, cx: QueueCompileContext): Queu
       const v = (p: string): string | undefined => tt!.value(it, p);
       index.set(it, classes.length);
       itemIds.push(id(it));
-      classes.push({
-        name: v('name') ?? '',
-        parent: -1,
-        limitAt: rate(v('limit-at')),
-        maxLimit: rate(v('max-limit')),
-        priority: num(v('priority'), 8),
-        bucketSize: num(v('bucket-size'), 0.1),
-        burstLimit: rate(v('burst-limit')),
-        burstThreshold: rate(v('burst-threshold')),
-        burstTime: seconds(v('burst-time'), 0),
-        queueType: typeOf(v('queue')),
-      });
+      classes.push(classFrom(v('name') ?? '', -1, v));
     }
     for (const it of members) {
       const p = tByName.get(tt!.value(it, 'parent') ?? '');

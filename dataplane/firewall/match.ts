@@ -52,6 +52,7 @@
  *   packets in one direction always land in the same class; the two directions are hashed as they appear
  *   (not made symmetric), which is why configs mark the connection on its first packet from the LAN.
  */
+import { Rng } from '../rng';
 import type { AddressLists } from '../tables/address-list';
 import { DL_MODE, IPOPT, M, OPT_BIT, PCC_F, PF, R, TTL_OP, type FwTable } from './rules';
 import { DstLimit, Psd } from './flow-limits';
@@ -93,8 +94,8 @@ export class FwState {
   readonly limitTokens: Float64Array;
   readonly limitLast: Float64Array;
   readonly nthCount: Float64Array;
-  /** xorshift32 state (seeded; deterministic replay). */
-  rng: number;
+  /** The `random` matcher's numbers (seeded; deterministic replay). */
+  readonly rng: Rng;
   /** Per rule: dst-limit buckets and psd hosts (null for rules without the matcher). */
   readonly dstLimit: (DstLimit | null)[];
   readonly psd: (Psd | null)[];
@@ -113,7 +114,7 @@ export class FwState {
     this.limitTokens = new Float64Array(n);
     this.limitLast = new Float64Array(n).fill(-1);
     this.nthCount = new Float64Array(n);
-    this.rng = seed | 0 || 1;
+    this.rng = new Rng(seed | 0 || 1);
     this.dstLimit = [];
     this.psd = [];
     for (let r = 0; r < n; r++) {
@@ -125,12 +126,7 @@ export class FwState {
 
   /** Next PRNG value in 0..2^32-1. */
   draw(): number {
-    let x = this.rng;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.rng = x;
-    return x >>> 0;
+    return this.rng.next();
   }
 }
 

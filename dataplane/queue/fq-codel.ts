@@ -16,7 +16,7 @@
 import { QDrop } from './spec';
 import type { DropSink, LeafQueue, LeafQueueEnv } from './leaf-queue';
 import { CodelVars, codelDequeue } from './codel';
-import { flowHash, type Rng } from './rng';
+import { flowHash, type Rng } from '../rng';
 import { SlotLists } from './slot-list';
 
 export class FqCodelQueue implements LeafQueue {

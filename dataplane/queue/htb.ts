@@ -42,7 +42,7 @@
 import { QDrop, QKind, type HtbClassSpec, type HtbStats, type QueueScheduler, type QueueTypeSpec } from './spec';
 import type { DropSink, LeafQueue, LeafQueueEnv } from './leaf-queue';
 import { SlotLists, SlotPool } from './slot-list';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import { BurstMeters } from './burst';
 import { FifoQueue } from './fifo';
 import { RedQueue } from './red';

@@ -16,7 +16,7 @@
  */
 import { QDrop } from './spec';
 import type { LeafQueue, LeafQueueEnv } from './leaf-queue';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 import { SlotLists } from './slot-list';
 
 export const RED_MAX_P = 0.02;

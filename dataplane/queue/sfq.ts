@@ -12,7 +12,7 @@
  */
 import { QDrop } from './spec';
 import type { DropSink, LeafQueue, LeafQueueEnv } from './leaf-queue';
-import { flowHash, type Rng } from './rng';
+import { flowHash, type Rng } from '../rng';
 import { SlotLists } from './slot-list';
 
 export const SFQ_BUCKETS = 1024;

@@ -1,6 +1,7 @@
 /**
- * The schedulers' seeded randomness (RED's early drops, sfq perturbation, hash salts): xorshift32 per
- * instance, so two routers in one process, or two runs of one capture, draw the same numbers.
+ * Seeded randomness for the dataplane (the firewall's `random` matcher, RED's early drops, sfq perturbation,
+ * hash salts): xorshift32 per instance, so two routers in one process, or two runs of one capture, draw the
+ * same numbers.
  */
 export class Rng {
   private x: number;
