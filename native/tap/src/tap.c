@@ -254,7 +254,7 @@ static void on_readable(uv_poll_t *p, int status, int events) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value cb, recv, ret;
   if (napi_get_reference_value(env, w->cb, &cb) == napi_ok && cb != NULL) {
-    napi_get_undefined(env, &recv);
+    napi_get_global(env, &recv); /* make_callback needs an object receiver */
     napi_value arg = make_int(env, status);
     /* make_callback: exceptions go to 'uncaughtException' and microtasks run, as for any libuv callback */
     napi_make_callback(env, w->actx, recv, cb, 1, &arg, &ret);
@@ -280,9 +280,11 @@ static napi_value Watch(napi_env env, napi_callback_info info) {
     return NULL;
   }
   w->env = env;
-  napi_value name;
+  napi_value name, resource;
   CHECK(napi_create_string_utf8(env, "fptap.watch", NAPI_AUTO_LENGTH, &name));
-  CHECK(napi_async_init(env, NULL, name, &w->actx));
+  /* Node 20 needs a resource object here (NULL makes async_hooks throw on ToObject). */
+  CHECK(napi_create_object(env, &resource));
+  CHECK(napi_async_init(env, resource, name, &w->actx));
   CHECK(napi_create_reference(env, argv[1], 1, &w->cb));
   int rc = uv_poll_init(loop, &w->poll, fd);
   if (rc == 0) {
