@@ -126,6 +126,12 @@ export interface FlowOptions {
   trace?: TraceBuffer | null;
   /** Where log lines go (firewall `log=yes` / action=log: topics firewall,info). */
   log?: LogSink;
+  /**
+   * The flow this one replaces (a config reload on a live router): its connection table is carried over
+   * when it fits (FirewallState's `carry`; `firewall.carried` / `carryRefused` say whether), so established
+   * connections and their NAT go on. The old flow must not receive packets afterwards.
+   */
+  replaces?: Flow | null;
 }
 
 export class Flow {
@@ -151,7 +157,7 @@ export class Flow {
     const stages: Stage[] = [];
     // The firewall: real stages for the flow points its configuration uses (stages/firewall-stages.ts).
     const fwt = tables.firewall;
-    const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1) : null;
+    const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1, opts.replaces?.firewall ?? null) : null;
     this.firewall = fw;
     if (fw !== null && opts.log !== undefined) fw.sink = opts.log;
     // The queues: a real stage for each kind of scheduler the configuration has (stages/queue.ts).

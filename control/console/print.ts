@@ -45,9 +45,15 @@ export interface Counters {
   packets: number;
 }
 
-/** Where rule counters come from (the dataplane, later): per menu and item id. */
+/**
+ * Where rule counters come from (the dataplane): per menu and item id. A source may give a menu its own
+ * counter columns (`/interface print stats`: RX-BYTE, TX-BYTE, ...): `statColumns` names them for the menu
+ * (undefined: bytes and packets), `statValues` gives an item's values in that order.
+ */
 export interface CounterSource {
   counters(menu: string, id: number): Counters | undefined;
+  statColumns?(menu: string): readonly string[] | undefined;
+  statValues?(menu: string, id: number): readonly number[] | undefined;
 }
 
 /**
@@ -284,6 +290,19 @@ export function printTable(what: MenuTable | PrintSource, opts: PrintTableOption
     lines.push(`Columns: ${head.join(', ')}`);
   };
 
+  const own = opts.stats ? opts.counters?.statColumns?.(src.path) : undefined;
+  if (own !== undefined) {
+    // The source's own counter columns (the live router's interface counters), after the name.
+    const cols = opts.proplist ?? ['name'];
+    const values = (r: Row): string[] => {
+      const v = opts.counters?.statValues?.(r.table.spec.path, r.item.id);
+      return own.map((_, i) => groupDigits(v?.[i] ?? 0));
+    };
+    const head = [...cols, ...own].map((c) => c.toUpperCase());
+    tableHeader(head);
+    lines.push(...layoutTable(head, tableRows(cols, values), [...cols.map((c) => isNumeric(propOf(src.tables, c))), ...own.map(() => true)]));
+    return lines.join('\n') + '\n';
+  }
   if (opts.stats) {
     const cols = (opts.proplist ?? spec.columns.slice(0, 2)).filter((c) => c !== 'bytes' && c !== 'packets');
     const counters = (r: Row): string[] => {

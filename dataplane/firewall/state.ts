@@ -36,6 +36,18 @@ export const SF = {
   CT_ATTACHED: 64,
 } as const;
 
+/**
+ * Why the connections of `old` cannot be carried into a new state with these settings, or null when they
+ * can: tracking must stay on, and the table must keep its size and columns (the arrays are reused as they are).
+ */
+function carryRefusal(old: FirewallState, tracking: boolean, maxEntries: number, matcherColumns: boolean): string | null {
+  if (!old.tracking) return 'connection tracking was off';
+  if (!tracking) return 'connection tracking is off in the new config';
+  if (old.ct.maxEntries !== maxEntries) return `the connection table size changed (${old.ct.maxEntries} -> ${maxEntries})`;
+  if ((old.ct.rateSec.length > 0) !== matcherColumns) return 'connection-rate/layer7 matchers were added or removed';
+  return null;
+}
+
 /** Table rows' R bits, ORed (which rare matchers a table uses). */
 export function rareUses(t: FwTable): number {
   let u = 0;
@@ -54,7 +66,14 @@ export const LOG_KEEP = 1000;
 export class FirewallState implements DropListener {
   readonly ct: ConnTable;
   /** endpoint-independent-nat mappings (conntrack/ein.ts). */
-  readonly ein = new EinMappings();
+  readonly ein: EinMappings;
+  /**
+   * Whether this state took over the connection table of the state it was built to replace (`carry`, a
+   * config reload); false when there was none or it could not be carried (see `carryConnections`).
+   */
+  readonly carried: boolean = false;
+  /** Why the connections of the replaced state were not carried over (null when carried or none given). */
+  readonly carryRefused: string | null = null;
   readonly lists: AddressLists;
   readonly raw: FwState;
   readonly filter: FwState;
@@ -100,15 +119,29 @@ export class FirewallState implements DropListener {
   ftBytes = 0;
   private listsLoaded = false;
 
-  constructor(readonly tables: FirewallTables, slots: number, seed = 1) {
+  /**
+   * `carry`: the firewall state of the flow this one replaces (a config reload on a live router): its
+   * connection table and endpoint-independent NAT mappings are taken over when they fit (carryConnections),
+   * so established and NATed connections go on; the old state must not be used afterwards.
+   */
+  constructor(readonly tables: FirewallTables, slots: number, seed = 1, carry: FirewallState | null = null) {
     this.tracking = conntrackOn(tables);
     let rare = 0;
     for (const t of [tables.raw, tables.filter, tables.mangle, tables.nat]) rare |= rareUses(t);
-    this.ct = new ConnTable({
-      maxEntries: this.tracking ? tables.conntrack.maxEntries : 1,
-      seed,
-      matcherColumns: (rare & (R.CONN_RATE | R.LAYER7)) !== 0,
-    });
+    const maxEntries = this.tracking ? tables.conntrack.maxEntries : 1;
+    const matcherColumns = (rare & (R.CONN_RATE | R.LAYER7)) !== 0;
+    const refuse = carry === null ? null : carryRefusal(carry, this.tracking, maxEntries, matcherColumns);
+    if (carry !== null && refuse === null) {
+      this.ct = carry.ct;
+      this.ein = carry.ein;
+      this.carried = true;
+      // The old state's matchers stop listening; this state's own (if any) are attached below.
+      this.ct.listener = null;
+    } else {
+      this.ct = new ConnTable({ maxEntries, seed, matcherColumns });
+      this.ein = new EinMappings();
+      this.carryRefused = refuse;
+    }
     this.lists = new AddressLists();
     this.raw = new FwState(tables.raw, seed ^ 0x1111);
     this.filter = new FwState(tables.filter, seed ^ 0x2222);
@@ -146,6 +179,39 @@ export class FirewallState implements DropListener {
       if (lens.length > 0 || uses & R.LAYER7) this.ct.listener = this.extra;
     } else this.extra = null;
     for (const s of [this.raw, this.filter, this.mangle, this.nat]) s.extra = this.extra;
+    if (this.carried) this.adoptConnections(carry!);
+  }
+
+  /**
+   * Make the carried connection table this state's own: entries no packet will confirm any more (their
+   * packets died with the old flow) are released, connection marks are renumbered by name for the new
+   * config's marks (a mark the new config does not know becomes no-mark), and the connection matchers'
+   * state (connection-limit counts) is rebuilt from the connections, whose layer7 buffers belonged to the
+   * old state and are dropped (their inspection counts as done).
+   */
+  private adoptConnections(old: FirewallState): void {
+    const ct = this.ct;
+    const listener = ct.listener;
+    ct.listener = null;
+    for (let id = 0; id < ct.maxEntries; id++) if (ct.live(id) && !(ct.status[id]! & CtStatus.CONFIRMED)) ct.release(id);
+    const oldNames = (old.tables as { markNames?: readonly string[] }).markNames;
+    const newNames = (this.tables as { markNames?: readonly string[] }).markNames;
+    let remap: Uint16Array | null = null;
+    if (oldNames !== undefined && newNames !== undefined && oldNames.join('\n') !== newNames.join('\n')) {
+      const byName = new Map(newNames.map((n, i) => [n, i]));
+      remap = new Uint16Array(oldNames.length);
+      for (let i = 0; i < oldNames.length; i++) remap[i] = byName.get(oldNames[i]!) ?? 0;
+    }
+    const ex = this.extra;
+    ct.forEach((id) => {
+      if (remap !== null) ct.mark[id] = remap[ct.mark[id]!] ?? 0;
+      if (ct.l7Buf.length > 0) {
+        ct.l7Buf[id] = -1;
+        ct.l7Done[id] = 1;
+      }
+      if (ex !== null) ex.confirmed(id);
+    });
+    ct.listener = listener;
   }
 
   /** Give the payload matchers the packet bytes (the flow's pool buffer). */

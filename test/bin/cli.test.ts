@@ -36,7 +36,17 @@ test('no command prints the help and exits 2; an unknown command is named', () =
   expect(r.err).toContain("unknown command 'frobnicate'");
 });
 
-test.each(['run', 'bench'])('%s is not built yet: says so and exits 2', (c) => {
+test('run without its options: a usage error naming what is missing, exit 2', () => {
+  const r = flowplane('run');
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('flowplane run: --config FILE is required');
+  expect(r.err).toContain('--tap IF=DEV');
+  const bad = flowplane('run', '--config', 'x.rsc', '--tap', 'ether1');
+  expect(bad.code).toBe(2);
+  expect(bad.err).toContain('--tap wants IF=DEV, got ether1');
+});
+
+test.each(['bench'])('%s is not built yet: says so and exits 2', (c) => {
   const r = flowplane(c);
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/not built yet \(coming with \[\w+\]\)/);

@@ -127,3 +127,22 @@ test('rules: plain print leaves out dynamic rules as RouterOS does; all shows th
     ['Flags: D - DYNAMIC', 'Columns: CHAIN, ACTION', '#   CHAIN    ACTION', ';;; special dummy rule to show fasttrack counters', '0 D forward  accept', '1   input    drop', ''].join('\n'),
   );
 });
+
+test('stats: a source with its own columns (live interface counters) prints NAME and them, per item', () => {
+  const s = store();
+  const eth = s.table('/interface ethernet')!;
+  const ids = eth.items.map((i) => i.id);
+  const counters = {
+    counters: () => undefined,
+    statColumns: (menu: string) => (menu === '/interface ethernet' ? ['rx-byte', 'tx-byte'] : undefined),
+    statValues: (_menu: string, id: number) => (id === ids[0] ? [1500000, 42] : undefined),
+  };
+  const out = printTable(eth, { stats: true, counters });
+  const lines = out.split('\n');
+  expect(lines[0]).toBe('Columns: NAME, RX-BYTE, TX-BYTE');
+  expect(lines[1]).toMatch(/^#\s+NAME\s+RX-BYTE\s+TX-BYTE$/);
+  expect(lines[2]).toMatch(/^0\s+ether1\s+1 500 000\s+42$/);
+  expect(lines[3]).toMatch(/^1\s+ether2\s+0\s+0$/);
+  // Without own columns for the menu: the usual bytes and packets.
+  expect(printTable(s.table('/ip firewall filter')!, { stats: true, counters })).toContain('BYTES');
+});

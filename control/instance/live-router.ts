@@ -1,0 +1,159 @@
+/**
+ * A router running live: its configuration (RouterInstance), the flow compiled from it, and the live driver
+ * that moves frames between the flow and real ports (dataplane/ports/live.ts).
+ *
+ * Why a class of its own: a live router changes its configuration while traffic flows — SIGHUP reloads the
+ * file, the console edits the store — and each change is the same step: compile the store into a new
+ * generation, build a new Flow that carries the old one's connections (FlowOptions.replaces), and swap it
+ * into the driver between two vectors. A config that does not load is not applied: the old one keeps
+ * running and the log says why. Counters per interface live in the driver and survive the swap; firewall
+ * rule counters restart with the new flow (RouterOS keeps those of unchanged rules: not done yet).
+ */
+import { compileGeneration, type Generation } from '../compile/generation';
+import { exportConfig } from '../store/export';
+import type { ConsoleBackend } from '../console/console';
+import type { CounterSource } from '../console/print';
+import type { ExecHooks } from '../store/exec';
+import { RouterInstance } from './router';
+import { Flow } from '../../dataplane/flow';
+import { PacketPool } from '../../dataplane/buf/pool';
+import { LC, LiveDriver, type LiveBinding, type LiveDriverOptions } from '../../dataplane/ports/live';
+
+export interface LiveRouterOptions {
+  /** Slots per flow's packet pool (default 8192). */
+  slots?: number;
+  /** Log sink (topics like `system,info`, message). */
+  log: (topics: string, message: string) => void;
+  driver?: Omit<LiveDriverOptions, 'log'>;
+}
+
+/** Interface counter columns of `/interface print stats` (RouterOS's names), from the driver's LC columns. */
+export const INTERFACE_STAT_COLUMNS = ['rx-byte', 'tx-byte', 'rx-packet', 'tx-packet', 'tx-drop', 'rx-error'] as const;
+const STAT_LC = [LC.RX_BYTES, LC.TX_BYTES, LC.RX_PACKETS, LC.TX_PACKETS, LC.TX_DROPS, LC.RX_ERRORS];
+
+export class LiveRouter {
+  router: RouterInstance;
+  gen: Generation;
+  readonly driver: LiveDriver;
+  private readonly opts: LiveRouterOptions;
+  /** The store as exported when the running flow was compiled (to tell whether a console line changed it). */
+  private applied: string;
+
+  constructor(router: RouterInstance, bindings: LiveBinding[], opts: LiveRouterOptions) {
+    this.router = router;
+    this.opts = opts;
+    this.gen = compileGeneration(router.store);
+    this.applied = fingerprint(router);
+    const flow = new Flow(this.gen, { pool: new PacketPool({ slots: opts.slots ?? 8192 }) });
+    this.driver = new LiveDriver(flow, bindings, { ...opts.driver, log: opts.log });
+    for (const p of this.gen.firewall.problems) opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
+  }
+
+  /**
+   * Load `text` as the whole configuration (SIGHUP). On success the new flow runs, carrying connections;
+   * on failure nothing changes and the errors are logged. Returns whether it was applied.
+   */
+  reload(text: string, file: string): boolean {
+    const next = new RouterInstance({ name: this.router.name });
+    const res = next.load(text, file);
+    if (!res.ok) {
+      this.opts.log('system,error', `configuration ${file} not applied, the running one is kept:`);
+      for (const e of res.errors) this.opts.log('system,error', `${e.file}:${e.line}:${e.col}: ${e.message}`);
+      return false;
+    }
+    this.router = next;
+    this.apply(`configuration reloaded from ${file}`);
+    return true;
+  }
+
+  /** Compile the current store and swap the new flow in, carrying connections. */
+  apply(what: string): void {
+    const gen = compileGeneration(this.router.store);
+    const old = this.driver.flow;
+    const flow = new Flow(gen, { pool: new PacketPool({ slots: this.opts.slots ?? 8192 }), replaces: old });
+    this.driver.swap(flow);
+    this.gen = gen;
+    this.applied = fingerprint(this.router);
+    const fw = flow.firewall;
+    const kept = fw !== null && fw.carried ? `, ${fw.ct.confirmed} connections kept` : fw?.carryRefused ? `, connections dropped: ${fw.carryRefused}` : '';
+    this.opts.log('system,info', `${what}${kept}`);
+    for (const p of gen.firewall.problems) this.opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
+    const lost = this.driver.unboundInterfaces();
+    if (lost.length > 0) this.opts.log('interface,warning', `no such interface in the configuration: ${lost.join(', ')} (frames from it are dropped)`);
+  }
+
+  /** The console's backend: lines run on the router's store; a line that changed it is applied at once. */
+  consoleBackend(): ConsoleBackend {
+    const self = this;
+    return {
+      get store() {
+        return self.router.store;
+      },
+      runConsoleLine(line: string, menu: readonly string[], opts?: { hooks?: ExecHooks }) {
+        const r = self.router.runConsoleLine(line, menu, opts ?? {});
+        if (r.ok && fingerprint(self.router) !== self.applied) self.apply('configuration changed from the console');
+        return r;
+      },
+    };
+  }
+
+  /**
+   * Counters for the console's `print stats`: firewall rules from the running flow (by rule id), interfaces
+   * from the driver (by interface name).
+   */
+  counterSource(): CounterSource {
+    const tables: Record<string, 'raw' | 'filter' | 'mangle' | 'nat'> = {
+      '/ip firewall raw': 'raw',
+      '/ip firewall filter': 'filter',
+      '/ip firewall mangle': 'mangle',
+      '/ip firewall nat': 'nat',
+    };
+    const ifMenu = (menu: string) => menu === '/interface' || menu.startsWith('/interface ');
+    return {
+      counters: (menu, id) => {
+        const t = tables[menu];
+        const fw = this.driver.flow.firewall;
+        if (t === undefined || fw === null) return undefined;
+        const table = fw.tables[t];
+        const r = table.ids.indexOf(`*${id.toString(16).toUpperCase()}`);
+        if (r < 0) return undefined;
+        return { bytes: fw[t].bytes[r]!, packets: fw[t].packets[r]! };
+      },
+      statColumns: (menu) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : undefined),
+      statValues: (menu, id) => {
+        if (!ifMenu(menu)) return undefined;
+        const name = this.interfaceName(id);
+        const b = this.driver.bindings.findIndex((x) => x.iface === name);
+        if (b < 0) return undefined;
+        return STAT_LC.map((c) => this.driver.counters[b * LC.COUNT + c]!);
+      },
+    };
+  }
+
+  private interfaceName(id: number): string | undefined {
+    for (const path of ['/interface ethernet', '/interface bridge', '/interface vlan']) {
+      const t = this.router.store.table(path);
+      const item = t?.byId(id);
+      if (t !== undefined && item !== undefined) return t.value(item, 'name');
+    }
+    return undefined;
+  }
+
+  /** What `flowplane run` prints at start: each bound interface, its device, MAC and addresses. */
+  describe(): string {
+    const lines: string[] = [];
+    const addr = this.router.store.table('/ip address');
+    for (const b of this.driver.bindings) {
+      const i = this.gen.ifNames.indexOf(b.iface);
+      const mac = i >= 0 ? Array.from(this.gen.macs.subarray(i * 6, i * 6 + 6), (x) => x.toString(16).padStart(2, '0')).join(':').toUpperCase() : '?';
+      const addrs = addr === undefined ? [] : addr.items.filter((it) => addr.value(it, 'interface') === b.iface && !addr.disabled(it)).map((it) => addr.value(it, 'address'));
+      lines.push(`  ${b.iface.padEnd(8)} ${b.io.kind} ${b.io.device.padEnd(15)} ${mac}  ${addrs.length > 0 ? addrs.join(', ') : '(no address)'}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+}
+
+/** The store's full export: equal texts mean nothing to recompile. */
+function fingerprint(r: RouterInstance): string {
+  return exportConfig(r.store, { verbose: true, showSensitive: true, date: new Date(0) });
+}
