@@ -90,6 +90,11 @@ export class RouterInstance {
     });
   }
 
+  /** `/metarouter console NAME`: the guest's own router, for the console (control/console/console.ts). */
+  guestConsole(name: string): RouterInstance | undefined {
+    return this.metarouter.get(name)?.router as RouterInstance | undefined;
+  }
+
   /** The router's `/system identity` (prompts); the instance name when none is set. */
   identity(): string {
     const id = this.store.single('/system identity');
