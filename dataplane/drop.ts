@@ -115,6 +115,10 @@ const TABLE = [
   ['queue-invalid', 'a queue refused the packet as bad input (zero length, unknown class): a flowplane bug if seen'],
   // added by the bridged IP firewall (use-ip-firewall; dataplane/stages/bridged-dnat.ts)
   ['bridge-dnat-unresolved', 'use-ip-firewall: a bridged frame dst-NATed to a neighbour on the same bridge whose MAC is not in the ARP table (Linux queues it and sends ARP; flowplane drops it)'],
+  // MetaRouter links between routers of one lab (dataplane/lab.ts)
+  ['metarouter-down', 'sent over a MetaRouter link whose other end is a guest that is not running (shut down or disabled)'],
+  ['metarouter-loop', 'frames kept crossing MetaRouter links (a bridging loop through guests): the crossings of one input passed the lab\'s limit'],
+  ['metarouter-unlinked', 'a guest sent it out of a port with no link (the host gave the guest no interface there)'],
 ] as const;
 
 export type DropName = (typeof TABLE)[number][0];
@@ -227,4 +231,7 @@ export const Drop = {
   QUEUE_MEMORY: dropCode('queue-memory'),
   QUEUE_INVALID: dropCode('queue-invalid'),
   BRIDGE_DNAT_UNRESOLVED: dropCode('bridge-dnat-unresolved'),
+  METAROUTER_DOWN: dropCode('metarouter-down'),
+  METAROUTER_LOOP: dropCode('metarouter-loop'),
+  METAROUTER_UNLINKED: dropCode('metarouter-unlinked'),
 } as const;

@@ -34,6 +34,11 @@ export interface TraceNames {
   fwRule?(table: number, rule: number): string;
   /** A queue class by scheduler (0 = queue tree global, 1 = simple queues, 2 + port = interface HTB) and class. */
   queueClass?(sched: number, cls: number): string;
+  /**
+   * Several routers in one trace (a MetaRouter lab, dataplane/lab.ts): the label and names of router `k`
+   * (TraceStep.instance). Steps then print `[label] stage: ...` with that router's names.
+   */
+  instance?(k: number): { label: string; names: TraceNames };
 }
 
 /** A JSON value one event argument becomes in machine-readable traces. */
@@ -129,6 +134,8 @@ export interface TraceStep {
   readonly event: number;
   readonly a: number;
   readonly b: number;
+  /** The router the step happened in (TraceBuffer.instance when it was recorded; 0 with one router). */
+  readonly instance: number;
 }
 
 export interface TracedPacket {
@@ -154,6 +161,10 @@ export class TraceBuffer {
   /** Event arguments. */
   readonly a: Int32Array;
   readonly b: Int32Array;
+  /** The router each record was made in (`instance` at the time). */
+  readonly inst: Uint8Array;
+  /** The router whose flow is running now: a lab of several flows sets it before running each (0..255). */
+  instance = 0;
   count = 0;
   /** Records that did not fit. */
   lost = 0;
@@ -181,6 +192,7 @@ export class TraceBuffer {
     this.event = new Uint16Array(capacity);
     this.a = new Int32Array(capacity);
     this.b = new Int32Array(capacity);
+    this.inst = new Uint8Array(capacity);
     this.serialOf = new Uint32Array(slots);
   }
 
@@ -260,6 +272,7 @@ export class TraceBuffer {
     this.event[i] = event;
     this.a[i] = a;
     this.b[i] = b;
+    this.inst[i] = this.instance;
     this.count = i + 1;
   }
 
@@ -300,17 +313,20 @@ export class TraceBuffer {
         event: this.event[i]!,
         a: this.a[i]!,
         b: this.b[i]!,
+        instance: this.inst[i]!,
       });
     }
     return [...byRoot.keys()].sort((x, y) => x - y).map((id) => ({ id, steps: byRoot.get(id)! }));
   }
 
   /** `stage: event details` of one step (no child prefix, no phase suffix). */
-  stepText(step: TraceStep, names: TraceNames): string {
+  stepText(step: TraceStep, outer: TraceNames): string {
+    const inst = outer.instance?.(step.instance);
+    const names = inst?.names ?? outer;
     const e = EVENTS[step.event];
     const stage = step.stage === TRACE_PORT_STAGE ? 'port' : names.stage(step.stage);
     const detail = e ? e.format(step.a, step.b, names) : `event ${step.event} ${step.a} ${step.b}`;
-    return `${stage}: ${e ? e.name : '?'}${detail ? ' ' + detail : ''}`;
+    return `${inst !== undefined ? `[${inst.label}] ` : ''}${stage}: ${e ? e.name : '?'}${detail ? ' ' + detail : ''}`;
   }
 
   /** The step as one text line: `[3.1] stage: event details  (during packet 5)`. */
@@ -325,9 +341,12 @@ export class TraceBuffer {
    * router-made packet), `during` (see TraceStep), and the event's named arguments (`traceEvent` fields;
    * raw `a`/`b` for events that declare none).
    */
-  stepObject(id: number, step: TraceStep, names: TraceNames): Record<string, TraceFieldValue> {
+  stepObject(id: number, step: TraceStep, outer: TraceNames): Record<string, TraceFieldValue> {
+    const inst = outer.instance?.(step.instance);
+    const names = inst?.names ?? outer;
     const e = EVENTS[step.event];
     const o: Record<string, TraceFieldValue> = {
+      ...(inst !== undefined ? { router: inst.label } : {}),
       stage: step.stage === TRACE_PORT_STAGE ? 'port' : names.stage(step.stage),
       event: e ? e.name : `event-${step.event}`,
       detail: e ? e.format(step.a, step.b, names) : '',

@@ -13,7 +13,7 @@ import { runConsole } from '../../control/console/console';
 import { RouterInstance } from '../../control/instance/router';
 import { ROUTEROS_SYNTAX_VERSION } from '../../control/store/export';
 
-const USAGE = `usage: flowplane console [FILE.rsc] [--strict] [--fragment] [--ethernet-ports N]
+const USAGE = `usage: flowplane console [FILE.rsc] [--guest NAME=FILE.rsc]... [--strict] [--fragment] [--ethernet-ports N]
 
 Opens a RouterOS-style console on a router (loaded from FILE.rsc when given). Menus are entered by
 name (/ip firewall filter, .., /); print, export, add, set, remove, enable, disable, move, comment
@@ -21,6 +21,13 @@ work as in RouterOS, each command applied whole or not at all. ? lists what can 
 Tab completes menu, command and property names, quit (or Ctrl-D) leaves.
 
 With piped input there is no prompt: every command's output is printed in order.
+
+MetaRouter: /metarouter console NAME enters guest NAME's own console (its prompt shows the guest's
+/system identity; export prints only the guest's configuration); Ctrl-A then Q returns to the host
+(piped: a line holding the two characters \\x01 and q).
+
+  --guest NAME=FILE    load FILE.rsc into MetaRouter guest NAME (a /metarouter item of FILE.rsc;
+                       repeatable)
 
 options (--strict and --fragment apply to loading FILE):
 ${CONFIG_OPTIONS_HELP}
@@ -31,7 +38,7 @@ exit status: 0 the console ended, 1 FILE has errors (reported as FILE:LINE:COL: 
 `;
 
 async function run(args: string[], io: Io): Promise<number> {
-  const a = parseConfigArgs('console', args, USAGE, io);
+  const a = parseConfigArgs('console', args, USAGE, io, { guest: { type: 'string', multiple: true } });
   if (typeof a === 'number') return a;
   if (a.positionals.length > 1) {
     io.err(`flowplane console: one file at a time\n${USAGE}`);
@@ -45,6 +52,24 @@ async function run(args: string[], io: Io): Promise<number> {
     const loaded = loadRouter(a, text, file);
     if (!loaded.result.ok) return reportLoadErrors('console', file, loaded.result, 'not loaded', io);
     router = loaded.router;
+  }
+  for (const spec of (a.values as unknown as { guest?: string[] }).guest ?? []) {
+    const eq = spec.indexOf('=');
+    const name = spec.slice(0, eq);
+    const guest = eq > 0 ? router.guestConsole(name) : undefined;
+    if (eq <= 0 || eq === spec.length - 1) {
+      io.err(`flowplane console: --guest expects NAME=FILE, got '${spec}'\n`);
+      return 2;
+    }
+    if (guest === undefined) {
+      io.err(`flowplane console: --guest ${name}: no /metarouter named ${name}${file !== undefined ? ` in ${file}` : ''}\n`);
+      return 2;
+    }
+    const gfile = spec.slice(eq + 1);
+    const text = readConfigFile('console', gfile, io);
+    if (typeof text === 'number') return text;
+    const res = guest.load(text, gfile);
+    if (!res.ok) return reportLoadErrors('console', gfile, res, 'not loaded', io);
   }
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const output = terminal
@@ -70,6 +95,6 @@ async function run(args: string[], io: Io): Promise<number> {
 export const consoleCommand: Command = {
   name: 'console',
   summary: 'open a RouterOS-style console on a config',
-  usage: 'flowplane console [FILE.rsc] [--strict] [--fragment] [--ethernet-ports N]',
+  usage: 'flowplane console [FILE.rsc] [--guest NAME=FILE.rsc]... [--strict] [--fragment] [--ethernet-ports N]',
   run,
 };

@@ -47,6 +47,7 @@ import { Flow, Fate } from '../../dataplane/flow';
 import { replayThroughFlow } from '../../dataplane/ports/flow-replay';
 import { TraceBuffer, type TraceNames } from '../../dataplane/trace';
 import { ipv4ToString } from '../../dataplane/wire/ipv4';
+import { runLab } from './replay-lab';
 
 /** One input capture and the interface it arrives on. */
 export interface ReplayInputSpec {
@@ -59,6 +60,8 @@ export interface ReplayPlan {
   title: string;
   config?: string;
   inputs: ReplayInputSpec[];
+  /** MetaRouter guests' configurations (`--guest NAME=FILE`; a scenario folder's `guest-NAME.rsc`). */
+  guests?: { name: string; file: string }[];
 }
 
 export type TraceFormat = 'text' | 'json';
@@ -118,6 +121,12 @@ export function planFromScenario(dir: string): ReplayPlan | string {
   const cfg = path.join(dir, 'config.rsc');
   const plan: ReplayPlan = { title: dir, inputs };
   if (fs.existsSync(cfg)) plan.config = cfg;
+  const guests: { name: string; file: string }[] = [];
+  for (const f of fs.readdirSync(dir).sort()) {
+    const m = /^guest-(.+)\.rsc$/.exec(f);
+    if (m) guests.push({ name: m[1]!, file: path.join(dir, f) });
+  }
+  if (guests.length > 0) plan.guests = guests;
   return plan;
 }
 
@@ -177,22 +186,22 @@ export function executeReplay(plan: ReplayPlan, o: ReplayRunOptions, io: Io): Re
 }
 
 /** Inputs that stopped early, matched back to their files. */
-function faultsOf(src: ReplaySource, plan: ReplayPlan, inputs: ReplayInput[], portName: (p: number) => string): ReplayInputFault[] {
+export function faultsOf(src: ReplaySource, plan: ReplayPlan, inputs: ReplayInput[], portName: (p: number) => string): ReplayInputFault[] {
   return src.errors.map((e) => {
     const i = inputs.findIndex((inp) => inp.port === e.port && inp.reader.error === e.error);
     return { iface: portName(e.port), file: i >= 0 ? plan.inputs[i]!.file : '?', offset: e.error.offset, message: e.error.message };
   });
 }
 
-function reportFaults(faults: ReplayInputFault[], io: Io): void {
+export function reportFaults(faults: ReplayInputFault[], io: Io): void {
   for (const f of faults) io.err(`flowplane replay: ${f.iface}: ${rel(f.file)}: ${f.message}\n`);
 }
 
-function faultLines(faults: ReplayInputFault[]): string[] {
+export function faultLines(faults: ReplayInputFault[]): string[] {
   return faults.map((f) => `input stopped early: ${f.iface} (${path.basename(f.file)}) at byte ${f.offset}: ${f.message}`);
 }
 
-function inputHeader(plan: ReplayPlan, inputs: ReplayInput[], io: Io): void {
+export function inputHeader(plan: ReplayPlan, inputs: ReplayInput[], io: Io): void {
   plan.inputs.forEach((inp, i) => {
     const r = inputs[i]!.reader;
     const lt = r.linkType ? `, ${linkTypeName(r.linkType)}${r.linkType === 113 || r.linkType === 276 ? ' converted to ethernet' : ''}` : '';
@@ -248,7 +257,7 @@ function describeOnly(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[],
 }
 
 /** What the trace keeps per input frame (only when tracing). */
-interface TracedInput {
+export interface TracedInput {
   serial: number;
   tsSec: number;
   tsNsec: number;
@@ -257,7 +266,7 @@ interface TracedInput {
   frame: Uint8Array;
 }
 
-function fateText(fate: number, arg: number, names: readonly string[]): string {
+export function fateText(fate: number, arg: number, names: readonly string[]): string {
   if (fate === Fate.TX) return `sent out ${names[arg]}`;
   if (fate === Fate.LOCAL) return 'delivered to the router';
   if (fate === Fate.DROP) return `dropped: ${DROP_NAMES[arg] ?? `reason ${arg}`}`;
@@ -276,7 +285,7 @@ function fateObject(fate: number, arg: number, names: readonly string[]): Record
 }
 
 /** The trace file's text: see the module comment. */
-function traceFile(
+export function traceFile(
   format: TraceFormat,
   trace: TraceBuffer,
   names: TraceNames,
@@ -332,6 +341,19 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
     for (const e of res.errors) io.err(formatConfigError(e));
     return fail(`${rel(file)}: the config does not load (${res.errors.length} problem${res.errors.length === 1 ? '' : 's'})`);
   }
+  // MetaRouter guests: their configurations, then the whole lab runs (bin/commands/replay-lab.ts).
+  for (const g of plan.guests ?? []) {
+    const guest = router.metarouter.get(g.name);
+    if (guest === undefined) return fail(`--guest ${g.name}: no /metarouter named ${g.name} in ${rel(file)} (guests: ${router.metarouter.list().map((x) => x.name).join(', ') || 'none'})`);
+    if (!fs.existsSync(g.file)) return fail(`${g.file}: no such file`);
+    const gr = guest.router as RouterInstance;
+    const gres = gr.load(fs.readFileSync(g.file, 'utf8'), rel(g.file));
+    if (!gres.ok) {
+      for (const e of gres.errors) io.err(formatConfigError(e));
+      return fail(`${rel(g.file)}: the config of guest ${g.name} does not load (${gres.errors.length} problem${gres.errors.length === 1 ? '' : 's'})`);
+    }
+  }
+  if (router.metarouter.guests.size > 0) return runLab(plan, inputs, ifaces, o, io, router);
   const gen = compileGeneration(router.store);
   // What the flow cannot apply (rules compiled inactive, queues left out): warnings, the replay goes on.
   for (const p of compileProblems(router.store, gen)) io.err(formatCompileProblem(p, rel(file)));

@@ -38,6 +38,10 @@ options:
   --in IFACE=FILE    a capture arriving on interface IFACE (repeatable; plain CAPTURE arguments
                      arrive on ether1, ether2, ... in order)
   --config FILE      the RouterOS config (.rsc) of the router (default: the scenario's config.rsc)
+  --guest NAME=FILE  the config of MetaRouter guest NAME (a /metarouter item of the config; repeatable;
+                     a scenario folder's guest-NAME.rsc files are loaded by themselves). The host and
+                     its guests run as one lab: frames cross the vif links, the trace names the router
+                     at every step ([host] ..., [NAME] ...), captures are written per host port
   --out-dir DIR      write what each interface transmitted to DIR/<interface>.pcap (with a config);
                      timestamps are the capture clock (a forwarded frame leaves at its arrival time)
   --trace FILE       write the steps every packet took (stage: decision) to FILE (with a config):
@@ -92,6 +96,7 @@ async function run(args: string[], io: Io): Promise<number> {
       options: {
         in: { type: 'string', multiple: true },
         config: { type: 'string' },
+        guest: { type: 'string', multiple: true },
         macs: { type: 'boolean' },
         summary: { type: 'boolean' },
         connections: { type: 'boolean' },
@@ -157,6 +162,15 @@ async function run(args: string[], io: Io): Promise<number> {
     plan.title = `bundled demo (${path.relative(projectRoot(), demoScenario())})`;
   }
   if (o.config) plan.config = o.config;
+  for (const spec of o.guest ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) {
+      io.err(`flowplane replay: --guest expects NAME=FILE, got '${spec}'\n`);
+      return 2;
+    }
+    const name = spec.slice(0, eq);
+    plan.guests = [...(plan.guests ?? []).filter((g) => g.name !== name), { name, file: spec.slice(eq + 1) }];
+  }
 
   return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'], queueStats: o['queue-stats'], log: o.log }, io).code;
 }

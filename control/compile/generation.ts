@@ -157,7 +157,12 @@ export function compileGeneration(store: ConfigStore, opts: GenerationOptions = 
       if (i === undefined) continue;
       // A bridge uses admin-mac only with auto-mac=no (RouterOS ignores it otherwise).
       const macText =
-        path === '/interface bridge' ? (t!.value(item, 'auto-mac') === 'no' ? item.values.get('admin-mac') : undefined) : item.values.get('mac-address');
+        path === '/interface bridge'
+          ? t!.value(item, 'auto-mac') === 'no'
+            ? item.values.get('admin-mac')
+            : undefined
+          : // A port's factory MAC (a MetaRouter vif's or guest port's) unless mac-address overrides it.
+            (item.values.get('mac-address') ?? item.values.get('orig-mac-address'));
       if (macText !== undefined) {
         const parsed = macParse(macText);
         if (!isWireError(parsed)) explicitMac.set(name, parsed);

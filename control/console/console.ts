@@ -50,6 +50,8 @@ export interface ConsoleBackend {
   ): { readonly ok: boolean; readonly errors: readonly ConfigError[]; readonly menu: readonly string[] };
   /** The router's `/log` (control/instance/log.ts), for `/log print`. */
   readonly log?: { format(topics?: RegExp): string };
+  /** A MetaRouter guest's own console backend (`/metarouter console NAME`), or undefined when there is none. */
+  guestConsole?(name: string): ConsoleBackend | undefined;
 }
 
 export interface ConsoleOptions {
@@ -73,7 +75,12 @@ export interface ConsoleOutput {
   readonly text: string;
   /** The line asked to leave (`quit`, `/quit`). */
   readonly quit: boolean;
+  /** `/metarouter console NAME`: the guest whose console the line entered. */
+  readonly enter?: ConsoleBackend;
 }
+
+/** Ctrl-A then Q (or q): leave a MetaRouter guest's console for the host's, as RouterOS does. */
+export const GUEST_ESCAPE = /^\x01[qQ]$/;
 
 const VERB_DOCS: Readonly<Record<string, string>> = {
   add: 'create a new item',
@@ -229,6 +236,13 @@ export class Console {
     if (/^\/?quit$/.test(trimmed)) return { text: '', quit: true };
     const logText = this.logPrint(trimmed);
     if (logText !== null) return { text: logText, quit: false };
+    const h = this.head(trimmed);
+    if (h.menu.join(' ') === 'metarouter' && h.verb === 'console') {
+      const name = h.rest.replace(/^numbers=/, '').replace(/^"(.*)"$/, '$1').trim();
+      const guest = name === '' ? undefined : this.backend.guestConsole?.(name);
+      if (guest === undefined) return { text: `no such item (${name === '' ? 'console needs a guest name' : name})\n`, quit: false };
+      return { text: `[Ctrl-A Q returns to the host]\n`, quit: false, enter: guest };
+    }
     let text = '';
     const out = (s: string): void => {
       if (s === '') return;
@@ -622,7 +636,17 @@ export interface RunConsoleOptions extends ConsoleOptions {
 export function runConsole(backend: ConsoleBackend, input: Readable, output: Writable, opts: RunConsoleOptions = {}): Promise<void> {
   const terminal = opts.terminal ?? Boolean((input as Readable & { isTTY?: boolean }).isTTY);
   const width = opts.width ?? (() => (output as Writable & { columns?: number }).columns || 80);
-  const con = new Console(backend, { ...opts, width });
+  const host = new Console(backend, { ...opts, width });
+  // MetaRouter guests' consoles entered with `/metarouter console NAME`; Ctrl-A Q leaves the innermost.
+  const stack: Console[] = [];
+  let con = host;
+  const leaveGuest = (): boolean => {
+    const outer = stack.pop();
+    if (outer === undefined) return false;
+    con = outer;
+    output.write('\n');
+    return true;
+  };
   return new Promise((resolve) => {
     const rl = readline.createInterface({
       input,
@@ -648,7 +672,22 @@ export function runConsole(backend: ConsoleBackend, input: Readable, output: Wri
       const inner = rl as unknown as { _ttyWrite?: (s: string, key: unknown) => void; line: string; cursor: number };
       const ttyWrite = inner._ttyWrite?.bind(rl);
       if (ttyWrite) {
+        let ctrlA = false;
         inner._ttyWrite = (s: string, key: unknown): void => {
+          if (ctrlA) {
+            ctrlA = false;
+            if ((s === 'q' || s === 'Q') && leaveGuest()) {
+              inner.line = '';
+              inner.cursor = 0;
+              rl.setPrompt(con.prompt());
+              rl.prompt();
+              return;
+            }
+          }
+          if (s === '\x01' && stack.length > 0) {
+            ctrlA = true;
+            return;
+          }
           if (s === '?' && !endsInsideQuotes(inner.line.slice(0, inner.cursor))) {
             const typed = inner.line;
             output.write('?\n' + con.help(typed.slice(0, inner.cursor)));
@@ -662,11 +701,20 @@ export function runConsole(backend: ConsoleBackend, input: Readable, output: Wri
     }
     rl.on('line', (line) => {
       if (closed) return;
+      if (GUEST_ESCAPE.test(line)) {
+        leaveGuest();
+        prompt();
+        return;
+      }
       const r = con.execute(line);
       if (r.text) output.write(r.text);
       if (r.quit) {
         finish();
         return;
+      }
+      if (r.enter !== undefined) {
+        stack.push(con);
+        con = new Console(r.enter, { ...opts, width });
       }
       prompt();
     });

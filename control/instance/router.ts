@@ -25,6 +25,8 @@ import { menuChangeErrors } from '../store/paths';
 import { ConfigStore } from '../store/store';
 import { validateStore } from '../store/validate';
 import { RouterLog } from './log';
+import { MetaRouter } from './metarouter';
+import type { Pos } from '../routeros/source';
 
 export interface RouterOptions {
   /** Router name (identity in prompts and logs). Default `MikroTik`, as RouterOS names a fresh router. */
@@ -33,6 +35,8 @@ export interface RouterOptions {
   ethernetPorts?: number;
   /** Menu schemas (default: menuRegistry(), immutable and shared). */
   registry?: MenuRegistry;
+  /** MetaRouter guests this router may run (default 8; a guest itself runs none). */
+  maxGuests?: number;
 }
 
 /**
@@ -70,6 +74,8 @@ export class RouterInstance {
   readonly log = new RouterLog();
   /** The time log lines written outside the flow get (seconds; the driver sets it, e.g. a capture's start). */
   logTime = 0;
+  /** MetaRouter guests (control/instance/metarouter.ts): RouterInstances of their own, owned by this one. */
+  readonly metarouter: MetaRouter;
 
   constructor(opts: RouterOptions = {}) {
     this.name = opts.name ?? 'MikroTik';
@@ -78,18 +84,59 @@ export class RouterInstance {
       ...(opts.ethernetPorts !== undefined ? { ethernetPorts: opts.ethernetPorts } : {}),
       sharedIds: [INTERFACE_KINDS],
     });
+    // A guest starts with no ports: the host hot-adds one per link (etherN), and runs no guests itself.
+    this.metarouter = new MetaRouter(this, (name) => new RouterInstance({ name, ethernetPorts: 0, registry: this.registry, maxGuests: 0 }), {
+      maxGuests: opts.maxGuests ?? 8,
+    });
+  }
+
+  /** `/metarouter console NAME`: the guest's own router, for the console (control/console/console.ts). */
+  guestConsole(name: string): RouterInstance | undefined {
+    return this.metarouter.get(name)?.router as RouterInstance | undefined;
+  }
+
+  /** The router's `/system identity` (prompts); the instance name when none is set. */
+  identity(): string {
+    const id = this.store.single('/system identity');
+    return id?.table.value(id.item, 'name') ?? this.name;
+  }
+
+  /** Checks of the router's own limits on a store about to commit (MetaRouter guests). */
+  private limits(work: ConfigStore, file: string): ConfigError[] {
+    const n = work.table('/metarouter')?.items.length ?? 0;
+    const max = this.metarouter.maxGuests;
+    if (n <= max) return [];
+    const msg = max === 0 ? 'a MetaRouter guest cannot run guests of its own' : `/metarouter: at most ${max} guests (${n} configured)`;
+    return [new ConfigError(file, 1, 1, msg)];
+  }
+
+  /** Action hooks (`/metarouter start`...) collected while a line or file runs, applied once it commits. */
+  private actionHook(into: Array<[string, string[]]>, outer?: ExecHooks['action']): ExecHooks['action'] {
+    return (path: string, verb: string, keys: string[], pos: Pos) => {
+      if (path === '/metarouter') into.push([verb, keys]);
+      outer?.(path, verb, keys, pos);
+    };
+  }
+
+  /** After a committed change: guests follow the host's `/metarouter` items, then queued actions run. */
+  private afterCommit(actions: Array<[string, string[]]>): void {
+    this.metarouter.sync();
+    for (const [verb, keys] of actions) this.metarouter.action(verb, keys);
   }
 
   /** Load a configuration script: all of it, or nothing when anything is wrong (see control/store/load.ts). */
   load(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+    const actions: Array<[string, string[]]> = [];
     const hooks: ExecHooks = {
       ...opts.hooks,
       log: (topic, message, pos) => {
         this.log.log(this.logTime, `script,${topic}`, message);
         opts.hooks?.log?.(topic, message, pos);
       },
+      action: this.actionHook(actions, opts.hooks?.action),
     };
-    const r = loadConfig(this.store, text, file, { registry: this.registry, ...opts, hooks });
+    const r = loadConfig(this.store, text, file, { registry: this.registry, ...opts, hooks, check: (w, f) => this.limits(w, f) });
+    if (r.ok) this.afterCommit(actions);
     // What the load said, as RouterOS logs a script's problems: warnings, then the outcome.
     for (const w of r.warnings) this.log.log(this.logTime, 'system,warning', `${file}:${w.line}:${w.col}: ${w.message}`);
     for (const e of r.errors) this.log.log(this.logTime, 'system,error', `${file}:${e.line}:${e.col}: ${e.message}`);
@@ -111,8 +158,10 @@ export class RouterInstance {
       start: { line: 0, offset: -(Buffer.byteLength(prefix) + 1) },
     });
     const output: string[] = [];
+    const actions: Array<[string, string[]]> = [];
     const hooks: ExecHooks = {
       ...opts.hooks,
+      action: this.actionHook(actions, opts.hooks?.action),
       put: (text, pos) => {
         output.push(text);
         opts.hooks?.put?.(text, pos);
@@ -132,9 +181,11 @@ export class RouterInstance {
     const run = runScript(script, ex, { globals: this.globals });
     const v = validateStore(work, this.registry);
     const errors = sortErrors([...menuChangeErrors(script.statements.slice(1), ex.menus, CONSOLE_FILE), ...ex.settle(run.errors), ...v.errors]);
+    if (errors.length === 0) errors.push(...this.limits(work, CONSOLE_FILE));
     const warnings = sortErrors([...script.warnings, ...run.warnings, ...ex.warnings, ...v.warnings]);
     if (errors.length > 0) return { ok: false, output, errors, warnings, menu: [...menu] };
     this.store.replaceWith(work);
+    this.afterCommit(actions);
     return { ok: true, output, errors, warnings, menu: nextMenu };
   }
 

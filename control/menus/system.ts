@@ -31,7 +31,7 @@ const metarouter = menu({
   ],
   columns: ['name', 'memory-size', 'disk-size', 'used-disk', 'state'],
   unique: [['name']],
-  verbs: ['console', 'import-image', 'export-image'],
+  verbs: ['console', 'start', 'shut-down', 'reboot', 'import-image', 'export-image'],
 });
 
 const metarouterInterface = menu({
@@ -39,13 +39,14 @@ const metarouterInterface = menu({
   doc: 'Links between the host and MetaRouter guests (dynamic = host vifN interface)',
   props: [
     { name: 'virtual-machine', type: ref('/metarouter'), required: true, doc: 'the guest' },
-    { name: 'type', type: oneOf('static', 'dynamic'), doc: 'static = a host interface handed to the guest; dynamic = a new vifN link' },
+    { name: 'type', type: oneOf('static', 'dynamic'), default: 'dynamic', doc: 'static = a host interface handed to the guest; dynamic = a new vifN link' },
     { name: 'static-interface', type: IFACE(), doc: 'host interface given to the guest (type=static)' },
     { name: 'dynamic-bridge', type: ref('/interface bridge'), doc: 'bridge the host end (vifN) of a dynamic link joins' },
     { name: 'vm-mac-address', type: mac(), doc: 'MAC address inside the guest' },
     { name: 'dynamic-mac-address', type: mac(), doc: 'MAC address of the host end (vifN)' },
+    { name: 'interface', type: str(), readOnly: true, doc: 'the host end of a dynamic link (vifN)' },
   ],
-  columns: ['virtual-machine', 'type', 'static-interface', 'dynamic-bridge'],
+  columns: ['virtual-machine', 'type', 'interface', 'static-interface', 'dynamic-bridge'],
   check: (get) => {
     const errs: string[] = [];
     if (get('type') === 'static' && !get('static-interface')) errs.push('type=static needs static-interface');

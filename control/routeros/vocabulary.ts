@@ -87,6 +87,10 @@ export const ITEM_VERBS: ReadonlySet<string> = new Set([
   'reset-mac-address',
   'release',
   'renew',
+  // /metarouter start|shut-down|reboot <guest>
+  'start',
+  'shut-down',
+  'reboot',
 ]);
 
 /** Verbs in which a bare `!name` argument unsets a property. */

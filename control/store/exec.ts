@@ -31,6 +31,8 @@ import { type MenuRef, MenuResolver, closest, pathText } from './paths';
 import { type Filter, Indexes, MenuView, PSEUDO_PROPS, type Row, matchesFilters, propType, readProp, uniqueKey, whereMatches } from './select';
 import { type ConfigStore, type Item, type MenuTable, type Origin, idText } from './store';
 import { needsOrigin } from './validate';
+import { reconcileMetarouterLinks } from './metarouter-links';
+import { derivedMac as derivedMacOf } from '../compile/generation';
 
 /** What `print`/`export` inside a command see (the console formats them; scripts get nothing back). */
 export interface QueryRequest {
@@ -55,6 +57,12 @@ export interface ExecHooks {
   put?(text: string, pos: Pos): void;
   /** `:log` output. */
   log?(topic: string, message: string, pos: Pos): void;
+  /**
+   * A menu's own verb that acts on the running router rather than the configuration (`/metarouter start 0`,
+   * `shut-down`, `reboot`): the menu, the verb and the key values of the selected items. Called once the
+   * selection resolved; the RouterInstance applies it after the line (or file) committed.
+   */
+  action?(path: string, verb: string, keys: string[], pos: Pos): void;
 }
 
 export interface ExecOptions {
@@ -241,6 +249,13 @@ export class Executor implements ScriptHost {
   }
 
   private inMenu(ref: MenuRef, view: MenuView, cmd: ResolvedCommand, c: Ctx): ScriptValue | undefined {
+    const r = this.inMenuVerb(ref, view, cmd, c);
+    // MetaRouter links make host interfaces (vifN) and bridge ports: kept in step after every change.
+    if (view.path.startsWith('/metarouter') && !QUERY_VERBS.has(cmd.verb)) reconcileMetarouterLinks(this.store, (n) => macText(derivedMacOf(n)), this.idx);
+    return r;
+  }
+
+  private inMenuVerb(ref: MenuRef, view: MenuView, cmd: ResolvedCommand, c: Ctx): ScriptValue | undefined {
     const verbs = this.verbsOf(view, ref.kind === 'interfaces');
     const verb = cmd.verb;
     if (!verbs.includes(verb)) {
@@ -278,9 +293,19 @@ export class Executor implements ScriptHost {
         c.error(cmd.pos, `'edit' opens an interactive editor; use set in scripts`);
         c.check();
         return undefined;
-      default:
-        // The menu's own verbs (reset-counters, monitor...): accepted, no configuration change.
+      default: {
+        // The menu's own verbs (reset-counters, monitor...): accepted, no configuration change; the ones that
+        // act on the running router go to the `action` hook with the selected items.
+        const hook = this.opts.hooks?.action;
+        if (hook !== undefined && ACTION_VERBS.has(`${view.path} ${verb}`)) {
+          const table = view.tables[0]!;
+          const key = table.spec.key;
+          const rows = this.rowsFor(view, cmd, c);
+          c.check();
+          hook(view.path, verb, rows.map((r) => (key !== undefined ? (table.value(r.item, key) ?? '') : '')), cmd.pos);
+        }
         return undefined;
+      }
     }
   }
 
@@ -935,6 +960,14 @@ export class Executor implements ScriptHost {
     }
     return undefined;
   }
+}
+
+/** Menu verbs that act on the running router (ExecHooks.action). */
+const ACTION_VERBS = new Set(['/metarouter start', '/metarouter shut-down', '/metarouter reboot']);
+
+/** The derived MAC of a name as text (control/compile/generation.ts derivedMac, which control/store cannot import). */
+function macText(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
 }
 
 /** What the executor looks up about a table on every add. */

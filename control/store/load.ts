@@ -40,6 +40,8 @@ export interface LoadOptions {
    * file (fastpath.ts). Default true; tests turn it off to compare.
    */
   fastPath?: boolean;
+  /** A last check of the whole loaded store before it commits (the router's own limits): errors stop the load. */
+  check?: (work: ConfigStore, file: string) => ConfigError[];
 }
 
 export interface LoadStats {
@@ -110,6 +112,7 @@ export function loadConfig(store: ConfigStore, text: string, file: string, opts:
   const v = validateStore(work, registry, { fragment: opts.fragment === true });
   errors.push(...v.errors);
   warnings.push(...v.warnings);
+  if (opts.check !== undefined && errors.length === 0) errors.push(...opts.check(work, file));
   const sortedErrors = sortErrors(errors);
   const sortedWarnings = sortErrors(warnings);
   const stats = lineStats(file, ex, sortedErrors);

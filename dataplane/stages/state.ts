@@ -135,6 +135,8 @@ export interface FlowTables {
   readonly arpTimeout: Float64Array;
   /** ARP table size (`/ip settings max-neighbor-entries`, 16384). */
   readonly arpMaxEntries: number;
+  /** Learned MACs per bridge FDB (0 or absent: no limit but the table's size; a MetaRouter guest's memory budget sets it). */
+  readonly fdbMaxLearned?: number;
   /** `/ip settings icmp-rate-limit` in ms (10) and `icmp-rate-mask` (0x1818): the IcmpRateLimiter's settings. */
   readonly icmpRateLimitMs: number;
   readonly icmpRateMask: number;
@@ -383,7 +385,7 @@ export class FlowState {
   /** Per slot: serial of the input frame it carries (0 = none/router-made); set by drivers that report fates. */
   readonly serial: Uint32Array;
   /** Told the final fate (TX, LOCAL, DROP) or QUEUED of every slot with a serial (replay reports). */
-  onFate: ((serial: number, fate: number, arg: number) => void) | null = null;
+  onFate: ((serial: number, fate: number, arg: number, slot: number) => void) | null = null;
   /** Packets currently waiting in ARP queues. */
   waiting = 0;
   /** Packets held by queue schedulers (stages/queue.ts). */
@@ -471,7 +473,7 @@ export class FlowState {
     // frames to them go up to the router, and nothing is learned over them. Their port is the bridge's
     // virtual port (portNames.length + bridge number), which bridge-input reads as "up".
     this.fdbs = Array.from(tables.bridgeIf, (bif, br) => {
-      const fdb = new Fdb();
+      const fdb = new Fdb(tables.fdbMaxLearned !== undefined && tables.fdbMaxLearned > 0 ? { maxLearned: tables.fdbMaxLearned } : {});
       const up = tables.portNames.length + br;
       const local = (ifi: number) => {
         if (ifi >= 0) fdb.addStatic(tables.macHi[ifi]!, tables.macLo[ifi]!, 0, up, true);
@@ -555,7 +557,7 @@ export function setFate(st: FlowState, slot: number, fate: number, arg: number):
   st.fateArg[slot] = arg;
   const s = st.serial[slot]!;
   if (s !== 0 && st.onFate !== null) {
-    st.onFate(s, fate, arg);
+    st.onFate(s, fate, arg, slot);
     if (fate < Fate.QUEUED) st.serial[slot] = 0;
   }
 }
