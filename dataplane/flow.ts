@@ -125,6 +125,11 @@ export interface FlowOptions {
   trace?: TraceBuffer | null;
   /** Where log lines go (firewall `log=yes` / action=log: topics firewall,info). */
   log?: LogSink;
+  /**
+   * Sharded NAT (ConnTable.natShards): source-NAT ports congruent to the connection's shard, so replies can be
+   * steered to their worker by port (docs/workers.md). Set for every flow of a router run with workers.
+   */
+  natShards?: boolean;
 }
 
 export class Flow {
@@ -153,6 +158,7 @@ export class Flow {
     const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1) : null;
     this.firewall = fw;
     if (fw !== null && opts.log !== undefined) fw.sink = opts.log;
+    if (fw !== null && opts.natShards === true) fw.ct.natShards = true;
     // The queues: a real stage for each kind of scheduler the configuration has (stages/queue.ts).
     const qt = tables.queues;
     const seed = opts.seed ?? 1;

@@ -225,6 +225,11 @@ export class ConnTable {
   readonly l7Done: Uint8Array;
   /** Told of confirms and frees (null: nobody needs them). */
   listener: ConnListener | null = null;
+  /**
+   * Sharded NAT (nat.ts, docs/workers.md): source-NAT ports are chosen congruent to the connection's shard so
+   * replies can be steered to its worker by port. Set for routers run with workers; off by default.
+   */
+  natShards = false;
 
   /** Free-list link per entry (-2: in use). */
   private readonly nextFree: Int32Array;
