@@ -9,6 +9,7 @@ import { checkCommand } from './commands/check';
 import { consoleCommand } from './commands/console';
 import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
+import { benchCommand } from './commands/bench';
 import { packageVersion } from './paths';
 
 export interface Command {
@@ -43,12 +44,7 @@ export const COMMANDS: Command[] = [
   checkCommand,
   consoleCommand,
   exportCommand,
-  {
-    name: 'bench',
-    summary: 'measure dataplane throughput (Mpps, Gbit/s, ns per packet per stage)',
-    usage: 'flowplane bench [--config FILE] [--profile NAME] [--workers N] [--pcap FILE] [--seconds S]',
-    comingIn: '[workers]',
-  },
+  benchCommand,
 ];
 
 export function helpText(): string {
