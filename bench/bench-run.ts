@@ -65,7 +65,7 @@ interface Prepared {
 }
 
 const OWN = 1024;
-const RING = 4;
+const RING = 8;
 
 function readPcaps(pcaps: { port: string; file: string }[]): Traffic {
   const frames: Uint8Array[] = [];
