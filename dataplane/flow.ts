@@ -130,6 +130,14 @@ export interface FlowOptions {
    * steered to their worker by port (docs/workers.md). Set for every flow of a router run with workers.
    */
   natShards?: boolean;
+  /**
+   * A configuration generation switch: the flow of the previous generation (same pool, nothing in flight or
+   * held: `quiescent`), whose connection table this flow takes over when both configurations track
+   * connections alike (FirewallState.carries); `markMap` renumbers connection marks (firewall/state.ts
+   * markRemap). ARP, FDB, address lists and queues start afresh from the new configuration (docs/workers.md).
+   */
+  carry?: Flow;
+  markMap?: Uint16Array;
 }
 
 export class Flow {
@@ -155,7 +163,12 @@ export class Flow {
     const stages: Stage[] = [];
     // The firewall: real stages for the flow points its configuration uses (stages/firewall-stages.ts).
     const fwt = tables.firewall;
-    const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1) : null;
+    const carry = opts.carry;
+    if (carry !== undefined) {
+      if (carry.pool !== pool) throw new Error('flow: a new generation must run on the pool of the one it follows');
+      if (!carry.quiescent) throw new Error('flow: the previous generation still holds packets (switch between vectors, once it is quiescent)');
+    }
+    const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1, carry?.firewall ?? null, opts.markMap ?? null) : null;
     this.firewall = fw;
     if (fw !== null && opts.log !== undefined) fw.sink = opts.log;
     if (fw !== null && opts.natShards === true) fw.ct.natShards = true;
@@ -268,6 +281,12 @@ export class Flow {
     this.entry = this.graph.stageIndex('ethernet-input');
     this.ctx = { pool, nowSec: 0, nowNsec: 0, trace: opts.trace ?? null };
     st.ctx = this.ctx;
+    if (carry !== undefined) {
+      // the clock goes on where the previous generation left it (connection timeouts count on)
+      this.ctx.nowSec = carry.ctx.nowSec;
+      this.ctx.nowNsec = carry.ctx.nowNsec;
+      st.now = carry.state.now;
+    }
   }
 
   /** Set the flow's clock (never backwards: an earlier time is ignored) and run the timers due by then. */
@@ -325,6 +344,15 @@ export class Flow {
     let t = Infinity;
     for (const q of this.queueStages) t = Math.min(t, q.nextEvent());
     return t;
+  }
+
+  /**
+   * Nothing in flight and nothing held (ARP wait, reassembly, queues): the flow can hand over to a new
+   * configuration generation (`FlowOptions.carry`).
+   */
+  get quiescent(): boolean {
+    const st = this.state;
+    return this.graph.inFlight === 0 && st.waiting === 0 && st.held === 0 && st.reassembly.queues === 0;
   }
 
   /** Received frames (slots with inPort, len, linkType, timestamp set by their port): run them through. */

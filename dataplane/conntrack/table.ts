@@ -242,6 +242,11 @@ export class ConnTable {
   evicted = 0;
   expired = 0;
 
+  /** The connection-rate / layer7 columns are present (`matcherColumns`). */
+  get hasMatcherColumns(): boolean {
+    return this.rateSec.length > 0;
+  }
+
   constructor(opts: ConnTableOptions = {}) {
     const max = opts.maxEntries ?? 65536;
     if (!Number.isInteger(max) || max < 1 || max > 1 << 24) throw new RangeError(`ConnTable: maxEntries must be 1..2^24, got ${max}`);

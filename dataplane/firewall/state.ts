@@ -100,15 +100,31 @@ export class FirewallState implements DropListener {
   ftBytes = 0;
   private listsLoaded = false;
 
-  constructor(readonly tables: FirewallTables, slots: number, seed = 1) {
+  /**
+   * `carry`: the state of the previous configuration generation, whose connections this one takes over (see
+   * `carries`); `markMap` renumbers their connection marks (old id → new id: marks are interned per
+   * generation, `markRemap`).
+   */
+  constructor(readonly tables: FirewallTables, slots: number, seed = 1, carry: FirewallState | null = null, markMap: Uint16Array | null = null) {
     this.tracking = conntrackOn(tables);
     let rare = 0;
     for (const t of [tables.raw, tables.filter, tables.mangle, tables.nat]) rare |= rareUses(t);
-    this.ct = new ConnTable({
-      maxEntries: this.tracking ? tables.conntrack.maxEntries : 1,
-      seed,
-      matcherColumns: (rare & (R.CONN_RATE | R.LAYER7)) !== 0,
-    });
+    const maxEntries = this.tracking ? tables.conntrack.maxEntries : 1;
+    const matcherColumns = (rare & (R.CONN_RATE | R.LAYER7)) !== 0;
+    if (carry !== null && FirewallState.carries(carry, this.tracking, maxEntries, matcherColumns)) {
+      // A new generation keeps the connection table (entries, NAT bindings, timeouts, FastTrack): only what
+      // the old configuration attached to it is let go.
+      this.ct = carry.ct;
+      this.ct.listener = null;
+      if (markMap !== null) {
+        const mk = this.ct.mark;
+        this.ct.forEach((id) => {
+          mk[id] = markMap[mk[id]!] ?? 0;
+        });
+      }
+    } else {
+      this.ct = new ConnTable({ maxEntries, seed, matcherColumns });
+    }
     this.lists = new AddressLists();
     this.raw = new FwState(tables.raw, seed ^ 0x1111);
     this.filter = new FwState(tables.filter, seed ^ 0x2222);
@@ -146,6 +162,15 @@ export class FirewallState implements DropListener {
       if (lens.length > 0 || uses & R.LAYER7) this.ct.listener = this.extra;
     } else this.extra = null;
     for (const s of [this.raw, this.filter, this.mangle, this.nat]) s.extra = this.extra;
+  }
+
+  /**
+   * Whether a new generation can take over `old`'s connection table: both track connections, with the same
+   * table size and the same optional matcher columns (connection-rate, layer7). Otherwise the new generation
+   * starts with an empty table (docs/workers.md lists it).
+   */
+  static carries(old: FirewallState, tracking: boolean, maxEntries: number, matcherColumns: boolean): boolean {
+    return old.tracking && tracking && old.ct.maxEntries === maxEntries && old.ct.hasMatcherColumns === matcherColumns;
   }
 
   /** Give the payload matchers the packet bytes (the flow's pool buffer). */
@@ -249,4 +274,16 @@ export class FirewallState implements DropListener {
     this.log.push({ time, text });
     if (this.sink !== null) this.sink.log(time, 'firewall,info', text);
   }
+}
+
+/**
+ * Old mark id → new mark id between two generations' interned mark names (index = id, 0 = no-mark); a mark the
+ * new configuration does not know becomes no-mark (no rule of it could match the name). Control-plane time only.
+ */
+export function markRemap(oldNames: readonly string[], newNames: readonly string[]): Uint16Array {
+  const at = new Map<string, number>();
+  newNames.forEach((n, i) => {
+    if (!at.has(n)) at.set(n, i);
+  });
+  return Uint16Array.from(oldNames, (n, i) => (i === 0 ? 0 : (at.get(n) ?? 0)));
 }
