@@ -33,6 +33,11 @@ export interface BenchOptions {
   pcaps?: { port: string; file: string }[];
   seconds: number;
   vectorSize?: number;
+  /**
+   * With workers: switch configuration generation every so many seconds of the timed run, alternating
+   * between the config and the config with one more filter rule that matches nothing (`RELOAD_RULE`).
+   */
+  reloadEvery?: number;
   /** Progress line (called about once a second with the run's state). */
   progress?: (line: string) => void;
 }
@@ -53,7 +58,14 @@ export interface RunResult {
   misSteered: number;
   /** Mean frame size on the wire (with FCS), bytes. */
   frameBytes: number;
+  /** Configuration reloads during the timed run, the longest pause one caused (ms), and per reload the connections the workers' new generations took over (summed). */
+  reloads: number;
+  reloadPauseMs: number;
+  carried: number[];
 }
+
+/** What a reload adds to the config (and the next one takes away): a filter rule no bench packet matches. */
+export const RELOAD_RULE = '\n/ip firewall filter\nadd chain=forward action=drop src-address=192.0.2.123 comment="bench reload"\n';
 
 interface Prepared {
   shared: BenchShared;
@@ -156,6 +168,9 @@ function result(workers: number, stats: EngineStats[], seconds: number, frameByt
     runtime,
     misSteered: stats.reduce((a, s) => a + s.misSteered, 0),
     frameBytes,
+    reloads: 0,
+    reloadPauseMs: 0,
+    carried: stats[0]!.carried.map((_, i) => stats.reduce((a, s) => a + (s.carried[i] ?? 0), 0)),
   };
 }
 
@@ -253,6 +268,7 @@ export async function runWorkers(opts: BenchOptions, workers: number): Promise<R
       ringCapacity: RING,
       outCapacity: outCap,
       control,
+      configs: [p.shared.config, p.shared.config + RELOAD_RULE],
     };
     return (piscina.run(task) as Promise<EngineStats>).catch((e: unknown) => {
       failure ??= e;
@@ -283,6 +299,14 @@ export async function runWorkers(opts: BenchOptions, workers: number): Promise<R
     let base = 0;
     let nextReport = 0;
     let timed = false;
+    // configuration reloads (see BenchOptions.reloadEvery)
+    const every = opts.reloadEvery !== undefined && opts.reloadEvery > 0 ? opts.reloadEvery * 1000 : Infinity;
+    let nextReload = Infinity;
+    let draining = false;
+    let drainStart = 0;
+    let gen = 0;
+    let reloads = 0;
+    let maxPause = 0;
     for (;;) {
       const bell = Atomics.load(ctl, CTL.DOORBELL);
       let moved = false;
@@ -294,8 +318,22 @@ export async function runWorkers(opts: BenchOptions, workers: number): Promise<R
           moved = true;
         }
       }
+      if (draining && top === p.workSlots) {
+        // Every slot is back: all workers are between vectors. Switch them all, then resume.
+        gen++;
+        Atomics.store(ctl, CTL.GEN, gen);
+        for (const r of inRings) r.wake();
+        while (Atomics.load(ctl, CTL.ACK) < gen * workers && Atomics.load(ctl, CTL.FAILED) === 0) {
+          const a = Atomics.load(ctl, CTL.ACK);
+          if (a < gen * workers) Atomics.wait(ctl, CTL.ACK, a, 5);
+        }
+        maxPause = Math.max(maxPause, performance.now() - drainStart);
+        reloads++;
+        draining = false;
+        nextReload += every;
+      }
       for (let k = 0; k < workers; k++) {
-        if (!active[k] || top < V) continue;
+        if (draining || !active[k] || top < V) continue;
         const ring = inRings[k]!;
         if (ring.size >= ring.capacity) continue;
         const list = mine[k]!;
@@ -320,7 +358,12 @@ export async function runWorkers(opts: BenchOptions, workers: number): Promise<R
         t0 = now;
         base = returned;
         nextReport = t0 + 1000;
+        nextReload = t0 + every;
         Atomics.add(ctl, CTL.EPOCH, 1);
+      }
+      if (timed && !draining && now >= nextReload) {
+        draining = true;
+        drainStart = now;
       }
       if (timed) {
         if (now - t0 >= opts.seconds * 1000) break;
@@ -338,7 +381,10 @@ export async function runWorkers(opts: BenchOptions, workers: number): Promise<R
     if (failure !== null) throw failure;
     // Workers count what they ran since the epoch; a vector in flight at the end is in their count, so the
     // rate is from their packets over the timed interval.
-    return result(workers, stats as EngineStats[], secs, p.frameBytes);
+    const r = result(workers, stats as EngineStats[], secs, p.frameBytes);
+    r.reloads = reloads;
+    r.reloadPauseMs = maxPause;
+    return r;
   } finally {
     for (const r of inRings) r.close();
     await piscina.destroy();

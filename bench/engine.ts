@@ -14,6 +14,7 @@
 import { RouterInstance } from '../control/instance/router';
 import { compileGeneration, type Generation } from '../control/compile/generation';
 import { Flow } from '../dataplane/flow';
+import { markRemap } from '../dataplane/firewall/state';
 import { PacketPool, type PoolShared } from '../dataplane/buf/pool';
 import { resetMeta } from '../dataplane/buf/meta';
 import { frameShard, shardWorker, RouterAddrs } from '../dataplane/worker/shard';
@@ -45,6 +46,8 @@ export interface EngineStats {
   runtime: StageRuntime[];
   /** Answers (priming) that the dispatcher would have steered to another worker (0 when NAT steering holds). */
   misSteered: number;
+  /** Per configuration reload: the connections the new generation took over. */
+  carried: number[];
 }
 
 /** Compile a config (it must load cleanly). */
@@ -62,8 +65,10 @@ export function routerAddrs(gen: Generation): RouterAddrs {
 
 export class BenchEngine {
   readonly pool: PacketPool;
-  readonly flow: Flow;
-  readonly gen: Generation;
+  flow: Flow;
+  gen: Generation;
+  /** Connections the flow of each new generation took over (`reload`). */
+  readonly carried: number[] = [];
   readonly profile: Profile;
   /** Dispatcher slots the flow let go of since the last `clearDone()`. */
   readonly done: Uint32Array;
@@ -107,6 +112,26 @@ export class BenchEngine {
       this.tmplOff[t] = pool.frameOffset(s);
       this.tmplLen[t] = pool.meta.len[s]!;
     }
+  }
+
+  /**
+   * Switch to a new configuration generation between vectors (the flow must be quiescent): compile `config`,
+   * build its flow taking over the connection table (FlowOptions.carry), fill the profile's extra tables.
+   */
+  reload(config: string): void {
+    const old = this.flow;
+    const gen = compileConfig(config);
+    const flow = new Flow(gen, {
+      pool: this.pool,
+      natShards: true,
+      transmit: old.state.transmit,
+      carry: old,
+      markMap: markRemap(this.gen.firewall.markNames, gen.firewall.markNames),
+    });
+    if (!this.shared.custom) this.profile.prepare?.(flow, gen);
+    this.gen = gen;
+    this.flow = flow;
+    this.carried.push(flow.firewall?.ct.confirmed ?? 0);
   }
 
   clearDone(): void {
@@ -209,6 +234,7 @@ export class BenchEngine {
       drops,
       runtime: this.flow.graph.runtime.map((r) => ({ name: r.name, calls: r.calls, vectors: r.vectors, packets: r.packets, ns: r.ns })),
       misSteered: this.misSteered,
+      carried: this.carried,
     };
   }
 }

@@ -3,13 +3,15 @@
  * One task is one worker for the whole run: it builds its BenchEngine (compiling the config itself), primes
  * its share of the connections, says it is ready, then pops vectors of slot indices from its input ring until
  * the ring is closed, handing every slot it is done with back through its output ring in vectors and ringing
- * the dispatcher's doorbell. Counters are zeroed when the dispatcher bumps the epoch (end of warm-up).
+ * the dispatcher's doorbell. Counters are zeroed when the dispatcher bumps the epoch (end of warm-up). When
+ * the dispatcher bumps the generation word (it has stopped feeding and has every slot back), the worker
+ * switches to the next configuration generation, carrying its connections, and acknowledges.
  */
 import { BenchEngine, type BenchShared, type EngineStats } from './engine';
 import { VectorRing } from '../dataplane/worker/ring';
 
 /** Words of the control block (Int32Array over a SharedArrayBuffer). */
-export const CTL = { READY: 0, EPOCH: 1, DOORBELL: 2, FAILED: 3, WORDS: 4 } as const;
+export const CTL = { READY: 0, EPOCH: 1, DOORBELL: 2, FAILED: 3, GEN: 4, ACK: 5, WORDS: 6 } as const;
 
 export interface WorkerTask {
   shared: BenchShared;
@@ -22,6 +24,8 @@ export interface WorkerTask {
   ringCapacity: number;
   outCapacity: number;
   control: SharedArrayBuffer;
+  /** Configs of the generations a reload alternates between (generation g runs configs[g % length]). */
+  configs: string[];
 }
 
 export default function run(task: WorkerTask): EngineStats {
@@ -36,9 +40,24 @@ export default function run(task: WorkerTask): EngineStats {
     let epoch = Atomics.load(ctl, CTL.EPOCH);
     Atomics.add(ctl, CTL.READY, 1);
     Atomics.notify(ctl, CTL.READY);
+    let gen = 0;
     for (;;) {
-      const n = inRing.popWait(vec, 20);
-      if (n < 0) break;
+      let n = inRing.pop(vec);
+      if (n < 0) {
+        if (inRing.closed) break;
+        // A new configuration generation: the dispatcher stopped feeding and every slot came back, so the
+        // flow is between vectors and quiescent (docs/workers.md, configuration generations).
+        const g = Atomics.load(ctl, CTL.GEN);
+        if (g !== gen) {
+          gen = g;
+          engine.reload(task.configs[g % task.configs.length]!);
+          Atomics.add(ctl, CTL.ACK, 1);
+          Atomics.notify(ctl, CTL.ACK);
+          continue;
+        }
+        n = inRing.popWait(vec, 20, true);
+        if (n < 0) continue;
+      }
       const e = Atomics.load(ctl, CTL.EPOCH);
       if (e !== epoch) {
         epoch = e;

@@ -33,6 +33,10 @@ options:
                      of the profile's traffic; repeatable
   --workers N        also run with 1..N worker threads (piscina) behind a dispatcher and print the
                      scaling table (default: the in-thread run only); N is at most ${SHARDS}
+  --reload S         with workers: switch configuration generation every S seconds under load
+                     (the config, then the config with one more filter rule that matches nothing,
+                     and back); connections carry over, and the runs report reloads, the longest
+                     pause and the connections carried
   --seconds S        timed seconds per run (default 3; a quarter of it, at most 1 s, warms up first)
   --json             print one JSON document (rates, stages, scaling) instead of text
   -h, --help         this help
@@ -73,6 +77,7 @@ async function run(args: string[], io: Io): Promise<number> {
         pcap: { type: 'string', multiple: true },
         workers: { type: 'string' },
         seconds: { type: 'string' },
+        reload: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +107,14 @@ async function run(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const opts: BenchOptions = { profile, seconds };
+  if (o.reload !== undefined) {
+    const r = Number(o.reload);
+    if (!Number.isFinite(r) || r <= 0 || workers === 0) {
+      io.err(`flowplane bench: --reload expects seconds > 0 and --workers N, got '${o.reload}'\n`);
+      return 2;
+    }
+    opts.reloadEvery = r;
+  }
   try {
     if (o.config !== undefined) opts.config = fs.readFileSync(o.config, 'utf8');
   } catch (e) {
@@ -161,6 +174,9 @@ async function run(args: string[], io: Io): Promise<number> {
             frameBytes: r.frameBytes,
             drops: r.drops,
             misSteered: r.misSteered,
+            reloads: r.reloads,
+            reloadPauseMs: r.reloadPauseMs,
+            carriedConnections: r.carried,
             stages: r.runtime.filter((s) => s.calls > 0).map((s) => ({ name: s.name, calls: s.calls, vectors: s.vectors, packets: s.packets, nsPerPacket: s.packets ? s.ns / s.packets : 0 })),
           })),
         },
@@ -177,6 +193,7 @@ async function run(args: string[], io: Io): Promise<number> {
   if (lost !== 0 || Object.keys(main.drops).length > 0) {
     out.push(`  transmitted ${main.sent} of ${main.packets}${Object.keys(main.drops).length ? `; drops: ${Object.entries(main.drops).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`);
   }
+  if (main.reloads > 0) out.push(`  ${main.reloads} configuration reloads under load, longest pause ${main.reloadPauseMs.toFixed(1)} ms; connections carried: ${main.carried.join(', ')}`);
   if (main.misSteered > 0) out.push(`  ${main.misSteered} answers would have been steered to another worker`);
   out.push('', `per stage (${main.workers === 0 ? 'in-thread' : `${main.workers} workers, summed`}):`, formatRuntime(main.runtime));
   if (rows.length > 1) out.push('', 'scaling:', scalingTable(rows));

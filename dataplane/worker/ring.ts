@@ -91,14 +91,21 @@ export class VectorRing {
    * Consumer: pop, sleeping while the ring is empty (up to `timeoutMs` per wait). Returns -1 once the ring is
    * closed and drained.
    */
-  popWait(out: Uint32Array, timeoutMs = 50): number {
+  popWait(out: Uint32Array, timeoutMs = 50, once = false): number {
     for (;;) {
       const n = this.pop(out);
       if (n >= 0) return n;
       if (this.closed) return this.pop(out);
       const tail = Atomics.load(this.hdr, TAIL);
       if (tail === Atomics.load(this.hdr, HEAD)) Atomics.wait(this.hdr, TAIL, tail, timeoutMs);
+      // `once`: one wait only (the consumer has other things to look at: -1 then means "still empty")
+      if (once) return this.pop(out);
     }
+  }
+
+  /** Wake a consumer sleeping in popWait without publishing anything (it has something else to see). */
+  wake(): void {
+    Atomics.notify(this.hdr, TAIL);
   }
 
   /** No more entries will be pushed: a waiting consumer wakes and sees the end once it has drained the ring. */

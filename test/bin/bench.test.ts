@@ -100,3 +100,18 @@ test('a capture that does not exist is an error, not a crash', () => {
   expect(r.code).toBe(1);
   expect(r.err).toContain('nonexistent.pcap');
 });
+
+test('--reload: workers switch configuration generation under load, carry every connection, lose nothing', () => {
+  const r = flowplane('--profile', 'soho', '--seconds', '1', '--workers', '2', '--reload', '0.2', '--json');
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.out) as { runs: (JsonRun & { reloads: number; reloadPauseMs: number; carriedConnections: number[] })[] };
+  for (const run of doc.runs.slice(1)) {
+    expect(run.reloads).toBeGreaterThanOrEqual(2);
+    expect(run.carriedConnections).toHaveLength(run.reloads);
+    // the 10,000 established connections, split over the workers, all carried into every new generation
+    for (const c of run.carriedConnections) expect(c).toBe(10_000);
+    expect(run.transmitted).toBe(run.packets);
+    expect(run.drops).toEqual({});
+  }
+  expect(flowplane('--reload', '1').code).toBe(2); // needs --workers
+});
