@@ -10,6 +10,7 @@ import { consoleCommand } from './commands/console';
 import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
 import { runCommand } from './commands/run';
+import { benchCommand } from './commands/bench';
 import { packageVersion } from './paths';
 
 export interface Command {
@@ -39,12 +40,7 @@ export const COMMANDS: Command[] = [
   checkCommand,
   consoleCommand,
   exportCommand,
-  {
-    name: 'bench',
-    summary: 'measure dataplane throughput (Mpps, Gbit/s, ns per packet per stage)',
-    usage: 'flowplane bench [--config FILE] [--profile NAME] [--workers N] [--pcap FILE] [--seconds S]',
-    comingIn: '[workers]',
-  },
+  benchCommand,
 ];
 
 export function helpText(): string {

@@ -132,6 +132,11 @@ export interface FlowOptions {
    * connections and their NAT go on. The old flow must not receive packets afterwards.
    */
   replaces?: Flow | null;
+  /**
+   * Sharded NAT (ConnTable.natShards): source-NAT ports congruent to the connection's shard, so replies can be
+   * steered to their worker by port (docs/workers.md). Set for every flow of a router run with workers.
+   */
+  natShards?: boolean;
 }
 
 export class Flow {
@@ -160,6 +165,7 @@ export class Flow {
     const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1, opts.replaces?.firewall ?? null) : null;
     this.firewall = fw;
     if (fw !== null && opts.log !== undefined) fw.sink = opts.log;
+    if (fw !== null && opts.natShards === true) fw.ct.natShards = true;
     // The queues: a real stage for each kind of scheduler the configuration has (stages/queue.ts).
     const qt = tables.queues;
     const seed = opts.seed ?? 1;
@@ -274,6 +280,13 @@ export class Flow {
     this.entry = this.graph.stageIndex('ethernet-input');
     this.ctx = { pool, nowSec: 0, nowNsec: 0, trace: opts.trace ?? null };
     st.ctx = this.ctx;
+    const prev = opts.replaces;
+    if (prev !== undefined && prev !== null) {
+      // the clock goes on where the previous generation left it (connection timeouts count on)
+      this.ctx.nowSec = prev.ctx.nowSec;
+      this.ctx.nowNsec = prev.ctx.nowNsec;
+      st.now = prev.state.now;
+    }
   }
 
   /** Set the flow's clock (never backwards: an earlier time is ignored) and run the timers due by then. */
@@ -331,6 +344,15 @@ export class Flow {
     let t = Infinity;
     for (const q of this.queueStages) t = Math.min(t, q.nextEvent());
     return t;
+  }
+
+  /**
+   * Nothing in flight and nothing held (ARP wait, reassembly, queues): the flow can hand over to a new
+   * configuration generation (`FlowOptions.carry`).
+   */
+  get quiescent(): boolean {
+    const st = this.state;
+    return this.graph.inFlight === 0 && st.waiting === 0 && st.held === 0 && st.reassembly.queues === 0;
   }
 
   /** Received frames (slots with inPort, len, linkType, timestamp set by their port): run them through. */

@@ -243,15 +243,20 @@ export class StageGraph {
 
   /** `show runtime`-style table: calls, vectors, packets, ns per packet per stage. */
   formatRuntime(): string {
-    const rows = this.runtime.filter((r) => r.calls > 0);
-    const w = Math.max(5, ...rows.map((r) => r.name.length));
-    const lines = [`${'stage'.padEnd(w)}  ${'calls'.padStart(9)}  ${'vectors'.padStart(9)}  ${'packets'.padStart(11)}  ${'pkts/vec'.padStart(8)}  ${'ns/pkt'.padStart(8)}`];
-    for (const r of rows) {
-      lines.push(
-        `${r.name.padEnd(w)}  ${String(r.calls).padStart(9)}  ${String(r.vectors).padStart(9)}  ${String(r.packets).padStart(11)}  ` +
-          `${(r.packets / r.vectors).toFixed(1).padStart(8)}  ${(r.packets ? r.ns / r.packets : 0).toFixed(1).padStart(8)}`,
-      );
-    }
-    return lines.join('\n');
+    return formatRuntime(this.runtime);
   }
+}
+
+/** `show runtime`-style table of runtime counters (a graph's, or several workers' added up). */
+export function formatRuntime(runtime: readonly StageRuntime[]): string {
+  const rows = runtime.filter((r) => r.calls > 0);
+  const w = Math.max(5, ...rows.map((r) => r.name.length));
+  const lines = [`${'stage'.padEnd(w)}  ${'calls'.padStart(9)}  ${'vectors'.padStart(9)}  ${'packets'.padStart(11)}  ${'pkts/vec'.padStart(8)}  ${'ns/pkt'.padStart(8)}`];
+  for (const r of rows) {
+    lines.push(
+      `${r.name.padEnd(w)}  ${String(r.calls).padStart(9)}  ${String(r.vectors).padStart(9)}  ${String(r.packets).padStart(11)}  ` +
+        `${(r.packets / r.vectors).toFixed(1).padStart(8)}  ${(r.packets ? r.ns / r.packets : 0).toFixed(1).padStart(8)}`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -19,7 +19,7 @@ import { frame } from '../../pcap/fixture';
 const VECTOR = 256;
 const HOSTS = 5000; // per side: 10k learned MACs
 
-const CONFIG = `/interface bridge
+export const CONFIG = `/interface bridge
 add name=br1 admin-mac=02:00:00:00:bb:01 auto-mac=no
 /interface bridge port
 add bridge=br1 interface=ether2

@@ -37,14 +37,14 @@ const R_WAN = '02:00:00:00:01:01';
 const R_LAN = '02:00:00:00:02:01';
 const GW = '02:00:00:00:01:fe';
 
-function hostIp(h: number): string {
+export function hostIp(h: number): string {
   return `10.0.1.${10 + h}`;
 }
-function hostMac(h: number): string {
+export function hostMac(h: number): string {
   return `02:00:00:01:00:${(10 + h).toString(16).padStart(2, '0')}`;
 }
 
-const BASE = `/interface ethernet
+export const BASE = `/interface ethernet
 set [ find default-name=ether1 ] mac-address=${R_WAN}
 set [ find default-name=ether2 ] mac-address=${R_LAN}
 /interface list

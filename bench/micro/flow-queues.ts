@@ -20,9 +20,9 @@ const FRAME = 60;
 const R_LAN = '02:00:00:00:02:01';
 const GW = '02:00:00:00:01:fe';
 
-const hostIp = (h: number): string => `10.1.${h >> 8}.${h & 255}`;
+export const hostIp = (h: number): string => `10.1.${h >> 8}.${h & 255}`;
 
-function config(queues: number): string {
+export function config(queues: number): string {
   const q: string[] = ['/queue simple'];
   for (let h = 0; h < queues; h++) q.push(`add name=sub${h} target=${hostIp(h + 2)}/32 max-limit=100M/100M`);
   return `/interface ethernet

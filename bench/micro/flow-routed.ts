@@ -26,7 +26,7 @@ import { frame } from '../../pcap/fixture';
 const VECTOR = 256;
 const FLOWS = 65536;
 
-const CONFIG = `/interface ethernet
+export const CONFIG = `/interface ethernet
 set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
 set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01
 /ip address

@@ -85,6 +85,13 @@ export interface ReplayRunOptions {
   queueStats?: boolean | undefined;
   /** After the summary, print the router's log like `/log print` (`--log`). */
   log?: boolean | undefined;
+  /**
+   * `--workers N`: replay as a router run with N workers does (docs/workers.md). The replay is the causal
+   * schedule — every frame runs to completion on the capture clock before the next, shared tables updated
+   * in input order — so the outputs are byte-identical for every N; what a worker count changes in the
+   * router (NAT ports congruent to the connection's shard, ConnTable.natShards) is the same for all N.
+   */
+  workers?: number | undefined;
 }
 
 /** An input that stopped early. */
@@ -371,7 +378,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   const pool = new PacketPool({ slots: 4096 });
   const tracing = o.trace !== undefined;
   const trace = tracing ? new TraceBuffer(pool.slots, 1 << 20) : null;
-  const flow = new Flow(gen, { pool, trace, log: router.log });
+  const flow = new Flow(gen, { pool, trace, log: router.log, natShards: o.workers !== undefined });
   const src = new ReplaySource(pool, inputs); // reads each input's first record: link types are known
 
   io.out(`flowplane replay: ${plan.title}\n`);

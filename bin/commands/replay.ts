@@ -69,6 +69,9 @@ options:
   --log              after the summary, print the router's log as /log print shows it (TIME, TOPICS,
                      MESSAGE): firewall log=yes / action=log lines at the capture clock's time, and the
                      config load's messages (script :log, warnings)
+  --workers N        replay as a router run with N worker threads (1..64): NAT picks ports by
+                     connection shard (as workers must, so replies can be steered by port); the
+                     outputs are byte-identical for every N (docs/workers.md: the causal schedule)
   -h, --help         this help
 
 With a config, frames go through the router: ethernet ports, bridges (VLAN filtering, bridge filter
@@ -106,6 +109,7 @@ async function run(args: string[], io: Io): Promise<number> {
         'out-dir': { type: 'string' },
         trace: { type: 'string' },
         'trace-format': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -125,6 +129,12 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   if (o['trace-format'] !== undefined && o.trace === undefined) {
     io.err('flowplane replay: --trace-format needs --trace FILE\n');
+    return 2;
+  }
+
+  const workers = o.workers === undefined ? undefined : Number(o.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) {
+    io.err(`flowplane replay: --workers expects 1..64, got '${o.workers}'\n`);
     return 2;
   }
 
@@ -172,7 +182,7 @@ async function run(args: string[], io: Io): Promise<number> {
     plan.guests = [...(plan.guests ?? []).filter((g) => g.name !== name), { name, file: spec.slice(eq + 1) }];
   }
 
-  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'], queueStats: o['queue-stats'], log: o.log }, io).code;
+  return executeReplay(plan, { macs: o.macs, summary: o.summary, outDir: o['out-dir'], trace: o.trace, traceFormat, connections: o.connections, ruleStats: o['rule-stats'], queueStats: o['queue-stats'], log: o.log, workers }, io).code;
 }
 
 export const replayCommand: Command = {

@@ -25,6 +25,12 @@ export interface PoolOptions {
   headroom?: number;
   /** Existing buffers to attach to (another thread's pool). */
   shared?: PoolShared;
+  /**
+   * The slots this pool's free list owns, `[lo, hi)` (default: all). A worker attached to a shared pool
+   * allocates (router-made packets) only from its own range; slots it frees outside the range belong to
+   * another thread and go to `onForeignFree`.
+   */
+  own?: [number, number];
 }
 
 /** What another thread needs to attach to the same pool. Structured-clonable. */
@@ -49,6 +55,13 @@ export class PacketPool {
   readonly metaBuffer: SharedArrayBuffer;
   private readonly freeStack: Int32Array;
   private freeTop: number;
+  private readonly ownLo: number;
+  private readonly ownHi: number;
+  /**
+   * Where freed slots outside the owned range go (they belong to another thread: a worker hands them back
+   * to the dispatcher in vectors). Without it they join this free list.
+   */
+  onForeignFree: ((slot: number) => void) | null = null;
 
   constructor(opts: PoolOptions = {}) {
     const s = opts.shared;
@@ -65,9 +78,13 @@ export class PacketPool {
     const m = metaColumns(this.slots, s?.meta);
     this.meta = m.cols;
     this.metaBuffer = m.sab;
+    const [lo, hi] = opts.own ?? [0, this.slots];
+    if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && lo <= hi && hi <= this.slots)) throw new RangeError(`own range [${lo}, ${hi}) is not inside 0..${this.slots}`);
+    this.ownLo = lo;
+    this.ownHi = hi;
     this.freeStack = new Int32Array(this.slots);
-    for (let i = 0; i < this.slots; i++) this.freeStack[i] = this.slots - 1 - i; // slot 0 comes out first
-    this.freeTop = this.slots;
+    for (let i = 0; i < hi - lo; i++) this.freeStack[i] = hi - 1 - i; // the lowest slot comes out first
+    this.freeTop = hi - lo;
   }
 
   /** The buffers another thread passes to `new PacketPool({ shared })`. */
@@ -85,6 +102,10 @@ export class PacketPool {
 
   /** Return a slot to the free list. */
   free(slot: number): void {
+    if ((slot < this.ownLo || slot >= this.ownHi) && this.onForeignFree !== null) {
+      this.onForeignFree(slot);
+      return;
+    }
     this.freeStack[this.freeTop++] = slot;
   }
 

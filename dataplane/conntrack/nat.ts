@@ -26,10 +26,16 @@
  * recomputed over the message, and the outer address of the side being translated follows — so a host
  * behind masquerade gets a port-unreachable, time-exceeded or fragmentation-needed that quotes its own packet.
  *
- * [workers] note: each worker will get its own slice of each port range so workers never pick the same
- * port; the slice is `portBase`/`portSpan` of a NatPorts (default: the whole range).
+ * Sharded NAT (`ConnTable.natShards`, set when the router runs with workers; docs/workers.md): the port (or
+ * echo id) chosen for a connection is congruent to its shard modulo SHARDS (worker/shard.ts), so a reply to a
+ * router address is steered to the worker that owns the connection by its destination port alone, and
+ * workers never pick the same port. The original port is kept only when it is congruent already; the search
+ * walks the range's congruent ports from the same hash-chosen start. Ranges narrower than SHARDS ports fall
+ * back to the whole range (steering then cannot be exact: docs/workers.md). Which worker owns a shard does
+ * not change the choice, so the same capture translates alike with 1, 2 or 4 workers.
  */
 import { ConnTable, CtStatus } from './table';
+import { SHARDS, SHARD_MASK, tupleShard } from '../worker/shard';
 import { ipv4RewriteDst, ipv4RewriteSrc, l4RewriteDstPort, l4RewriteSrcPort, icmpRewriteEchoId, icmpChecksum } from '../wire/checksum';
 
 /** Hash for address and port choice (deterministic; murmur fmix32). */
@@ -96,15 +102,19 @@ export function snat(ct: ConnTable, id: number, toLo: number, toHi: number, port
   let lo = portLo;
   let hi = portHi;
   if (lo === 0 && hi === 0) [lo, hi] = isEcho ? [0, 65535] : portClass(sport);
-  if (sport >= lo && sport <= hi && !ct.inUse(rsrc, addr, replyPorts(sport), proto, now, id)) {
+  // Sharded: only ports congruent to the connection's shard (first one at or above lo, every SHARDS-th).
+  const shard = ct.natShards && hi - lo + 1 >= SHARDS ? tupleShard(src, dst, ports, proto) : -1;
+  const first = shard < 0 ? lo : lo + ((shard - (lo & SHARD_MASK) + SHARDS) & SHARD_MASK);
+  const step = shard < 0 ? 1 : SHARDS;
+  if (sport >= lo && sport <= hi && (shard < 0 || (sport & SHARD_MASK) === shard) && !ct.inUse(rsrc, addr, replyPorts(sport), proto, now, id)) {
     out.port = sport;
     ct.setReply(id, rsrc, addr, replyPorts(sport));
     return true;
   }
-  const span = hi - lo + 1;
-  const start = mix(src ^ dst, ports) % span;
+  const span = first > hi ? 0 : Math.floor((hi - first) / step) + 1;
+  const start = span === 0 ? 0 : mix(src ^ dst, ports) % span;
   for (let k = 0; k < span; k++) {
-    const p = lo + ((start + k) % span);
+    const p = first + ((start + k) % span) * step;
     if (!ct.inUse(rsrc, addr, replyPorts(p), proto, now, id)) {
       out.port = p;
       ct.setReply(id, rsrc, addr, replyPorts(p));

@@ -225,6 +225,11 @@ export class ConnTable {
   readonly l7Done: Uint8Array;
   /** Told of confirms and frees (null: nobody needs them). */
   listener: ConnListener | null = null;
+  /**
+   * Sharded NAT (nat.ts, docs/workers.md): source-NAT ports are chosen congruent to the connection's shard so
+   * replies can be steered to its worker by port. Set for routers run with workers; off by default.
+   */
+  natShards = false;
 
   /** Free-list link per entry (-2: in use). */
   private readonly nextFree: Int32Array;
@@ -236,6 +241,11 @@ export class ConnTable {
   /** Entries removed by eviction (table full) and by expiry. */
   evicted = 0;
   expired = 0;
+
+  /** The connection-rate / layer7 columns are present (`matcherColumns`). */
+  get hasMatcherColumns(): boolean {
+    return this.rateSec.length > 0;
+  }
 
   constructor(opts: ConnTableOptions = {}) {
     const max = opts.maxEntries ?? 65536;

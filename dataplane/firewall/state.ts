@@ -214,6 +214,15 @@ export class FirewallState implements DropListener {
     ct.listener = listener;
   }
 
+  /**
+   * Whether a new generation can take over `old`'s connection table: both track connections, with the same
+   * table size and the same optional matcher columns (connection-rate, layer7). Otherwise the new generation
+   * starts with an empty table (docs/workers.md lists it).
+   */
+  static carries(old: FirewallState, tracking: boolean, maxEntries: number, matcherColumns: boolean): boolean {
+    return old.tracking && tracking && old.ct.maxEntries === maxEntries && old.ct.hasMatcherColumns === matcherColumns;
+  }
+
   /** Give the payload matchers the packet bytes (the flow's pool buffer). */
   attachBytes(b: Uint8Array): void {
     for (const s of [this.raw, this.filter, this.mangle, this.nat]) s.pkt = b;

@@ -46,13 +46,6 @@ test('run without its options: a usage error naming what is missing, exit 2', ()
   expect(bad.err).toContain('--tap wants IF=DEV, got ether1');
 });
 
-test.each(['bench'])('%s is not built yet: says so and exits 2', (c) => {
-  const r = flowplane(c);
-  expect(r.code).toBe(2);
-  expect(r.err).toMatch(/not built yet \(coming with \[\w+\]\)/);
-  expect(r.err).toContain(`usage: flowplane ${c}`);
-});
-
 test('replay with no inputs runs the bundled demo: one line per frame and a summary', () => {
   const r = flowplane('replay');
   expect(r.err).toBe('');

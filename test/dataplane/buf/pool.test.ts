@@ -133,3 +133,25 @@ describe('drop reasons', () => {
     expect(dropCode('none')).toBe(0);
   });
 });
+
+describe('PacketPool own range (a worker attached to a shared pool)', () => {
+  test('allocates only its own slots; foreign slots it frees go to onForeignFree', () => {
+    const main = new PacketPool({ slots: 16, slotSize: 128 });
+    const w = new PacketPool({ shared: main.shared(), own: [10, 14] });
+    expect(w.available).toBe(4);
+    const got = [w.alloc(), w.alloc(), w.alloc(), w.alloc(), w.alloc()];
+    expect(got).toEqual([10, 11, 12, 13, -1]);
+    const back: number[] = [];
+    w.onForeignFree = (s) => back.push(s);
+    w.free(3);
+    w.free(12);
+    w.free(15);
+    expect(back).toEqual([3, 15]);
+    expect(w.available).toBe(1);
+    expect(w.alloc()).toBe(12);
+    // the same bytes: a frame written by one is read by the other
+    main.write(3, Uint8Array.from([1, 2, 3]), 0, 3);
+    expect([...w.frameCopy(3)]).toEqual([1, 2, 3]);
+    expect(() => new PacketPool({ slots: 8, own: [4, 9] })).toThrow(RangeError);
+  });
+});
