@@ -9,6 +9,7 @@ import { checkCommand } from './commands/check';
 import { consoleCommand } from './commands/console';
 import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
+import { runCommand } from './commands/run';
 import { packageVersion } from './paths';
 
 export interface Command {
@@ -34,12 +35,7 @@ const processIo: Io = {
 
 export const COMMANDS: Command[] = [
   replayCommand,
-  {
-    name: 'run',
-    summary: 'run a router live on TAP devices and existing interfaces',
-    usage: 'flowplane run --config FILE.rsc --tap ether1=tapA [--pcap-if ether2=veth0] [--workers N] [--console]',
-    comingIn: '[live]',
-  },
+  runCommand,
   checkCommand,
   consoleCommand,
   exportCommand,

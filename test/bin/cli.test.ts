@@ -36,7 +36,14 @@ test('no command prints the help and exits 2; an unknown command is named', () =
   expect(r.err).toContain("unknown command 'frobnicate'");
 });
 
-test.each(['run', 'bench'])('%s is not built yet: says so and exits 2', (c) => {
+test('run without --config says what it needs and exits 2', () => {
+  const r = flowplane('run');
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('--config FILE is required');
+  expect(r.err).toContain('usage: flowplane run');
+});
+
+test.each(['bench'])('%s is not built yet: says so and exits 2', (c) => {
   const r = flowplane(c);
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/not built yet \(coming with \[\w+\]\)/);
