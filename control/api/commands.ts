@@ -54,7 +54,7 @@ export function splitCommand(word: string): { path: string[]; verb: string } | u
 function trapOf(errors: readonly ConfigError[]): { ok: false; category: number; message: string; notFound?: boolean } {
   const m = errors[0]?.message ?? 'failure';
   if (m.startsWith('no such menu')) return { ok: false, category: 0, message: 'no such command prefix' };
-  if (m.startsWith('no command ')) return { ok: false, category: 0, message: 'no such command' };
+  if (m.startsWith('no command ') || m.endsWith('cannot be removed (they belong to the router)')) return { ok: false, category: 0, message: 'no such command' };
   const unknown = /^unknown property '([^']*)'/.exec(m);
   if (unknown) return { ok: false, category: 1, message: `unknown parameter ${unknown[1]}` };
   if (/^no item with id|^no such item|^no item number|is not an item of|: no such item/.test(m)) return { ok: false, category: 0, message: 'no such item', notFound: true };
