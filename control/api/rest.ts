@@ -33,6 +33,9 @@ export interface RestServerOptions {
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 406: 'Not Acceptable', 413: 'Payload Too Large', 405: 'Method Not Allowed', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented' };
 
+/** Bytes of an unwanted body read before the connection is cut. */
+const DRAIN_LIMIT = 64 << 10;
+
 class RestError {
   constructor(
     readonly status: number,
@@ -55,6 +58,14 @@ function textOf(v: unknown): string {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (Array.isArray(v)) return v.map(textOf).join(',');
   throw new RestError(400, 'values must be strings');
+}
+
+function decodeWord(w: string): string {
+  try {
+    return decodeURIComponent(w);
+  } catch {
+    throw new RestError(400, `malformed path word ${w}`);
+  }
 }
 
 function obj(row: Map<string, string>): Record<string, string> {
@@ -115,9 +126,19 @@ export class RestServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const fail = (e: unknown) => {
+      if (!req.complete && !res.headersSent) {
+        // The body is not wanted (no credentials, refused method): read and drop it, a bounded amount, so the
+        // connection stays usable; a client that sends more is cut off.
+        let drained = 0;
+        req.on('data', (d: Buffer) => {
+          drained += d.length;
+          if (drained > DRAIN_LIMIT) req.destroy();
+        });
+        req.on('error', () => {});
+        req.resume();
+      }
       if (e instanceof RestError) this.reply(res, e.status, errorBody(e.status, e.detail));
       else this.reply(res, 500, errorBody(500, e instanceof Error ? e.message : String(e)));
-      if (!req.complete) req.destroy();
     };
     try {
       if (req.method === 'HEAD') return this.reply(res, 501);
@@ -139,7 +160,10 @@ export class RestServer {
       let size = 0;
       req.on('data', (d: Buffer) => {
         size += d.length;
-        if (size > this.maxBody) return fail(new RestError(413, 'request body too large'));
+        if (size > this.maxBody) {
+          if (!res.headersSent) fail(new RestError(413, 'request body too large'));
+          return;
+        }
         chunks.push(d);
       });
       req.on('error', () => {});
@@ -183,7 +207,7 @@ export class RestServer {
   }
 
   private route(res: http.ServerResponse, user: ApiUser, method: string, url: URL, body: Record<string, unknown> | undefined): void {
-    const words = url.pathname.split('/').filter((w) => w !== '').slice(1).map((w) => decodeURIComponent(w));
+    const words = url.pathname.split('/').filter((w) => w !== '').slice(1).map(decodeWord);
     const run = (path: readonly string[], verb: string, attrs: [string, string][], queries: string[] = []): ApiResult => runApiCommand(this.router, user, { path, verb, attrs, queries });
     const check = (r: ApiResult, verb: string): Extract<ApiResult, { ok: true }> => {
       if (r.ok) return r;

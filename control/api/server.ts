@@ -47,7 +47,6 @@ const MAX_QUEUED = 64 << 20;
 
 interface Listen {
   readonly path: string[];
-  readonly menuKey: string;
   readonly tag: string | undefined;
   readonly proplist: Set<string> | undefined;
   known: Map<string, string>;
@@ -205,7 +204,7 @@ class Connection {
     if (typeof q === 'string') return this.trap(1, q, tag);
     const first = printRows(this.server.router, path, undefined, q, proplist);
     if (!first.ok) return this.trap(first.category, first.message, tag);
-    const l: Listen = { path, menuKey: '', tag, proplist, known: snapshot(first.rows), off: () => {} };
+    const l: Listen = { path, tag, proplist, known: snapshot(first.rows), off: () => {} };
     const off = this.server.router.onChange((ch) => this.changed(l, ch, q));
     l.off = off;
     this.listens.add(l);
@@ -261,10 +260,15 @@ export class ApiServer {
     this.preLogin = opts.preLogin ?? PRE_LOGIN;
     this.postLogin = opts.postLogin ?? POST_LOGIN;
     this.maxListeners = opts.maxListeners ?? 64;
-    const accept = (s: net.Socket) => this.conns.add(new Connection(this, s));
+    const accept = (s: net.Socket) => this.attach(s);
     this.server = opts.tls ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, accept) : net.createServer(accept);
     this.server.on('error', () => {});
     if (opts.tls) this.server.on('tlsClientError', () => {});
+  }
+
+  /** Serve a connected socket (the listener does this; tests and fuzzers may hand in their own stream). */
+  attach(s: net.Socket): void {
+    this.conns.add(new Connection(this, s));
   }
 
   forget(c: Connection): void {
