@@ -8,6 +8,10 @@
  * `true`/`false`; passwords never. Items are named by `.id` (or `numbers`): an id `*1A`, a name, or a
  * comma-separated list of them.
  *
+ * UNCONFIRMED: which executor errors become which trap category (0 unknown item or command, 1 bad argument,
+ * 4 missing rights with RouterOS's `not enough permissions (9)`), and that print lists `dynamic` and
+ * `invalid` for every list item.
+ *
  * Rights: commands that only read need the `read` policy; anything else needs `write` (checked here, before
  * the command runs, so a read-only user changes nothing).
  */

@@ -10,6 +10,10 @@
  * ends it with `!trap =category=2 =message=interrupted` and `!done`. `!empty` answers a print that found
  * nothing (RouterOS 7.18+), unless the server is told to behave like an older RouterOS.
  *
+ * UNCONFIRMED: a command before login gets `!trap =category=5 =message=not logged in` (the session stays
+ * open until the login deadline); `/quit` answers `!fatal session terminated on request`; the limits before
+ * and after login are flowplane's (RouterOS only says input before login is limited).
+ *
  * Nothing a client sends can throw out of here: a bug in a command becomes a `!trap`, a protocol error a
  * `!fatal`; one connection's trouble never reaches another's.
  */

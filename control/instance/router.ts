@@ -114,8 +114,9 @@ export class RouterInstance {
     return () => this.listeners.delete(listener);
   }
 
-  private changed(change: StoreChange): void {
-    this.live = undefined;
+  /** Tell the listeners; `live` says the change went through the live executor (its indexes stay right). */
+  private changed(change: StoreChange, live = false): void {
+    if (!live) this.live = undefined;
     for (const l of [...this.listeners]) {
       try {
         l(change);
@@ -195,7 +196,7 @@ export class RouterInstance {
       this.live = undefined; // its indexes saw the items
       return { ok: false, errors: sortErrors(errors) };
     }
-    this.changed({ source: 'api', menus: made.map((m) => m.path) });
+    this.changed({ source: 'api', menus: made.map((m) => m.path) }, true);
     return r.value === undefined ? { ok: true } : { ok: true, value: r.value };
   }
 

@@ -6,6 +6,9 @@
  * (control/api) read `read`, `write`, `api`, `rest-api` and `sensitive` from it. Passwords are stored hashed
  * (`password` type, control/store/password.ts) and never exported unless `show-sensitive` is asked for.
  *
+ * UNCONFIRMED: the exact policy lists of the built-in groups (taken from v7 prints; `dude`, `tikapp` and
+ * package-specific policies are left out) and that `admin` starts without a password (the CHR default).
+ *
  * RouterOS does not put `/user` in `/export`; flowplane does (a config file is the only way to give a
  * router its accounts), with the password hidden unless `show-sensitive`.
  */
