@@ -6,6 +6,7 @@
  * Safe by default: a service listens on loopback unless its `address=` lets other clients in (then on all
  * addresses, admitting only those prefixes) or the caller names a listen address. A listener that is not
  * loopback-only does not start while a full user (write and policy rights) has an empty password. TLS
+ * `max-sessions` bounds the connections a service holds at once (further ones are closed at accept). TLS
  * services need a key and certificate from the caller (flowplane does not model `/certificate`); without
  * them they are skipped with a note.
  */
@@ -54,7 +55,7 @@ export async function startManagement(router: RouterInstance, opts: ManagementOp
   const table = router.store.table('/ip service');
   if (table === undefined) throw new Error('this router has no /ip service menu');
   const auth = new Authenticator(router);
-  const plan: { name: ServiceName; host: string; port: number; allowed: string }[] = [];
+  const plan: { name: ServiceName; host: string; port: number; allowed: string; maxSessions: number }[] = [];
   const skipped: { name: ServiceName; why: string }[] = [];
   for (const name of SERVICES) {
     if (opts.only !== undefined && !opts.only.includes(name)) continue;
@@ -70,7 +71,7 @@ export async function startManagement(router: RouterInstance, opts: ManagementOp
     }
     const allowed = table.value(item, 'address') ?? '';
     const host = opts.listen ?? (allowed === '' ? '127.0.0.1' : '::');
-    plan.push({ name, host, port: opts.ports?.[name] ?? Number(table.value(item, 'port')), allowed });
+    plan.push({ name, host, port: opts.ports?.[name] ?? Number(table.value(item, 'port')), allowed, maxSessions: Number(table.value(item, 'max-sessions') ?? 20) });
   }
   const open = plan.filter((p) => !isLoopback(p.host));
   const empty = fullUsersWithoutPassword(router);
@@ -87,6 +88,7 @@ export async function startManagement(router: RouterInstance, opts: ManagementOp
         s.server.prependListener('connection', (sock: net.Socket) => {
           if (!admit(sock)) sock.destroy();
         });
+        s.server.maxConnections = p.maxSessions;
         const a = await s.listen(p.port, p.host);
         services.push({ name: p.name, host: p.host, port: a.port, close: () => s.close() });
       } else {

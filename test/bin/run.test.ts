@@ -76,3 +76,27 @@ describe('services from /ip service', () => {
     }
   });
 });
+
+describe('max-sessions', () => {
+  test('connections beyond /ip service max-sessions are closed at once', async () => {
+    const r = new RouterInstance();
+    r.load('/ip service set api max-sessions=2\n', 'a.rsc');
+    const m = await startManagement(r, { only: ['api'], ports: { api: 0 } });
+    try {
+      const port = m.services[0]!.port;
+      const a = new RawClient(port);
+      const b = new RawClient(port);
+      await a.ready();
+      await b.ready();
+      expect(await a.login('admin', '')).toEqual([['!done']]);
+      const c = new RawClient(port);
+      c.write(['/login', '=name=admin', '=password=']);
+      expect(await c.next()).toBeUndefined();
+      expect(await b.login('admin', '')).toEqual([['!done']]);
+      a.close();
+      b.close();
+    } finally {
+      await m.close();
+    }
+  });
+});
