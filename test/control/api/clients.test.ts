@@ -164,7 +164,8 @@ describe('api-ssl', () => {
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
       const { server, port } = await apiServer(r, { tls: { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) } });
       try {
-        const conn = new RouterOSAPI({ host: '127.0.0.1', port, user: 'api', password: 'secret', timeout: 5, tls: { ca: fs.readFileSync(path.join(dir, 'c.pem')), servername: 'localhost' } });
+        const conn = new RouterOSAPI({ host: '127.0.0.1', port, user: 'api', password: 'secret', timeout: 5, // servername is passed on to tls.connect (node-routeros's types do not list it).
+        tls: { ca: fs.readFileSync(path.join(dir, 'c.pem')), servername: 'localhost' } as never });
         await conn.connect();
         const rows = await conn.write('/ip/firewall/address-list/print', ['?list=allowed']);
         expect(rows.map((x: Record<string, string>) => x['address'])).toEqual(['192.168.1.0/24']);

@@ -186,3 +186,17 @@ describe('binary API server', () => {
     expect(locked[0]).toEqual(['!trap', '=message=too many failed logins from this address, try again later']);
   });
 });
+
+describe('unauthenticated connections', () => {
+  test('a connection that does not log in in time gets !fatal and is closed', async () => {
+    const r2 = router();
+    const s = await apiServer(r2, { loginTimeoutMs: 100 });
+    const c = new RawClient(s.port);
+    await c.ready();
+    const f = await c.next();
+    expect(f).toEqual(['!fatal', 'not logged in in time']);
+    expect(await c.next()).toBeUndefined();
+    expect(s.server.connections).toBe(0);
+    await s.server.close();
+  });
+});
