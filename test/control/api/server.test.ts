@@ -106,6 +106,16 @@ describe('binary API server', () => {
     expect(good).toEqual([['!done', `=ret=*${ids.toString(16).toUpperCase()}`]]);
   });
 
+  test('get returns one value as =ret=; a password cannot be read', async () => {
+    const c = await client();
+    await c.login();
+    expect(await c.call(['/ip/firewall/address-list/get', '=number=*1', '=value-name=address'])).toEqual([['!done', '=ret=10.0.0.1']]);
+    expect(await c.call(['/interface/ethernet/get', '=number=ether2', '=value-name=disabled'])).toEqual([['!done', '=ret=false']]);
+    const pw = await c.call(['/user/get', '=number=api', '=value-name=password']);
+    expect(pw[0]![0]).toBe('!trap');
+    expect(pw.flat().some((w) => w.includes('pbkdf2'))).toBe(false);
+  });
+
   test('move puts a rule before another', async () => {
     r.load('/ip firewall filter\nadd chain=input action=accept comment=a\nadd chain=input action=accept comment=b\nadd chain=input action=accept comment=c', 'f.rsc');
     const c = await client();

@@ -72,3 +72,20 @@ describe('/user and /user group', () => {
     expect(r.load('/ip service set api port=70000\n', 't.rsc').ok).toBe(false);
   });
 });
+
+describe('passwords cannot be read back', () => {
+  test('get of a password is an error; get and print as-value leave it out', () => {
+    const r = new RouterInstance();
+    r.load('/user add name=bob group=read password=pw', 'a.rsc');
+    const direct = r.runLine(':put [/user get bob password]', []);
+    expect(direct.ok).toBe(false);
+    expect(direct.error).toContain('password cannot be read (it is stored hashed)');
+    const all = r.runLine(':put [/user get bob]', []);
+    expect(all.ok).toBe(true);
+    expect(all.output).toContain('name=bob');
+    expect(all.output).not.toMatch(/pbkdf2|password/);
+    const asValue = r.runLine(':put [/user print as-value]', []);
+    expect(asValue.output).toContain('bob');
+    expect(asValue.output).not.toMatch(/pbkdf2|password/);
+  });
+});
