@@ -60,6 +60,11 @@ function textOf(v: unknown): string {
   throw new RestError(400, 'values must be strings');
 }
 
+/** REST's `.proplist` always includes `.id` (ROUTEROS-FLOW §9). */
+function withId(list: string): string {
+  return list === '' || list.split(',').includes('.id') ? list : `.id,${list}`;
+}
+
 function decodeWord(w: string): string {
   try {
     return decodeURIComponent(w);
@@ -232,7 +237,7 @@ export class RestServer {
           const attrs: [string, string][] = [];
           const queries: string[] = [];
           for (const [k, v] of url.searchParams) {
-            if (k === '.proplist') attrs.push(['.proplist', v.includes('.id') || v === '' ? v : `.id,${v}`]);
+            if (k === '.proplist') attrs.push(['.proplist', withId(v)]);
             else queries.push(`?${k}=${v}`);
           }
           const r = check(run(words, 'print', attrs, queries), 'print');
@@ -265,7 +270,7 @@ export class RestServer {
         if (!this.isMenu(path)) throw new RestError(400, `no such command or directory (${path[path.length - 1] ?? verb})`);
         const b = body!;
         const attrs = args(b, ['.proplist', '.query']);
-        if (b['.proplist'] !== undefined) attrs.push(['.proplist', textOf(b['.proplist'])]);
+        if (b['.proplist'] !== undefined) attrs.push(['.proplist', withId(textOf(b['.proplist']))]);
         let queries: string[] = [];
         if (b['.query'] !== undefined) {
           if (!Array.isArray(b['.query']) || !b['.query'].every((q) => typeof q === 'string')) throw new RestError(400, '.query must be an array of strings');

@@ -122,7 +122,7 @@ describe('REST with curl', () => {
     expect(patch.status).toBe(200);
     expect(patch.json).toMatchObject({ '.id': '*4', comment: 'patched', disabled: 'false' });
     const post = await call('POST', `${base()}/ip/firewall/address-list/print`, { '.proplist': ['address'], '.query': ['list=blocked', 'list=rest', '#|'] });
-    expect(post.json).toEqual([{ address: '10.0.0.1' }, { address: '10.0.0.2' }, { address: '8.8.8.8' }]);
+    expect(post.json).toEqual([{ '.id': '*1', address: '10.0.0.1' }, { '.id': '*2', address: '10.0.0.2' }, { '.id': '*4', address: '8.8.8.8' }]);
     expect((await call('DELETE', `${base()}/ip/firewall/address-list/*4`)).status).toBe(204);
     expect(await call('DELETE', `${base()}/ip/firewall/address-list/*4`)).toEqual({ status: 404, json: { error: 404, message: 'Not Found' } });
     expect(await call('GET', `${base()}/ip/address`, undefined, 'api:wrong')).toEqual({ status: 401, json: { error: 401, message: 'Unauthorized' } });
