@@ -1,6 +1,8 @@
 /**
- * `flowplane run --config router.rsc --tap ether1=tapA [--pcap-if ether2=veth0] [--console] [--persist]`:
- * a router running live on real Linux devices until SIGINT/SIGTERM.
+ * `flowplane run --config router.rsc [--tap ether1=tapA] [--pcap-if ether2=veth0] [--console] [--persist]
+ * [--api-port N] [--rest-port N] [--listen ADDR] ...`: a router running live on real Linux devices, serving its
+ * management APIs (binary API, REST: control/api) as `/ip service` configures them, until SIGINT/SIGTERM.
+ * Without --tap/--pcap-if the router's interfaces are unplugged: a router run for its APIs alone.
  *
  * The startup is a chain of small steps (parse the options table, load the config, open the ports, start
  * the live router, install signals, open the console): each one is a function below, so other ways to serve
@@ -19,13 +21,22 @@ import { TapPort } from '../../dataplane/ports/tap';
 import { PcapPort } from '../../dataplane/ports/pcap-if';
 import { formatConfigError } from './config-args';
 import { packageVersion } from '../paths';
+import { type Management, type ServiceName, startManagement } from '../../control/api/services';
 
-const USAGE = `usage: flowplane run --config FILE.rsc --tap IF=DEV [--tap IF=DEV ...] [--pcap-if IF=DEV ...]
-                     [--console] [--persist] [--slots N]
+const USAGE = `usage: flowplane run --config FILE.rsc [--tap IF=DEV ...] [--pcap-if IF=DEV ...] [--console] [--persist]
+                     [--slots N] [--api-port N] [--rest-port N] [--api-ssl-port N] [--rest-ssl-port N]
+                     [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--no-empty] [--strict] [--ethernet-ports N]
 
 Runs the router of FILE.rsc live: each --tap makes (or attaches to) the TAP device DEV and uses it as the
 router interface IF (ether1...); each --pcap-if uses an existing interface DEV (a veth end, a NIC)
-through libpcap. Prints the interfaces and their addresses, then log lines like RouterOS /log.
+through libpcap. Prints the interfaces and their addresses, then log lines like RouterOS /log. Without
+--tap or --pcap-if the interfaces are unplugged (a router run for its APIs alone).
+
+The management APIs run as /ip service configures them: api (RouterOS binary API, 8728), api-ssl (8729),
+www (REST under /rest, 80), www-ssl (443). Every change through an API applies atomically and reaches the
+running dataplane at once. Safe by default: services listen on loopback unless their /ip service address=
+admits other clients or --listen names an address; a non-loopback listener refuses to start while a full
+user has an empty password. With live ports, a service whose port is taken is logged and skipped.
 
 options:
 ${'@OPTIONS@'}
@@ -45,6 +56,15 @@ interface RunOptions {
   console: boolean;
   persist: boolean;
   slots?: number;
+  // management APIs (control/api)
+  apiPorts: Partial<Record<ServiceName, number>>;
+  listen?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  noEmpty: boolean;
+  // loading
+  strict: boolean;
+  ethernetPorts?: number;
 }
 
 interface OptionRow {
@@ -57,6 +77,12 @@ interface OptionRow {
 const pair = (v: string): [string, string] | null => {
   const m = /^([^=]+)=([^=]+)$/.exec(v);
   return m ? [m[1]!, m[2]!] : null;
+};
+
+const port = (svc: ServiceName, opt: string) => (o: RunOptions, v: string): string | null => {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) return `${opt} expects a port 0..65535, found '${v}'`;
+  o.apiPorts[svc] = Number(v);
+  return null;
 };
 
 const OPTIONS: OptionRow[] = [
@@ -97,6 +123,26 @@ const OPTIONS: OptionRow[] = [
       return null;
     },
   },
+  { name: '--api-port', arg: 'N', help: 'port of api, the RouterOS binary API (0 = any free port; the port used is printed)', set: port('api', '--api-port') },
+  { name: '--rest-port', arg: 'N', help: 'port of www (REST over HTTP)', set: port('www', '--rest-port') },
+  { name: '--api-ssl-port', arg: 'N', help: 'port of api-ssl', set: port('api-ssl', '--api-ssl-port') },
+  { name: '--rest-ssl-port', arg: 'N', help: 'port of www-ssl', set: port('www-ssl', '--rest-ssl-port') },
+  { name: '--listen', arg: 'ADDR', help: 'listen address of every service (default 127.0.0.1, or :: where address= is set)', set: (o, v) => ((o.listen = v), null) },
+  { name: '--tls-cert', arg: 'FILE', help: 'PEM certificate for api-ssl and www-ssl (they are skipped without one)', set: (o, v) => ((o.tlsCert = v), null) },
+  { name: '--tls-key', arg: 'FILE', help: 'PEM private key for it', set: (o, v) => ((o.tlsKey = v), null) },
+  { name: '--no-empty', help: 'answer empty API prints with !done only, as RouterOS before 7.18 (some clients need it)', set: (o) => ((o.noEmpty = true), null) },
+  { name: '--strict', help: 'menus flowplane does not model are errors, not warnings', set: (o) => ((o.strict = true), null) },
+  {
+    name: '--ethernet-ports',
+    arg: 'N',
+    help: 'ethernet ports the router has (ether1..N, default 8)',
+    set: (o, v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) return `--ethernet-ports wants 1..64, got ${v}`;
+      o.ethernetPorts = n;
+      return null;
+    },
+  },
 ];
 
 function optionsHelp(): string {
@@ -107,9 +153,13 @@ function optionsHelp(): string {
 
 /** Parse the command line with OPTIONS; a string is a usage error. */
 export function parseRunArgs(args: string[]): RunOptions | string {
-  const o: RunOptions = { taps: [], pcapIfs: [], console: false, persist: false };
+  const o: RunOptions = { taps: [], pcapIfs: [], console: false, persist: false, apiPorts: {}, noEmpty: false, strict: false };
   for (let i = 0; i < args.length; i++) {
     let a = args[i]!;
+    if (!a.startsWith('-') && o.config === undefined) {
+      o.config = a; // `flowplane run FILE.rsc`
+      continue;
+    }
     let v: string | undefined;
     const eq = a.indexOf('=');
     if (a.startsWith('--') && eq > 0) {
@@ -126,7 +176,7 @@ export function parseRunArgs(args: string[]): RunOptions | string {
     if (err !== null) return err;
   }
   if (o.config === undefined) return '--config FILE is required';
-  if (o.taps.length + o.pcapIfs.length === 0) return 'at least one --tap or --pcap-if is required';
+  if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) return '--tls-cert and --tls-key go together';
   const ifs = [...o.taps, ...o.pcapIfs].map((p) => p[0]);
   const dup = ifs.find((x, i) => ifs.indexOf(x) !== i);
   if (dup !== undefined) return `interface ${dup} is given twice`;
@@ -140,13 +190,13 @@ export function logLine(d: Date, topics: string, message: string): string {
   return `${d.toISOString().slice(11, 19)} ${topics} ${message}\n`;
 }
 
-function loadRouter(file: string, io: Io): RouterInstance | null {
+function loadRouter(o: RunOptions, file: string, io: Io): RouterInstance | null {
   if (!fs.existsSync(file)) {
     io.err(`flowplane run: ${file}: no such file\n`);
     return null;
   }
-  const router = new RouterInstance();
-  const res = router.load(fs.readFileSync(file, 'utf8'), file);
+  const router = new RouterInstance(o.ethernetPorts !== undefined ? { ethernetPorts: o.ethernetPorts } : {});
+  const res = router.load(fs.readFileSync(file, 'utf8'), file, o.strict ? { strict: true } : {});
   if (!res.ok) {
     for (const e of res.errors) io.err(formatConfigError(e));
     io.err(`flowplane run: ${file}: the config does not load; nothing started\n`);
@@ -173,7 +223,44 @@ function openPorts(o: RunOptions, router: RouterInstance, io: Io): LiveBinding[]
   }
 }
 
-function installSignals(live: LiveRouter, file: string, stop: () => void): () => void {
+/**
+ * Start the management services of `router`. Returns null after printing why when they may not start (a
+ * non-loopback listener with a passwordless full user, unreadable TLS files); with live ports a port that is
+ * taken only skips the APIs (the router still forwards), and the log says so.
+ */
+async function startApis(o: RunOptions, router: RouterInstance, live: boolean, io: Io): Promise<Management | null | 'skipped'> {
+  let tls: { key: Buffer; cert: Buffer } | undefined;
+  if (o.tlsCert !== undefined && o.tlsKey !== undefined) {
+    try {
+      tls = { cert: fs.readFileSync(o.tlsCert), key: fs.readFileSync(o.tlsKey) };
+    } catch (e) {
+      io.err(`flowplane run: cannot read the TLS files: ${(e as Error).message}\n`);
+      return null;
+    }
+  }
+  try {
+    const m = await startManagement(router, {
+      ports: o.apiPorts,
+      ...(o.listen !== undefined ? { listen: o.listen } : {}),
+      ...(tls ? { tls } : {}),
+      ...(o.noEmpty ? { emptyReply: false } : {}),
+    });
+    for (const s of m.services) io.out(`${s.name} listening on ${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}\n`);
+    for (const s of m.skipped) io.out(`${s.name} not started: ${s.why}\n`);
+    if (m.services.length === 0 && !live) io.out('no service is enabled: nothing to serve\n');
+    return m;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (live && (code === 'EADDRINUSE' || code === 'EACCES')) {
+      io.out(`management APIs not started: ${(e as Error).message}\n`);
+      return 'skipped';
+    }
+    io.err(`flowplane run: ${(e as Error).message}\n`);
+    return null;
+  }
+}
+
+function installSignals(live: LiveRouter, file: string, stop: () => void, reloaded: () => void): () => void {
   const hup = (): void => {
     let text: string;
     try {
@@ -182,7 +269,7 @@ function installSignals(live: LiveRouter, file: string, stop: () => void): () =>
       log('system,error', `configuration ${file} not read: ${(e as Error).message}; the running one is kept`);
       return;
     }
-    live.reload(text, file);
+    if (live.reload(text, file)) reloaded();
   };
   process.on('SIGHUP', hup);
   process.on('SIGINT', stop);
@@ -196,7 +283,7 @@ function installSignals(live: LiveRouter, file: string, stop: () => void): () =>
 
 let log: (topics: string, message: string) => void = () => {};
 
-async function run(args: string[], io: Io): Promise<number> {
+async function run(args: string[], io: Io, until?: Promise<void>): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.out(USAGE.replace('@OPTIONS@\n', optionsHelp()));
     return 0;
@@ -207,13 +294,31 @@ async function run(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const file = o.config!;
-  const router = loadRouter(file, io);
+  const router = loadRouter(o, file, io);
   if (router === null) return 1;
+  const plugged = o.taps.length + o.pcapIfs.length > 0;
+  if (!plugged) return runApisOnly(o, router, io, until);
   const bindings = openPorts(o, router, io);
   if (bindings === null) return 1;
   log = (topics, message) => io.out(logLine(new Date(), topics, message));
   const live = new LiveRouter(router, bindings, { log, ...(o.slots !== undefined ? { slots: o.slots } : {}) });
   io.out(`flowplane ${packageVersion()} run: ${file}\n${live.describe()}`);
+  let apis = await startApis(o, live.router, true, io);
+  if (apis === null) {
+    for (const b of bindings) b.io.close();
+    return 1;
+  }
+  // Changes through the APIs reach the running dataplane (the console's own lines do already): recompiled
+  // once per burst of API commands (50 ms), so 100k adds do not mean 100k compiles.
+  let pending: NodeJS.Timeout | null = null;
+  const watch = (): (() => void) =>
+    live.router.onChange(() => {
+      pending ??= setTimeout(() => {
+        pending = null;
+        live.applyIfChanged('configuration changed through the API');
+      }, 50);
+    });
+  let unwatch = watch();
   live.driver.start();
   log('system,info', `router started on ${bindings.map((b) => `${b.iface}=${b.io.device}`).join(', ')}`);
 
@@ -223,21 +328,53 @@ async function run(args: string[], io: Io): Promise<number> {
       if (done) return;
       done = true;
       uninstall();
+      unwatch();
+      if (pending !== null) clearTimeout(pending);
       live.driver.stop();
       log('system,info', `router stopped${o.persist ? ' (TAP devices kept)' : ''}`);
-      resolve(0);
+      void (apis !== 'skipped' && apis !== null ? apis.close() : Promise.resolve()).then(() => resolve(0));
     };
-    const uninstall = installSignals(live, file, stop);
+    // SIGHUP makes a new router object: the APIs move to it.
+    const reloaded = (): void => {
+      unwatch();
+      unwatch = watch();
+      if (apis === 'skipped' || apis === null) return;
+      const old = apis;
+      void old.close().then(async () => {
+        apis = await startApis(o, live.router, true, io);
+      });
+    };
+    const uninstall = installSignals(live, file, stop, reloaded);
     if (o.console) {
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
       void runConsole(live.consoleBackend(), process.stdin, process.stdout, { terminal, counters: live.counterSource(), version: packageVersion() }).then(stop);
     }
+    void until?.then(stop);
   });
+}
+
+/** No live ports: serve the APIs of a router with unplugged interfaces until a signal (or `until`). */
+async function runApisOnly(o: RunOptions, router: RouterInstance, io: Io, until?: Promise<void>): Promise<number> {
+  const m = await startApis(o, router, false, io);
+  if (m === null || m === 'skipped') return 1;
+  await (until ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }));
+  await m.close();
+  io.out('stopped\n');
+  return 0;
 }
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a router live on TAP devices and existing interfaces',
-  usage: 'flowplane run --config FILE.rsc --tap ether1=tapA [--pcap-if ether2=veth0] [--console] [--persist]',
-  run,
+  summary: 'run a router live on TAP devices and existing interfaces, serving its management APIs',
+  usage: 'flowplane run --config FILE.rsc [--tap ether1=tapA] [--pcap-if ether2=veth0] [--console] [--api-port N] [--rest-port N]',
+  run: (args, io) => run(args, io),
 };
+
+/** `run` that stops when `until` settles instead of on a signal (tests). */
+export function runUntil(args: string[], io: Io, until: Promise<void>): Promise<number> {
+  return run(args, io, until);
+}

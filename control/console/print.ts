@@ -176,6 +176,11 @@ function propValue(table: MenuTable, p: PropSpec | undefined, v: string, detail:
   return quoteValue(v);
 }
 
+/** Passwords (stored as hashes) are never printed, as RouterOS never prints them. */
+function shown(p: PropSpec): boolean {
+  return p.type.t !== 'password';
+}
+
 /** Lay out columns: numbers and flags, then cells separated by two blanks; trailing blanks trimmed. */
 function layoutTable(head: string[], rows: Array<{ n: string; flags: string; cells: string[]; comment?: string }>, right: boolean[]): string[] {
   const nw = Math.max(1, ...rows.map((r) => r.n.length));
@@ -214,7 +219,7 @@ function wrapWords(first: string, indent: string, words: readonly string[], widt
 function printSingle(table: MenuTable, opts: PrintTableOptions): string {
   const item = table.items[0];
   if (item === undefined) return '';
-  const names = opts.proplist ?? table.spec.props.map((p) => p.name);
+  const names = opts.proplist ?? table.spec.props.filter(shown).map((p) => p.name);
   const pairs: Array<[string, string]> = [];
   for (const name of names) {
     const v = readProp({ table, item }, name);
@@ -229,7 +234,7 @@ function printSingle(table: MenuTable, opts: PrintTableOptions): string {
 /** Properties a property-form line shows (disabled and comment are shown as the X flag and `;;;`). */
 function rowProps(row: Row, opts: PrintTableOptions, detail: boolean): string[] {
   const { table, item } = row;
-  const names = opts.proplist ?? table.spec.props.map((p) => p.name);
+  const names = opts.proplist ?? table.spec.props.filter(shown).map((p) => p.name);
   const out: string[] = [];
   for (const name of names) {
     if (!opts.proplist && (name === 'disabled' || name === 'comment')) continue;
@@ -269,7 +274,7 @@ export function printTable(what: MenuTable | PrintSource, opts: PrintTableOption
   const commentOf = (r: Row): string | undefined => r.item.values.get('comment');
 
   if (opts.valueList) {
-    const names = opts.proplist ?? spec.props.filter((p) => p.name !== 'disabled').map((p) => p.name);
+    const names = opts.proplist ?? spec.props.filter((p) => p.name !== 'disabled' && shown(p)).map((p) => p.name);
     const w = Math.max(0, ...names.map((n) => n.length)) + 2;
     for (const name of names) {
       const vals = rows.map((r) => readProp(r, name) ?? '""');

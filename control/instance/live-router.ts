@@ -82,6 +82,11 @@ export class LiveRouter {
     if (lost.length > 0) this.opts.log('interface,warning', `no such interface in the configuration: ${lost.join(', ')} (frames from it are dropped)`);
   }
 
+  /** Apply the store if it differs from what the running flow was compiled from (API changes). */
+  applyIfChanged(what: string): void {
+    if (fingerprint(this.router) !== this.applied) this.apply(what);
+  }
+
   /** The console's backend: lines run on the router's store; a line that changed it is applied at once. */
   consoleBackend(): ConsoleBackend {
     const self = this;

@@ -6,7 +6,9 @@
  *
  * Configuration changes are atomic: `load` applies a whole file or nothing; `runConsoleLine` applies one
  * console line (all of its commands) or nothing. Both work on a clone of the store and swap it in when
- * there was no error.
+ * there was no error. `runCommand` is the command layer of the management APIs (control/api): one
+ * resolved command, through the same executor, all of it or nothing. After every change that applied,
+ * `onChange` listeners hear which menus changed (the APIs' `listen`; the live dataplane recompiles on it).
  *
  * ```ts
  * const r = new RouterInstance({ name: 'r1', ethernetPorts: 4 });
@@ -19,11 +21,13 @@ import { INTERFACE_KINDS, type MenuRegistry, menuRegistry } from '../menus/regis
 import { ConfigError } from '../routeros/errors';
 import { parseScript } from '../routeros/parser';
 import { type ScriptValue, runScript } from '../routeros/script';
-import { type ExecHooks, Executor, sortErrors } from '../store/exec';
+import type { ResolvedCommand } from '../routeros/script';
+import { type ExecHooks, type QueryRequest, Executor, sortErrors } from '../store/exec';
 import { type LoadOptions, type LoadResult, commandOracle, loadConfig } from '../store/load';
 import { menuChangeErrors } from '../store/paths';
 import { ConfigStore } from '../store/store';
-import { validateStore } from '../store/validate';
+import { validateItems, validateStore } from '../store/validate';
+import type { IdSpace, Item, MenuTable } from '../store/store';
 import { RouterLog } from './log';
 import { MetaRouter } from './metarouter';
 import type { Pos } from '../routeros/source';
@@ -61,6 +65,21 @@ export interface ConsoleLineOptions {
   hooks?: ExecHooks;
 }
 
+/** A change that applied to the store: which menus changed (all may have when `menus` is absent). */
+export interface StoreChange {
+  readonly source: 'load' | 'console' | 'api';
+  /** Full menu paths of the tables the change touched; absent after a load or a console line. */
+  readonly menus?: readonly string[];
+}
+
+/** What one API command did: its value (`add` → the new id) and, for print/export, what it selected. */
+export type CommandOutcome =
+  | { readonly ok: true; readonly value?: ScriptValue; readonly query?: QueryRequest }
+  | { readonly ok: false; readonly errors: ConfigError[] };
+
+/** Verbs that read only: they run on the live store, never on a clone. */
+const READ_VERBS = new Set(['print', 'export', 'find', 'get', 'monitor', 'monitor-traffic']);
+
 /** The file name console lines are reported under. */
 export const CONSOLE_FILE = '<console>';
 
@@ -76,6 +95,10 @@ export class RouterInstance {
   logTime = 0;
   /** MetaRouter guests (control/instance/metarouter.ts): RouterInstances of their own, owned by this one. */
   readonly metarouter: MetaRouter;
+
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  /** The executor API commands run through while nothing else wrote the store (it keeps its indexes). */
+  private live: { ex: Executor; captured: { query: QueryRequest | undefined } } | undefined;
 
   constructor(opts: RouterOptions = {}) {
     this.name = opts.name ?? 'MikroTik';
@@ -136,12 +159,111 @@ export class RouterInstance {
       action: this.actionHook(actions, opts.hooks?.action),
     };
     const r = loadConfig(this.store, text, file, { registry: this.registry, ...opts, hooks, check: (w, f) => this.limits(w, f) });
-    if (r.ok) this.afterCommit(actions);
+    if (r.ok) {
+      this.afterCommit(actions);
+      this.changed({ source: 'load' });
+    }
     // What the load said, as RouterOS logs a script's problems: warnings, then the outcome.
     for (const w of r.warnings) this.log.log(this.logTime, 'system,warning', `${file}:${w.line}:${w.col}: ${w.message}`);
     for (const e of r.errors) this.log.log(this.logTime, 'system,error', `${file}:${e.line}:${e.col}: ${e.message}`);
     this.log.log(this.logTime, r.ok ? 'system,info' : 'system,error', r.ok ? `configuration ${file} loaded` : `configuration ${file} not loaded`);
     return r;
+  }
+
+  /**
+   * Listen to changes that applied (loads, console lines, API commands); returns the unsubscribe function.
+   * Listeners run synchronously after the store has the change; an exception in one is not the caller's.
+   */
+  onChange(listener: (change: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tell the listeners; `live` says the change went through the live executor (its indexes stay right). */
+  private changed(change: StoreChange, live = false): void {
+    if (!live) this.live = undefined;
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch {
+        // A listener's failure must not undo or fail a change that applied.
+      }
+    }
+  }
+
+  private liveExecutor(): { ex: Executor; captured: { query: QueryRequest | undefined } } {
+    if (this.live !== undefined) return this.live;
+    const captured: { query: QueryRequest | undefined } = { query: undefined };
+    const hooks: ExecHooks = {
+      print: (req) => {
+        captured.query = req;
+      },
+      export: (req) => {
+        captured.query = req;
+      },
+    };
+    this.live = { ex: new Executor(this.store, { registry: this.registry, hooks }), captured };
+    return this.live;
+  }
+
+  /**
+   * Run one command (the APIs build it from their words: path, verb, `name=value`, the items it names), all
+   * of it or nothing. Reads run on the live store; `add` runs there too and checks only the new items (an
+   * addition cannot break other items' references), taking them out again when that check fails; every
+   * other change runs on a clone that is validated whole and swapped in (as a console line).
+   */
+  runCommand(cmd: ResolvedCommand, opts: { strict?: boolean } = {}): CommandOutcome {
+    if (READ_VERBS.has(cmd.verb) || (cmd.verb === 'add' && !opts.strict)) return this.runLive(cmd);
+    const work = this.store.clone();
+    const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}) });
+    const r = ex.execute(cmd);
+    if (!r.ok) return { ok: false, errors: ex.settle([ConfigError.at(cmd.file, cmd.pos, r.message)]) };
+    const v = validateStore(work, this.registry);
+    if (v.errors.length > 0) return { ok: false, errors: v.errors };
+    this.store.replaceWith(work);
+    this.afterCommit([]);
+    const menus = changedMenus(cmd, ex);
+    this.changed(menus === undefined ? { source: 'api' } : { source: 'api', menus });
+    return r.value === undefined ? { ok: true } : { ok: true, value: r.value };
+  }
+
+  private runLive(cmd: ResolvedCommand): CommandOutcome {
+    const live = this.liveExecutor();
+    const { ex, captured } = live;
+    const adding = cmd.verb === 'add';
+    const before = adding ? idCounters(this.store) : undefined;
+    captured.query = undefined;
+    const r = ex.execute(cmd);
+    ex.warnings.length = 0;
+    ex.lines.clear();
+    if (!r.ok) return { ok: false, errors: ex.settle([ConfigError.at(cmd.file, cmd.pos, r.message)]) };
+    if (!adding) {
+      const query = captured.query;
+      captured.query = undefined;
+      return { ok: true, ...(r.value !== undefined ? { value: r.value } : {}), ...(query !== undefined ? { query } : {}) };
+    }
+    // What the add made: items with ids the counters handed out during the command.
+    const made: { path: string; table: MenuTable; items: Item[] }[] = [];
+    for (const [path, table] of this.store.tables) {
+      const from = before!.get(table.idSpace)!;
+      if (table.idSpace.next === from) continue;
+      const items: Item[] = [];
+      // New items are last unless placed before another (place-before): scan from the end until all are seen.
+      // A shared counter (interface kinds) may have handed the ids to another table: each table is looked at.
+      const handed = table.idSpace.next - from;
+      for (let k = table.items.length - 1; k >= 0 && items.length < handed; k--) if (table.items[k]!.id >= from) items.push(table.items[k]!);
+      if (items.length > 0) made.push({ path, table, items });
+    }
+    const errors: ConfigError[] = [];
+    for (const m of made) errors.push(...validateItems(this.store, this.registry, m.table, m.items).errors);
+    if (errors.length > 0) {
+      for (const m of made) for (const item of m.items) m.table.remove(item);
+      for (const [space, next] of before!) space.next = next;
+      this.live = undefined; // its indexes saw the items
+      return { ok: false, errors: sortErrors(errors) };
+    }
+    this.changed({ source: 'api', menus: made.map((m) => m.path) }, true);
+    return r.value === undefined ? { ok: true } : { ok: true, value: r.value };
   }
 
   /**
@@ -186,6 +308,7 @@ export class RouterInstance {
     if (errors.length > 0) return { ok: false, output, errors, warnings, menu: [...menu] };
     this.store.replaceWith(work);
     this.afterCommit(actions);
+    this.changed({ source: 'console' });
     return { ok: true, output, errors, warnings, menu: nextMenu };
   }
 
@@ -200,4 +323,23 @@ export class RouterInstance {
     const error = r.errors.map((x) => `${x.message} (line ${x.line} column ${x.col})`).join('\n');
     return output === '' ? { ok: false, error } : { ok: false, output, error };
   }
+}
+
+/** The id counters of the store's tables (shared ones once), to see what an add handed out. */
+function idCounters(store: ConfigStore): Map<IdSpace, number> {
+  const m = new Map<IdSpace, number>();
+  for (const t of store.tables.values()) if (!m.has(t.idSpace)) m.set(t.idSpace, t.idSpace.next);
+  return m;
+}
+
+/**
+ * The menus a change on a clone touched: the command's own; undefined (any) for `set` and `remove`, which
+ * carry renames into other menus and take interface queues along.
+ */
+function changedMenus(cmd: ResolvedCommand, ex: Executor): string[] | undefined {
+  if (cmd.verb === 'set' || cmd.verb === 'remove') return undefined;
+  const ref = ex.menus.resolve(cmd.path);
+  if (ref.kind === 'table') return [ref.table.spec.path];
+  if (ref.kind === 'interfaces') return ref.tables.map((t) => t.spec.path);
+  return undefined;
 }

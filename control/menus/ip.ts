@@ -189,6 +189,9 @@ export const IP_SERVICES: ReadonlyArray<Readonly<Record<string, string>>> = [
   { name: 'api-ssl', port: '8729' },
 ];
 
+/** An IPv4 or IPv6 address or prefix (`/ip service address=`, `/user address=`). */
+export const IP_ADDRESS_OR_PREFIX: ValueType = raw(/^[0-9A-Fa-f.:]+(?:\/\d{1,3})?$/, 'an IPv4 or IPv6 address or prefix');
+
 const service = menu({
   path: '/ip service',
   kind: 'fixed',
@@ -199,7 +202,7 @@ const service = menu({
   props: [
     { name: 'name', type: str(), readOnly: true, doc: 'service name' },
     { name: 'port', type: int(1, 65535), doc: 'TCP port the service listens on' },
-    { name: 'address', type: list(raw(/^[0-9A-Fa-f.:]+(?:\/\d{1,3})?$/, 'an IPv4 or IPv6 address or prefix')), default: '', doc: 'prefixes allowed to connect (empty = any)' },
+    { name: 'address', type: list(IP_ADDRESS_OR_PREFIX), default: '', doc: 'prefixes allowed to connect (empty = any)' },
     { name: 'certificate', type: str(), default: 'none', doc: 'TLS certificate (www-ssl, api-ssl)' },
     { name: 'tls-version', type: oneOf('any', 'only-1.2', 'only-1.3'), default: 'any', doc: 'TLS versions accepted (www-ssl, api-ssl)' },
     { name: 'vrf', type: str(), default: 'main', doc: 'VRF the service listens in' },

@@ -14,6 +14,7 @@ import { MENUS as QUEUE_MENUS } from './queue';
 import { MENUS as IPV6_MENUS } from './ipv6';
 import { MENUS as ROUTING_MENUS } from './routing';
 import { MENUS as SYSTEM_MENUS } from './system';
+import { MENUS as USER_MENUS } from './user';
 import { UNSUPPORTED_MENUS } from './unsupported';
 
 /** Export order of the modelled menus. A menu missing here is exported after these, in registration order. */
@@ -60,6 +61,8 @@ export const EXPORT_ORDER: readonly string[] = [
   '/ipv6 firewall raw',
   '/routing rule',
   '/system identity',
+  '/user group',
+  '/user',
   '/metarouter',
   '/metarouter interface',
   '/tool sniffer',
@@ -117,7 +120,7 @@ let defaultRegistry: MenuRegistry | undefined;
 /** The registry of all modelled menus (built once; immutable, so sharing it between routers is safe). */
 export function menuRegistry(): MenuRegistry {
   defaultRegistry ??= new MenuRegistry(
-    [...INTERFACE_MENUS, ...IP_MENUS, ...FIREWALL_MENUS, ...QUEUE_MENUS, ...IPV6_MENUS, ...ROUTING_MENUS, ...SYSTEM_MENUS],
+    [...INTERFACE_MENUS, ...IP_MENUS, ...FIREWALL_MENUS, ...QUEUE_MENUS, ...IPV6_MENUS, ...ROUTING_MENUS, ...SYSTEM_MENUS, ...USER_MENUS],
     UNSUPPORTED_MENUS,
   );
   return defaultRegistry;

@@ -64,7 +64,9 @@ export type ValueType =
    * per-connection-classifier, time, nth, psd, ttl, to-addresses ranges...). `pattern`, when given, is a
    * first check here so a typo gets file:line:col at load time.
    */
-  | { readonly t: 'raw'; readonly pattern?: RegExp; readonly expect?: string };
+  | { readonly t: 'raw'; readonly pattern?: RegExp; readonly expect?: string }
+  /** A password: stored as a salted hash (control/store/password.ts), hidden from exports and prints. */
+  | { readonly t: 'password' };
 
 export interface PropSpec {
   /** Property name as RouterOS prints it (`dst-address`). */

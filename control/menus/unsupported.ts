@@ -40,7 +40,10 @@ export const UNSUPPORTED_MENUS: string[] = [
   '/store',
   '/terminal',
   '/tr069-client',
-  '/user',
+  '/user aaa',
+  '/user active',
+  '/user settings',
+  '/user ssh-keys',
   '/user-manager',
   '/zerotier',
 

@@ -17,12 +17,14 @@
  *   `192.168.0.0/23`, ROUTEROS-FLOW §2); IPv6 entries are prefixes (`::1` → `::1/128`); DNS names as written;
  * - MAC addresses upper case; IPv6 compressed (RFC 5952);
  * - enums and flag sets checked word by word (flags keep the written order, duplicates dropped);
- * - `!value` negation (firewall matchers) kept as a prefix of the canonical value.
+ * - `!value` negation (firewall matchers) kept as a prefix of the canonical value;
+ * - passwords (`/user password=`) stored as a salted hash (password.ts): the text written never stays.
  *
  * Errors say what was expected (`expected a time like 1h30m or 00:01:00, found '1x'`).
  */
 import type { ValueType } from '../menus/schema';
 import * as v from '../routeros/values';
+import { hashPassword } from './password';
 
 export type Canonical = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly expected: string };
 
@@ -96,6 +98,8 @@ export function describeType(type: ValueType): string {
       return `a comma-separated list of ${describeType(type.of)}`;
     case 'raw':
       return type.expect ?? 'a value';
+    case 'password':
+      return 'a password';
   }
 }
 
@@ -205,6 +209,8 @@ function canonicalPlain(type: ValueType, text: string): Canonical {
     case 'raw':
       if (type.pattern && !type.pattern.test(text)) return expected(type.expect ?? `a value matching ${type.pattern.source}`, text);
       return ok(text);
+    case 'password':
+      return ok(hashPassword(text));
   }
 }
 

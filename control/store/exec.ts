@@ -923,12 +923,14 @@ export class Executor implements ScriptHost {
     if (propWord === undefined) {
       const items: [string, ScriptValue][] = [['.id', { type: 'id', text: idText(row.item.id) }]];
       for (const p of row.table.spec.props) {
+        if (p.type.t === 'password') continue; // stored hashed, readable by nobody
         const v = row.table.value(row.item, p.name);
         if (v !== undefined) items.push([p.name, scriptValue(p, v)]);
       }
       return { type: 'array', items };
     }
     const name = this.propName(row.table, propWord.name, propWord.pos, c, [], true);
+    if (name !== undefined && row.table.prop(name)?.type.t === 'password') c.error(propWord.pos, `${name} cannot be read (it is stored hashed)`);
     c.check();
     const v = readProp(row, name!);
     if (v === undefined) return NOTHING;
@@ -951,6 +953,7 @@ export class Executor implements ScriptHost {
         items: rows.map((r) => {
           const items: [string, ScriptValue][] = [['.id', { type: 'id', text: idText(r.item.id) }]];
           for (const p of r.table.spec.props) {
+            if (p.type.t === 'password') continue;
             const v = r.table.value(r.item, p.name);
             if (v !== undefined) items.push([p.name, scriptValue(p, v)]);
           }

@@ -75,6 +75,14 @@ export function validateStore(store: ConfigStore, registry: MenuRegistry, opts: 
   return new Validator(store, registry, opts.fragment === true).run();
 }
 
+/**
+ * The per-item checks for items just added to `table` (an `add` through the API): adding an item can only
+ * break its own references, never another item's, so checking it alone is checking the store.
+ */
+export function validateItems(store: ConfigStore, registry: MenuRegistry, table: MenuTable, items: readonly Item[]): Validation {
+  return new Validator(store, registry, false).runItems(table, items);
+}
+
 /** Suffix of the warning a dangling name gets in fragment mode. */
 export const FRAGMENT_NOTE = 'assumed to exist on the router this fragment is for';
 
@@ -91,7 +99,18 @@ class Validator {
   ) {}
 
   run(): Validation {
-    for (const table of this.store.tables.values()) {
+    for (const table of this.store.tables.values()) this.checkTable(table, table.items);
+    return { errors: this.errors, warnings: this.warnings };
+  }
+
+  /** The per-item checks on some items of one table (those of a command that only added items). */
+  runItems(table: MenuTable, items: readonly Item[]): Validation {
+    this.checkTable(table, items);
+    return { errors: this.errors, warnings: this.warnings };
+  }
+
+  private checkTable(table: MenuTable, items: readonly Item[]): void {
+    {
       const spec = table.spec;
       const refProps = spec.props.filter((p) => isRef(p.type));
       const rtProp = ROUTING_TABLE_PROPS[spec.path];
@@ -99,8 +118,8 @@ class Validator {
       const checkRt = rt !== undefined && !isRef(rt.type) && this.store.table('/routing table') !== undefined;
       const chains = table.prop('jump-target') && table.prop('chain') ? this.chainsOf(table) : undefined;
       const listProps = this.addressListProps(spec);
-      if (refProps.length === 0 && !checkRt && chains === undefined && listProps.length === 0) continue;
-      for (const item of table.items) {
+      if (refProps.length === 0 && !checkRt && chains === undefined && listProps.length === 0) return;
+      for (const item of items) {
         if (item.dynamic) continue;
         for (const p of refProps) this.checkRef(item, p);
         if (checkRt) this.checkRoutingTable(table, item, rt!);
@@ -108,7 +127,6 @@ class Validator {
         for (const p of listProps) this.checkAddressList(table, item, p);
       }
     }
-    return { errors: this.errors, warnings: this.warnings };
   }
 
   private at(item: Item, prop: string): Origin | undefined {
