@@ -15,6 +15,7 @@
  * Rights: commands that only read need the `read` policy; anything else needs `write` (checked here, before
  * the command runs, so a read-only user changes nothing).
  */
+import type { CounterSource } from '../console/print';
 import type { RouterInstance } from '../instance/router';
 import type { ConfigError } from '../routeros/errors';
 import type { ResolvedCommand, ResolvedProp, ResolvedSelector, ScriptValue } from '../routeros/script';
@@ -72,7 +73,7 @@ function apiValue(type: string, v: string): string {
 }
 
 /** The attributes of one row as the API prints them (`.id` first, passwords never). */
-export function rowAttrs(row: Row, proplist?: ReadonlySet<string>): ApiRow {
+export function rowAttrs(row: Row, proplist?: ReadonlySet<string>, counters?: CounterSource | null): ApiRow {
   const { table, item } = row;
   const spec = table.spec;
   const out: ApiRow = new Map();
@@ -82,6 +83,17 @@ export function rowAttrs(row: Row, proplist?: ReadonlySet<string>): ApiRow {
     if (p.type.t === 'password' || !want(p.name)) continue;
     const v = table.value(item, p.name);
     if (v !== undefined) out.set(p.name, apiValue(p.type.t, v));
+  }
+  // Live counters of a running router: rule bytes/packets, interface rx/tx (RouterOS prints them too).
+  if (counters !== undefined && counters !== null) {
+    const c = counters.counters(spec.path, item.id);
+    if (c !== undefined) {
+      if (want('bytes')) out.set('bytes', String(c.bytes));
+      if (want('packets')) out.set('packets', String(c.packets));
+    }
+    const cols = counters.statColumns?.(spec.path);
+    const vals = cols === undefined ? undefined : counters.statValues?.(spec.path, item.id);
+    if (cols !== undefined && vals !== undefined) cols.forEach((k, i) => want(k) && out.set(k, String(vals[i] ?? 0)));
   }
   if (spec.kind !== 'single') {
     if (!table.prop('dynamic') && want('dynamic')) out.set('dynamic', item.dynamic ? 'true' : 'false');
@@ -125,10 +137,10 @@ export function printRows(router: RouterInstance, path: readonly string[], sel: 
   const stack: boolean[] = [];
   for (const row of r.query?.rows ?? []) {
     if (q !== undefined) {
-      const all = rowAttrs(row);
+      const all = rowAttrs(row, undefined, router.counters);
       if (!queryMatches(q, all, stack)) continue;
-      rows.push(proplist === undefined ? all : rowAttrs(row, proplist));
-    } else rows.push(rowAttrs(row, proplist));
+      rows.push(proplist === undefined ? all : rowAttrs(row, proplist, router.counters));
+    } else rows.push(rowAttrs(row, proplist, router.counters));
   }
   return { ok: true, rows, listed: true };
 }

@@ -47,6 +47,7 @@ export class LiveRouter {
     const flow = new Flow(this.gen, { pool: new PacketPool({ slots: opts.slots ?? 8192 }) });
     this.driver = new LiveDriver(flow, bindings, { ...opts.driver, log: opts.log });
     for (const p of this.gen.firewall.problems) opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
+    router.counters = this.counterSource();
   }
 
   /**
@@ -61,7 +62,9 @@ export class LiveRouter {
       for (const e of res.errors) this.opts.log('system,error', `${e.file}:${e.line}:${e.col}: ${e.message}`);
       return false;
     }
+    this.router.counters = null;
     this.router = next;
+    next.counters = this.counterSource();
     this.apply(`configuration reloaded from ${file}`);
     return true;
   }

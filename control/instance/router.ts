@@ -29,6 +29,7 @@ import { ConfigStore } from '../store/store';
 import { validateItems, validateStore } from '../store/validate';
 import type { IdSpace, Item, MenuTable } from '../store/store';
 import { RouterLog } from './log';
+import type { CounterSource } from '../console/print';
 import { MetaRouter } from './metarouter';
 import type { Pos } from '../routeros/source';
 
@@ -89,6 +90,11 @@ export class RouterInstance {
   readonly registry: MenuRegistry;
   /** `:global` variables of this router's console session (shared by console lines, not by loads). */
   readonly globals = new Map<string, ScriptValue>();
+  /**
+   * Live counters of the dataplane running this router (rule bytes/packets, interface rx/tx), set by the live
+   * router; prints through the APIs include them. Null when nothing runs the config.
+   */
+  counters: CounterSource | null = null;
   /** `/log` (memory logging, control/instance/log.ts): config loads, script `:log`, and the flow's firewall lines. */
   readonly log = new RouterLog();
   /** The time log lines written outside the flow get (seconds; the driver sets it, e.g. a capture's start). */

@@ -1,7 +1,8 @@
 /**
  * The management API on a live router: `flowplane run` with two TAPs in namespaces and `--api-port 0`; a
  * firewall rule added through the RouterOS binary API stops pings across the router, and removing it through
- * the API lets them through again — changes through an API reach the running dataplane (issue [api] "Live").
+ * the API lets them through again — changes through an API reach the running dataplane, and prints through
+ * it carry the running flow's counters (issue [api] "Live").
  *
  *   lan (10.9.1.10) ── tap ether1 ─[flowplane]─ ether2 tap ── wan (10.9.2.10)
  *
@@ -112,9 +113,13 @@ maybe('flowplane run: the API changes the running dataplane', () => {
     const id = added[0]!.find((w) => w.startsWith('=ret='))!.slice(5);
     await waitFor(() => log.includes('configuration changed through the API'), 3000, 'the API change to apply');
     expect(pings()).toBe(false);
-    // the rule's counters are the running flow's
-    const rows = await api!.call(['/ip/firewall/filter/print', '=stats=', `?.id=${id}`]);
-    expect(rows.length).toBeGreaterThan(0);
+    // prints through the API carry the running flow's counters: the rule dropped the pings
+    const rows = await api!.call(['/ip/firewall/filter/print', `?.id=${id}`]);
+    const packets = Number(rows[0]!.find((w) => w.startsWith('=packets='))?.slice(9));
+    expect(packets).toBeGreaterThanOrEqual(2);
+    // and the interfaces their live rx/tx
+    const ifs = await api!.call(['/interface/print', '?name=ether1']);
+    expect(Number(ifs[0]!.find((w) => w.startsWith('=rx-packet='))?.slice(11))).toBeGreaterThan(0);
     expect((await api!.call(['/ip/firewall/filter/remove', `=.id=${id}`]))[0]![0]).toBe('!done');
     await sleep(300);
     expect(pings()).toBe(true);
