@@ -10,23 +10,12 @@
  *   the connection's very first packet the entry is not confirmed yet and dies with the packet, so, as in
  *   Linux, the error is not related to anything and is not translated.)
  */
+import { officeRouter } from '../../dataplane/flow/helpers';
 import { generationFrom, harness } from '../flow/helpers';
 import { frame } from '../../../pcap/fixture';
 import { inetChecksumOk, ipv4ChecksumOk } from '../../../dataplane/wire/checksum';
 
-const CONFIG = `
-/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
-set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
-/ip address
-add address=203.0.113.2/24 interface=ether1 network=203.0.113.0
-add address=192.168.88.1/24 interface=ether2 network=192.168.88.0
-/ip route
-add dst-address=0.0.0.0/0 gateway=203.0.113.1
-/ip arp
-add address=203.0.113.1 interface=ether1 mac-address=02:00:5E:00:00:01
-add address=192.168.88.10 interface=ether2 mac-address=02:00:00:00:88:0A
-/ip firewall filter
+const CONFIG = `${officeRouter({ wanLen: 24 })}/ip firewall filter
 add chain=forward action=accept connection-state=established,related
 add chain=forward action=drop connection-state=invalid
 /ip firewall nat

@@ -5,24 +5,13 @@
  * helper disabled (`/ip firewall service-port set tftp disabled=yes`) the same answer is a new connection to
  * the router itself, and the input filter drops it. A second request on another port gets its own answer.
  */
+import { officeRouter } from '../../dataplane/flow/helpers';
 import { frame, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
 import { generationFrom, replay, fateText } from '../flow/helpers';
 import { describeFrame } from '../../../dataplane/wire/describe';
 import { l4ChecksumOk4 } from '../../../dataplane/wire/checksum';
 
-const CONFIG = `
-/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
-set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
-/ip address
-add address=203.0.113.2/30 interface=ether1 network=203.0.113.0
-add address=192.168.88.1/24 interface=ether2 network=192.168.88.0
-/ip route
-add dst-address=0.0.0.0/0 gateway=203.0.113.1
-/ip arp
-add address=203.0.113.1 interface=ether1 mac-address=02:00:5E:00:00:01
-add address=192.168.88.10 interface=ether2 mac-address=02:00:00:00:88:0A
-/ip firewall filter
+const CONFIG = `${officeRouter()}/ip firewall filter
 add chain=input action=accept connection-state=established,related
 add chain=input action=drop in-interface=ether1
 add chain=forward action=accept connection-state=related connection-type=tftp

@@ -5,23 +5,12 @@
  * written from the story: the forward chain sees a packet after dstnat and before srcnat, so a connection's
  * first packet out through masquerade is not NATed yet, its later ones are; a port forward is from the start.
  */
+import { officeRouter } from '../../dataplane/flow/helpers';
 import { frame, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
 import { generationFrom, replay } from '../flow/helpers';
 import type { LogSink } from '../../../dataplane/log-sink';
 
-const CONFIG = `
-/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
-set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
-/ip address
-add address=203.0.113.2/30 interface=ether1 network=203.0.113.0
-add address=192.168.88.1/24 interface=ether2 network=192.168.88.0
-/ip route
-add dst-address=0.0.0.0/0 gateway=203.0.113.1
-/ip arp
-add address=203.0.113.1 interface=ether1 mac-address=02:00:5E:00:00:01
-add address=192.168.88.10 interface=ether2 mac-address=02:00:00:00:88:0A
-add address=192.168.88.50 interface=ether2 mac-address=02:00:00:00:88:32
+const CONFIG = `${officeRouter()}add address=192.168.88.50 interface=ether2 mac-address=02:00:00:00:88:32
 /ip firewall filter
 add chain=forward action=log log-prefix=fwd protocol=tcp
 add chain=forward action=accept log=yes protocol=udp

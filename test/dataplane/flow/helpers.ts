@@ -89,3 +89,24 @@ export function fateText(gen: Generation, f: number, a: number): string {
   if (f === 2) return 'local';
   return `fate ${f}`;
 }
+
+/**
+ * The two-port office router many firewall tests start from: ether1 is the WAN, 203.0.113.2/`wanLen` with
+ * the default route to 203.0.113.1; ether2 the LAN, 192.168.88.1/24 with the host 192.168.88.10; static ARP
+ * for both neighbours. Ends inside `/ip arp`, so a test can add more neighbours before its own menus.
+ */
+export function officeRouter(o: { wanLen?: number; wanMac?: string; lanMac?: string; gwMac?: string; hostMac?: string } = {}): string {
+  return `
+/interface ethernet
+set [ find default-name=ether1 ] mac-address=${o.wanMac ?? '02:F1:00:00:00:01'}
+set [ find default-name=ether2 ] mac-address=${o.lanMac ?? '02:F1:00:00:00:02'}
+/ip address
+add address=203.0.113.2/${o.wanLen ?? 30} interface=ether1 network=203.0.113.0
+add address=192.168.88.1/24 interface=ether2 network=192.168.88.0
+/ip route
+add dst-address=0.0.0.0/0 gateway=203.0.113.1
+/ip arp
+add address=203.0.113.1 interface=ether1 mac-address=${o.gwMac ?? '02:00:5E:00:00:01'}
+add address=192.168.88.10 interface=ether2 mac-address=${o.hostMac ?? '02:00:00:00:88:0A'}
+`;
+}

@@ -6,21 +6,9 @@
  */
 import { frame } from '../../../pcap/fixture';
 import { describeFrame } from '../../../dataplane/wire/describe';
-import { generationFrom, harness } from '../../dataplane/flow/helpers';
+import { generationFrom, harness, officeRouter } from '../../dataplane/flow/helpers';
 
-const BASE = `
-/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
-set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
-/ip address
-add address=203.0.113.2/30 interface=ether1 network=203.0.113.0
-add address=192.168.88.1/24 interface=ether2 network=192.168.88.0
-/ip route
-add dst-address=0.0.0.0/0 gateway=203.0.113.1
-/ip arp
-add address=203.0.113.1 interface=ether1 mac-address=02:00:5E:00:00:01
-add address=192.168.88.10 interface=ether2 mac-address=02:00:00:00:88:0A
-`;
+const BASE = officeRouter();
 const lan = () => frame().eth({ src: '02:00:00:00:88:0a', dst: '02:f1:00:00:00:02' });
 const wan = () => frame().eth({ src: '02:00:5e:00:00:01', dst: '02:f1:00:00:00:01' });
 
