@@ -62,6 +62,8 @@ interface RunOptions {
   tlsCert?: string;
   tlsKey?: string;
   noEmpty: boolean;
+  /** MetaRouter guests' configurations: [name, file]. */
+  guests: [string, string][];
   // loading
   strict: boolean;
   ethernetPorts?: number;
@@ -110,6 +112,17 @@ const OPTIONS: OptionRow[] = [
       return null;
     },
   },
+  {
+    name: '--guest',
+    arg: 'NAME=FILE',
+    help: 'the config of MetaRouter guest NAME (a /metarouter item of FILE.rsc; repeatable): host and guests run as one lab',
+    set: (o, v) => {
+      const p = pair(v);
+      if (p === null) return `--guest wants NAME=FILE, got ${v}`;
+      o.guests.push(p);
+      return null;
+    },
+  },
   { name: '--console', help: 'open a RouterOS console on the running router (print stats shows live counters)', set: (o) => ((o.console = true), null) },
   { name: '--persist', help: 'keep the TAP devices when the router stops', set: (o) => ((o.persist = true), null) },
   {
@@ -153,7 +166,7 @@ function optionsHelp(): string {
 
 /** Parse the command line with OPTIONS; a string is a usage error. */
 export function parseRunArgs(args: string[]): RunOptions | string {
-  const o: RunOptions = { taps: [], pcapIfs: [], console: false, persist: false, apiPorts: {}, noEmpty: false, strict: false };
+  const o: RunOptions = { taps: [], pcapIfs: [], console: false, persist: false, apiPorts: {}, noEmpty: false, strict: false, guests: [] };
   for (let i = 0; i < args.length; i++) {
     let a = args[i]!;
     if (!a.startsWith('-') && o.config === undefined) {
@@ -201,6 +214,24 @@ function loadRouter(o: RunOptions, file: string, io: Io): RouterInstance | null 
     for (const e of res.errors) io.err(formatConfigError(e));
     io.err(`flowplane run: ${file}: the config does not load; nothing started\n`);
     return null;
+  }
+  // MetaRouter guests' own configurations
+  for (const [name, gfile] of o.guests) {
+    const guest = router.guestConsole(name);
+    if (guest === undefined) {
+      io.err(`flowplane run: --guest ${name}: ${file} has no /metarouter item named ${name}\n`);
+      return null;
+    }
+    if (!fs.existsSync(gfile)) {
+      io.err(`flowplane run: ${gfile}: no such file\n`);
+      return null;
+    }
+    const g = guest.load(fs.readFileSync(gfile, 'utf8'), gfile);
+    if (!g.ok) {
+      for (const e of g.errors) io.err(formatConfigError(e));
+      io.err(`flowplane run: ${gfile} (guest ${name}) does not load; nothing started\n`);
+      return null;
+    }
   }
   return router;
 }
@@ -260,16 +291,18 @@ async function startApis(o: RunOptions, router: RouterInstance, live: boolean, i
   }
 }
 
-function installSignals(live: LiveRouter, file: string, stop: () => void, reloaded: () => void): () => void {
+function installSignals(live: LiveRouter, file: string, guestFiles: readonly [string, string][], stop: () => void, reloaded: () => void): () => void {
   const hup = (): void => {
     let text: string;
+    let guests: { name: string; text: string; file: string }[];
     try {
       text = fs.readFileSync(file, 'utf8');
+      guests = guestFiles.map(([name, f]) => ({ name, file: f, text: fs.readFileSync(f, 'utf8') }));
     } catch (e) {
-      log('system,error', `configuration ${file} not read: ${(e as Error).message}; the running one is kept`);
+      log('system,error', `configuration not read: ${(e as Error).message}; the running one is kept`);
       return;
     }
-    if (live.reload(text, file)) reloaded();
+    if (live.reload(text, file, guests)) reloaded();
   };
   process.on('SIGHUP', hup);
   process.on('SIGINT', stop);
@@ -344,7 +377,7 @@ async function run(args: string[], io: Io, until?: Promise<void>): Promise<numbe
         apis = await startApis(o, live.router, true, io);
       });
     };
-    const uninstall = installSignals(live, file, stop, reloaded);
+    const uninstall = installSignals(live, file, o.guests, stop, reloaded);
     if (o.console) {
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
       void runConsole(live.consoleBackend(), process.stdin, process.stdout, { terminal, counters: live.counterSource(), version: packageVersion() }).then(stop);

@@ -15,9 +15,11 @@ import type { ConsoleBackend } from '../console/console';
 import type { CounterSource } from '../console/print';
 import type { ExecHooks } from '../store/exec';
 import { RouterInstance } from './router';
+import { ConfigError } from '../routeros/errors';
 import { Flow } from '../../dataplane/flow';
 import { PacketPool } from '../../dataplane/buf/pool';
-import { LC, LiveDriver, type LiveBinding, type LiveDriverOptions } from '../../dataplane/ports/live';
+import { LC, LiveDriver, flowEngine, type LiveBinding, type LiveDriverOptions, type LiveEngine } from '../../dataplane/ports/live';
+import { MetaLab } from './lab';
 
 export interface LiveRouterOptions {
   /** Slots per flow's packet pool (default 8192). */
@@ -33,7 +35,11 @@ const STAT_LC = [LC.RX_BYTES, LC.TX_BYTES, LC.RX_PACKETS, LC.TX_PACKETS, LC.TX_D
 
 export class LiveRouter {
   router: RouterInstance;
-  gen: Generation;
+  gen!: Generation;
+  /** The router's flow (with MetaRouter guests: the host's, inside `lab`). */
+  flow!: Flow;
+  /** With MetaRouter guests: the host and its guests on one pool and clock (control/instance/lab.ts). */
+  lab: MetaLab | null = null;
   readonly driver: LiveDriver;
   private readonly opts: LiveRouterOptions;
   /** The store as exported when the running flow was compiled (to tell whether a console line changed it). */
@@ -42,10 +48,8 @@ export class LiveRouter {
   constructor(router: RouterInstance, bindings: LiveBinding[], opts: LiveRouterOptions) {
     this.router = router;
     this.opts = opts;
-    this.gen = compileGeneration(router.store);
     this.applied = fingerprint(router);
-    const flow = new Flow(this.gen, { pool: new PacketPool({ slots: opts.slots ?? 8192 }) });
-    this.driver = new LiveDriver(flow, bindings, { ...opts.driver, log: opts.log });
+    this.driver = new LiveDriver(this.build(null), bindings, { ...opts.driver, log: opts.log });
     for (const p of this.gen.firewall.problems) opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
     router.counters = this.counterSource();
   }
@@ -54,12 +58,19 @@ export class LiveRouter {
    * Load `text` as the whole configuration (SIGHUP). On success the new flow runs, carrying connections;
    * on failure nothing changes and the errors are logged. Returns whether it was applied.
    */
-  reload(text: string, file: string): boolean {
+  reload(text: string, file: string, guests: readonly { name: string; text: string; file: string }[] = []): boolean {
     const next = new RouterInstance({ name: this.router.name });
     const res = next.load(text, file);
-    if (!res.ok) {
+    const errors = [...res.errors];
+    // MetaRouter guests' configurations (`run --guest`), loaded into the new host's guests
+    for (const g of res.ok ? guests : []) {
+      const r = next.guestConsole(g.name)?.load(g.text, g.file);
+      if (r === undefined) errors.push(ConfigError.at(file, { line: 1, col: 1, offset: 0 }, `no /metarouter item named ${g.name} for ${g.file}`));
+      else errors.push(...r.errors);
+    }
+    if (errors.length > 0) {
       this.opts.log('system,error', `configuration ${file} not applied, the running one is kept:`);
-      for (const e of res.errors) this.opts.log('system,error', `${e.file}:${e.line}:${e.col}: ${e.message}`);
+      for (const e of errors) this.opts.log('system,error', `${e.file}:${e.line}:${e.col}: ${e.message}`);
       return false;
     }
     this.router.counters = null;
@@ -69,13 +80,31 @@ export class LiveRouter {
     return true;
   }
 
+  /**
+   * Compile the router (and its MetaRouter guests) into what the driver runs: one Flow carrying `replaces`'s
+   * connections, or, with guests, a MetaLab (a new lab starts its routers' connection tables afresh).
+   */
+  private build(replaces: Flow | null): LiveEngine {
+    const pool = new PacketPool({ slots: this.opts.slots ?? 8192 });
+    if (this.router.metarouter.guests.size > 0) {
+      const ml = new MetaLab(this.router, { pool });
+      this.lab = ml;
+      this.gen = ml.routers[0]!.gen;
+      this.flow = ml.lab.flows[0]!;
+      return labEngine(ml);
+    }
+    this.lab = null;
+    this.gen = compileGeneration(this.router.store);
+    this.flow = new Flow(this.gen, { pool, ...(replaces !== null ? { replaces } : {}) });
+    return flowEngine(this.flow);
+  }
+
   /** Compile the current store and swap the new flow in, carrying connections. */
   apply(what: string): void {
-    const gen = compileGeneration(this.router.store);
-    const old = this.driver.flow;
-    const flow = new Flow(gen, { pool: new PacketPool({ slots: this.opts.slots ?? 8192 }), replaces: old });
-    this.driver.swap(flow);
-    this.gen = gen;
+    const old = this.flow;
+    this.driver.swap(this.build(old));
+    const gen = this.gen;
+    const flow = this.flow;
     this.applied = fingerprint(this.router);
     const fw = flow.firewall;
     const kept = fw !== null && fw.carried ? `, ${fw.ct.confirmed} connections kept` : fw?.carryRefused ? `, connections dropped: ${fw.carryRefused}` : '';
@@ -120,7 +149,7 @@ export class LiveRouter {
     return {
       counters: (menu, id) => {
         const t = tables[menu];
-        const fw = this.driver.flow.firewall;
+        const fw = this.flow.firewall;
         if (t === undefined || fw === null) return undefined;
         const table = fw.tables[t];
         const r = table.ids.indexOf(`*${id.toString(16).toUpperCase()}`);
@@ -164,4 +193,41 @@ export class LiveRouter {
 /** The store's full export: equal texts mean nothing to recompile. */
 function fingerprint(r: RouterInstance): string {
   return exportConfig(r.store, { verbose: true, showSensitive: true, date: new Date(0) });
+}
+
+/**
+ * A MetaRouter lab as the live driver's engine: its ports are the host's interfaces (a port handed to a guest
+ * by a static link feeds that guest); frames the lab sends out of a host interface go to that port's device.
+ */
+function labEngine(ml: MetaLab): LiveEngine {
+  const portNames = [...ml.inputs.keys()];
+  const into = portNames.map((n) => ml.inputs.get(n)!);
+  // (router, port) → index in portNames of the device it leaves by, -1 none
+  const outIndex = ml.routers.map((r, k) => Int32Array.from(r.gen.portNames, (_n, p) => {
+    const name = ml.outputName(k, p);
+    return name === null ? -1 : portNames.indexOf(name);
+  }));
+  const inPort = ml.pool.meta.inPort;
+  return {
+    pool: ml.pool,
+    portNames,
+    fastClock: ml.lab.flows.some((f) => f.queueStages.length > 0),
+    setTransmit: (fn) => {
+      ml.lab.onOutput = (k, port, slot) => {
+        const i = outIndex[k]?.[port] ?? -1;
+        if (i < 0) ml.pool.free(slot);
+        else fn(slot, i);
+      };
+    },
+    receive: (slots, n) => {
+      if (n === 0) return;
+      const [k, p] = into[inPort[slots[0]!]!]!;
+      for (let i = 0; i < n; i++) inPort[slots[i]!] = p;
+      ml.lab.inject(k, slots, n);
+    },
+    setClock: (sec, nsec) => {
+      ml.lab.setClock(sec, nsec);
+      ml.poll();
+    },
+  };
 }

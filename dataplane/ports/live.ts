@@ -21,8 +21,41 @@
  * queues) are abandoned, its connection table is carried by the new flow (FlowOptions.replaces), and the
  * bindings are re-resolved by interface name. One driver serves one router; nothing here is global.
  */
-import type { Flow } from '../flow';
+import { Flow } from '../flow';
 import type { PacketPool } from '../buf/pool';
+
+/**
+ * What the driver runs frames through: one router's Flow (`flowEngine`), or several routers wired together
+ * (a MetaRouter lab: control/instance/live-router.ts). The driver only needs these six things.
+ */
+export interface LiveEngine {
+  readonly pool: PacketPool;
+  /** Interface names frames arrive on and leave by; a binding's frames get its index here as `inPort`. */
+  readonly portNames: readonly string[];
+  /** Something waits on the clock at short notice (queues): the driver ticks every 1 ms instead of 10. */
+  readonly fastClock: boolean;
+  /** Where frames leaving by port `port` (an index into portNames) go; the callee owns the slot. */
+  setTransmit(fn: (slot: number, port: number) => void): void;
+  /** Received frames, all from one port (meta.inPort set). */
+  receive(slots: Uint32Array, n: number): void;
+  setClock(sec: number, nsec: number): void;
+}
+
+/** One router's flow as the driver's engine. */
+export function flowEngine(flow: Flow): LiveEngine {
+  return {
+    pool: flow.pool,
+    portNames: flow.tables.portNames,
+    fastClock: flow.queueStages.length > 0,
+    setTransmit: (fn) => {
+      flow.state.transmit = fn;
+    },
+    receive: (slots, n) => flow.receive(slots, n),
+    setClock: (sec, nsec) => flow.setClock(sec, nsec),
+  };
+}
+
+const engineOf = (e: LiveEngine | Flow): LiveEngine => (e instanceof Flow ? flowEngine(e) : e);
 
 /** A port the driver can read and write (TapPort, PcapPort, or a test double). */
 export interface LivePort {
@@ -82,7 +115,7 @@ const wallClock = (): [number, number] => {
 };
 
 export class LiveDriver {
-  private flowNow: Flow;
+  private engineNow: LiveEngine;
   readonly bindings: readonly LiveBinding[];
   /** Per binding, LC columns. */
   readonly counters: Float64Array;
@@ -105,8 +138,9 @@ export class LiveDriver {
   /** Errors already logged per binding (so a failing device logs once, not per frame). */
   private readonly errLogged: boolean[];
 
-  constructor(flow: Flow, bindings: LiveBinding[], opts: LiveDriverOptions = {}) {
-    this.flowNow = flow;
+  constructor(engine: LiveEngine | Flow, bindings: LiveBinding[], opts: LiveDriverOptions = {}) {
+    const flow = engineOf(engine);
+    this.engineNow = flow;
     this.bindings = bindings;
     this.counters = new Float64Array(bindings.length * LC.COUNT);
     this.clock = opts.clock ?? wallClock;
@@ -120,13 +154,13 @@ export class LiveDriver {
     this.install(flow);
   }
 
-  get flow(): Flow {
-    return this.flowNow;
+  get engine(): LiveEngine {
+    return this.engineNow;
   }
 
   /** Bind the flow: transmit callback, port numbers by interface name, transmit queues sized to its pool. */
-  private install(flow: Flow): void {
-    const names = flow.tables.portNames;
+  private install(flow: LiveEngine): void {
+    const names = flow.portNames;
     this.portToBinding = new Int32Array(names.length).fill(-1);
     for (let b = 0; b < this.bindings.length; b++) {
       const p = names.indexOf(this.bindings[b]!.iface);
@@ -137,7 +171,7 @@ export class LiveDriver {
     this.txn.fill(0);
     const pool = flow.pool;
     const ptb = this.portToBinding;
-    flow.state.transmit = (slot, port) => {
+    flow.setTransmit((slot, port) => {
       const b = port < ptb.length ? ptb[port]! : -1;
       if (b < 0) {
         this.unbound++;
@@ -145,7 +179,7 @@ export class LiveDriver {
         return;
       }
       this.txq[b]![this.txn[b]!++] = slot;
-    };
+    });
   }
 
   /** Interfaces of the bindings that the flow's config does not have (frames from them are dropped). */
@@ -164,14 +198,14 @@ export class LiveDriver {
 
   private armTimer(): void {
     if (this.timer !== null) clearInterval(this.timer);
-    const ms = this.tickMs ?? (this.flowNow.queueStages.length > 0 ? 1 : 10);
+    const ms = this.tickMs ?? (this.engineNow.fastClock ? 1 : 10);
     this.timer = setInterval(() => this.tick(), ms);
   }
 
   /** Move the flow clock to the wall clock (timers, queue departures) and send what that released. */
   tick(): void {
     const [sec, nsec] = this.clock();
-    this.flowNow.setClock(sec, nsec);
+    this.engineNow.setClock(sec, nsec);
     this.flush();
   }
 
@@ -179,7 +213,7 @@ export class LiveDriver {
   ready(b: number): void {
     if (!this.running) return;
     const bd = this.bindings[b]!;
-    const flow = this.flowNow;
+    const flow = this.engineNow;
     const pool = flow.pool;
     const m = pool.meta;
     const port = this.bindingPort[b]!;
@@ -224,7 +258,7 @@ export class LiveDriver {
 
   /** Write every port's queued frames, count what the devices refused, free the slots. */
   flush(): void {
-    const pool = this.flowNow.pool;
+    const pool = this.engineNow.pool;
     const m = pool.meta;
     const c = this.counters;
     for (let b = 0; b < this.txn.length; b++) {
@@ -254,9 +288,10 @@ export class LiveDriver {
    * Run `next` from now on (a reload: built with `replaces: this.flow`). What the old flow still transmits
    * is sent first; packets it holds (ARP, queues) are abandoned with its pool.
    */
-  swap(next: Flow): void {
+  swap(nextEngine: LiveEngine | Flow): void {
     this.flush();
-    this.flowNow = next;
+    const next = engineOf(nextEngine);
+    this.engineNow = next;
     this.install(next);
     const [sec, nsec] = this.clock();
     next.setClock(sec, nsec);

@@ -90,7 +90,7 @@ describe('LiveDriver', () => {
       expect(c[1 * LC.COUNT + LC.TX_PACKETS]).toBe(100);
       expect(c[1 * LC.COUNT + LC.TX_BYTES]).toBe(100 * ping(1).length);
       // every slot went back to the pool
-      expect(drv.flow.pool.available).toBe(256);
+      expect(drv.engine.pool.available).toBe(256);
     } finally {
       drv.stop();
     }
@@ -107,7 +107,7 @@ describe('LiveDriver', () => {
       expect(p2.sent.length).toBe(3);
       expect(drv.counters[1 * LC.COUNT + LC.TX_DROPS]).toBe(7);
       expect(logs.filter((l) => l.includes('write failed')).length).toBe(1);
-      expect(drv.flow.pool.available).toBe(256);
+      expect(drv.engine.pool.available).toBe(256);
     } finally {
       drv.stop();
     }
@@ -131,18 +131,18 @@ describe('LiveDriver', () => {
   });
 
   test('swap: the new flow serves the same ports by name; an interface the new config lacks is reported', () => {
-    const { drv, p1, p2, gen } = setup();
+    const { drv, p1, p2, gen, flow } = setup();
     drv.start();
     try {
-    const next = new Flow(generationFrom(CONFIG.replace('10.2.0.2 interface', '10.2.0.2 interface')), { pool: new PacketPool({ slots: 128 }), replaces: drv.flow });
+    const next = new Flow(generationFrom(CONFIG.replace('10.2.0.2 interface', '10.2.0.2 interface')), { pool: new PacketPool({ slots: 128 }), replaces: flow });
     drv.swap(next);
-    expect(drv.flow).toBe(next);
+    expect(drv.engine.pool).toBe(next.pool);
     p1.inbox.push(ping(1));
     p1.ready!();
     expect(p2.sent.length).toBe(1);
     expect(drv.unboundInterfaces()).toEqual([]);
     // A config whose ports are renamed: ether2 no longer exists.
-    const renamed = new Flow(generationFrom(CONFIG.replace('set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01', 'set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01 name=lan').replace(/interface=ether2/g, 'interface=lan')), { replaces: drv.flow });
+    const renamed = new Flow(generationFrom(CONFIG.replace('set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01', 'set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01 name=lan').replace(/interface=ether2/g, 'interface=lan')), { replaces: next });
     drv.swap(renamed);
     expect(drv.unboundInterfaces()).toEqual(['ether2']);
     p2.inbox.push(ping(2));
