@@ -21,7 +21,7 @@ import { formatConfigError } from './config-args';
 import { packageVersion } from '../paths';
 
 const USAGE = `usage: flowplane run --config FILE.rsc --tap IF=DEV [--tap IF=DEV ...] [--pcap-if IF=DEV ...]
-                     [--console] [--persist] [--slots N]
+                     [--console] [--persist] [--slots N] [--tap-offload]
 
 Runs the router of FILE.rsc live: each --tap makes (or attaches to) the TAP device DEV and uses it as the
 router interface IF (ether1...); each --pcap-if uses an existing interface DEV (a veth end, a NIC)
@@ -45,6 +45,7 @@ interface RunOptions {
   console: boolean;
   persist: boolean;
   slots?: number;
+  tapOffload: boolean;
 }
 
 interface OptionRow {
@@ -87,6 +88,11 @@ const OPTIONS: OptionRow[] = [
   { name: '--console', help: 'open a RouterOS console on the running router (print stats shows live counters)', set: (o) => ((o.console = true), null) },
   { name: '--persist', help: 'keep the TAP devices when the router stops', set: (o) => ((o.persist = true), null) },
   {
+    name: '--tap-offload',
+    help: 'open TAPs with vnet headers and TSO/checksum offloads (64 KiB TCP super-frames; default 1024 slots of 64 KiB)',
+    set: (o) => ((o.tapOffload = true), null),
+  },
+  {
     name: '--slots',
     arg: 'N',
     help: 'packet slots of the flow (default 8192)',
@@ -107,7 +113,7 @@ function optionsHelp(): string {
 
 /** Parse the command line with OPTIONS; a string is a usage error. */
 export function parseRunArgs(args: string[]): RunOptions | string {
-  const o: RunOptions = { taps: [], pcapIfs: [], console: false, persist: false };
+  const o: RunOptions = { taps: [], pcapIfs: [], console: false, persist: false, tapOffload: false };
   for (let i = 0; i < args.length; i++) {
     let a = args[i]!;
     let v: string | undefined;
@@ -163,7 +169,7 @@ function openPorts(o: RunOptions, router: RouterInstance, io: Io): LiveBinding[]
     for (const [iface] of [...o.taps, ...o.pcapIfs]) {
       if (!names.has(iface)) throw new Error(`${iface}: not an ethernet interface of the config (${[...names].join(', ')})`);
     }
-    for (const [iface, dev] of o.taps) bindings.push({ iface, io: new TapPort(dev, { persist: o.persist }) });
+    for (const [iface, dev] of o.taps) bindings.push({ iface, io: new TapPort(dev, { persist: o.persist, offload: o.tapOffload }) });
     for (const [iface, dev] of o.pcapIfs) bindings.push({ iface, io: new PcapPort(dev) });
     return bindings;
   } catch (e) {
@@ -212,7 +218,9 @@ async function run(args: string[], io: Io): Promise<number> {
   const bindings = openPorts(o, router, io);
   if (bindings === null) return 1;
   log = (topics, message) => io.out(logLine(new Date(), topics, message));
-  const live = new LiveRouter(router, bindings, { log, ...(o.slots !== undefined ? { slots: o.slots } : {}) });
+  // Super-frames need 64 KiB slots (+ headroom): fewer of them, unless --slots says otherwise.
+  const pool = o.tapOffload ? { slotSize: 65536 + 512, slots: o.slots ?? 1024 } : o.slots !== undefined ? { slots: o.slots } : {};
+  const live = new LiveRouter(router, bindings, { log, ...pool });
   io.out(`flowplane ${packageVersion()} run: ${file}\n${live.describe()}`);
   live.driver.start();
   log('system,info', `router started on ${bindings.map((b) => `${b.iface}=${b.io.device}`).join(', ')}`);

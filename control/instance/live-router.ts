@@ -22,6 +22,8 @@ import { LC, LiveDriver, type LiveBinding, type LiveDriverOptions } from '../../
 export interface LiveRouterOptions {
   /** Slots per flow's packet pool (default 8192). */
   slots?: number;
+  /** Bytes per slot (default the pool's 2048; 64 KiB + headroom for TAPs with offloads: super-frames). */
+  slotSize?: number;
   /** Log sink (topics like `system,info`, message). */
   log: (topics: string, message: string) => void;
   driver?: Omit<LiveDriverOptions, 'log'>;
@@ -44,9 +46,13 @@ export class LiveRouter {
     this.opts = opts;
     this.gen = compileGeneration(router.store);
     this.applied = fingerprint(router);
-    const flow = new Flow(this.gen, { pool: new PacketPool({ slots: opts.slots ?? 8192 }) });
+    const flow = new Flow(this.gen, { pool: this.newPool() });
     this.driver = new LiveDriver(flow, bindings, { ...opts.driver, log: opts.log });
     for (const p of this.gen.firewall.problems) opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
+  }
+
+  private newPool(): PacketPool {
+    return new PacketPool({ slots: this.opts.slots ?? 8192, ...(this.opts.slotSize !== undefined ? { slotSize: this.opts.slotSize } : {}) });
   }
 
   /**
@@ -70,7 +76,7 @@ export class LiveRouter {
   apply(what: string): void {
     const gen = compileGeneration(this.router.store);
     const old = this.driver.flow;
-    const flow = new Flow(gen, { pool: new PacketPool({ slots: this.opts.slots ?? 8192 }), replaces: old });
+    const flow = new Flow(gen, { pool: this.newPool(), replaces: old });
     this.driver.swap(flow);
     this.gen = gen;
     this.applied = fingerprint(this.router);

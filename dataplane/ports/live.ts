@@ -17,12 +17,19 @@
  * Counters per binding (rx/tx packets and bytes, tx drops when a device refused a frame, rx errors, frames
  * left in the device because the pool was empty) outlive a config swap; the flow's own counters do not.
  *
+ * Offloads: a port with `offload` (a TAP opened with vnet headers) reads TCP super-frames (PktFlag.GSO, their
+ * segment size in `gsoSize`, a table per pool indexed by slot) and writes them whole; for a port without,
+ * `flush` cuts each super-frame into MSS-sized segments first (dataplane/ports/gso.ts), clamped to the
+ * router interface's MTU.
+ *
  * A config swap (`swap`) replaces the flow between two vectors: the old flow's waiting packets (ARP queue,
  * queues) are abandoned, its connection table is carried by the new flow (FlowOptions.replaces), and the
  * bindings are re-resolved by interface name. One driver serves one router; nothing here is global.
  */
 import type { Flow } from '../flow';
 import type { PacketPool } from '../buf/pool';
+import { PktFlag } from '../buf/meta';
+import { gsoSegmentSize, segmentTcp4 } from './gso';
 
 /** A port the driver can read and write (TapPort, PcapPort, or a test double). */
 export interface LivePort {
@@ -40,6 +47,12 @@ export interface LivePort {
   write(pool: PacketPool, slots: Uint32Array, n: number): number;
   close(): void;
   lastError: string | null;
+  /** Takes GSO super-frames as they are (else the driver segments them before `write`). */
+  readonly offload?: boolean;
+  /** Set by the driver: gso_size per pool slot, for a port that reads super-frames. */
+  gsoTable?: Uint16Array | null;
+  /** Set by the driver: the IP MTU of the router interface on this port. */
+  mtu?: number;
 }
 
 /** A router interface and the port behind it. */
@@ -104,6 +117,15 @@ export class LiveDriver {
   private running = false;
   /** Errors already logged per binding (so a failing device logs once, not per frame). */
   private readonly errLogged: boolean[];
+  /** gso_size per pool slot of the running flow (valid for slots flagged PktFlag.GSO). */
+  private gsoSize = new Uint16Array(0);
+  /** Per binding: the interface's IP MTU (segment size limit). */
+  private mtu: Int32Array;
+  /** Transmit list with super-frames replaced by their segments (ports without offloads). */
+  private segq = new Uint32Array(0);
+  /** Super-frames segmented in software, and ones dropped because the pool had no room for the segments. */
+  segmented = 0;
+  segmentDrops = 0;
 
   constructor(flow: Flow, bindings: LiveBinding[], opts: LiveDriverOptions = {}) {
     this.flowNow = flow;
@@ -115,6 +137,7 @@ export class LiveDriver {
     this.tickMs = opts.tickMs;
     this.bindingPort = new Int32Array(bindings.length);
     this.txn = new Int32Array(bindings.length);
+    this.mtu = new Int32Array(bindings.length).fill(1500);
     this.rx = new Uint32Array(this.vector);
     this.errLogged = bindings.map(() => false);
     this.install(flow);
@@ -136,6 +159,17 @@ export class LiveDriver {
     this.txq = this.bindings.map(() => new Uint32Array(flow.pool.slots));
     this.txn.fill(0);
     const pool = flow.pool;
+    this.gsoSize = new Uint16Array(pool.slots);
+    this.segq = new Uint32Array(pool.slots);
+    const t = flow.tables;
+    for (let b = 0; b < this.bindings.length; b++) {
+      const p = this.bindingPort[b]!;
+      const ifi = p >= 0 ? t.portIf[p]! : -1;
+      this.mtu[b] = ifi >= 0 ? t.mtu[ifi]! : 1500;
+      const io = this.bindings[b]!.io;
+      if ('gsoTable' in io) io.gsoTable = this.gsoSize;
+      io.mtu = this.mtu[b]!;
+    }
     const ptb = this.portToBinding;
     flow.state.transmit = (slot, port) => {
       const b = port < ptb.length ? ptb[port]! : -1;
@@ -228,10 +262,18 @@ export class LiveDriver {
     const m = pool.meta;
     const c = this.counters;
     for (let b = 0; b < this.txn.length; b++) {
-      const n = this.txn[b]!;
+      let n = this.txn[b]!;
       if (n === 0) continue;
-      const q = this.txq[b]!;
+      let q = this.txq[b]!;
       const io = this.bindings[b]!.io;
+      if (io.offload !== true) {
+        let gso = false;
+        for (let i = 0; i < n; i++) if ((m.flags[q[i]!]! & PktFlag.GSO) !== 0) gso = true;
+        if (gso) {
+          n = this.segment(pool, q, n, this.mtu[b]!);
+          q = this.segq;
+        }
+      }
       const sent = io.write(pool, q, n);
       let bytes = 0;
       for (let i = 0; i < sent; i++) bytes += m.len[q[i]!]!;
@@ -248,6 +290,36 @@ export class LiveDriver {
       for (let i = 0; i < n; i++) pool.free(q[i]!);
       this.txn[b] = 0;
     }
+  }
+
+  /**
+   * Replace each super-frame of `q[0..n)` by its segments (in `segq`, in order; the super-frame's slot is
+   * freed). Returns the new count. A super-frame whose segments find no room in the pool is dropped.
+   */
+  private segment(pool: PacketPool, q: Uint32Array, n: number, mtu: number): number {
+    const out = this.segq;
+    const m = pool.meta;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = q[i]!;
+      if ((m.flags[slot]! & PktFlag.GSO) === 0) {
+        out[k++] = slot;
+        continue;
+      }
+      const c = segmentTcp4(pool, slot, gsoSegmentSize(pool, slot, this.gsoSize[slot]!, mtu), out, k);
+      if (c === 0) {
+        out[k++] = slot; // not TCP/IPv4 with payload: it goes as it is
+        continue;
+      }
+      pool.free(slot);
+      if (c < 0) {
+        this.segmentDrops++;
+        continue;
+      }
+      this.segmented++;
+      k += c;
+    }
+    return k;
   }
 
   /**
