@@ -178,7 +178,7 @@ describe('LiveDriver with offloads', () => {
   const superFrame = () =>
     frame()
       .eth({ src: A, dst: '02:00:00:00:01:01' })
-      .ipv4({ src: '10.1.0.2', dst: '10.2.0.2', ttl: 64, flags: 'DF' })
+      .ipv4({ src: '10.1.0.2', dst: '10.2.0.2', ttl: 64, df: true })
       .tcp({ sport: 40000, dport: 5201, flags: 'PA', seq: 1000, ack: 1 })
       .payload(PAYLOAD)
       .build();
