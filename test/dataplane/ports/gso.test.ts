@@ -8,6 +8,7 @@ import { PacketPool } from '../../../dataplane/buf/pool';
 import { PktFlag } from '../../../dataplane/buf/meta';
 import { parseFrame } from '../../../dataplane/wire/parse';
 import { csumAdd, csumFold, ipv4ChecksumOk, l4ChecksumOk4 } from '../../../dataplane/wire/checksum';
+import { needsFragmentation } from '../../../dataplane/ip4/fragment';
 import { fillVnetHdr, gsoSegmentSize, segmentTcp4, VNET_HDR_LEN, VnetFlag, VnetGso } from '../../../dataplane/ports/gso';
 
 const PAYLOAD = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7 + 3) & 0xff);
@@ -110,5 +111,16 @@ describe('fillVnetHdr', () => {
     fillVnetHdr(pool, s, 1448, h, 0);
     expect(h).toEqual(new Uint8Array(VNET_HDR_LEN));
     expect(pool.bytes.slice(o, o + pool.meta.len[s]!)).toEqual(before);
+  });
+});
+
+describe('needsFragmentation and super-frames', () => {
+  test('a DF super-frame over the MTU fits when marked GSO, and needs an ICMP error when not', () => {
+    const pool = new PacketPool({ slots: 4, slotSize: 65536 + 512 });
+    const s = superFrame(pool);
+    pool.bytes[pool.frameOffset(s) + 14 + 6] |= 0x40; // DF
+    expect(needsFragmentation(pool, s, 1500)).toBe(0);
+    pool.meta.flags[s] = pool.meta.flags[s]! & ~PktFlag.GSO;
+    expect(needsFragmentation(pool, s, 1500)).toBe(2);
   });
 });
