@@ -21,22 +21,16 @@
  *
  * Names start with `fpv<pid>`; afterAll removes the namespaces and stops the router whatever happened.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { checksums, cleanup, inNs, liveUsable, ROOT, sh, sleep, tcpdump } from './lib';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const P = `fpv${process.pid}`;
 const NS = { a: `${P}a`, s: `${P}s`, c: `${P}c`, t1: `${P}t1`, t2: `${P}t2` };
 const TAP = { a: `${P}ta`, s: `${P}ts`, c: `${P}tc` };
-const usable = process.getuid?.() === 0 && fs.existsSync('/dev/net/tun') && fs.existsSync(path.join(ROOT, 'dist/bin/cli.js'));
-if (!usable) {
-  if (process.env.CI) throw new Error('live e2e tests need root, /dev/net/tun and a build (npm run build) in CI');
-  // eslint-disable-next-line no-console
-  console.log('live e2e (bridge/VLAN): skipped (needs root, /dev/net/tun and dist/ from npm run build)');
-}
-const maybe = usable ? describe : describe.skip;
+const maybe = liveUsable('bridge/VLAN') ? describe : describe.skip;
 
 const CONFIG = `/interface ethernet
 set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
@@ -59,21 +53,6 @@ add address=10.10.0.1/24 interface=vlan10 network=10.10.0.0
 add address=10.20.0.1/24 interface=vlan20 network=10.20.0.0
 `;
 
-const sh = (cmd: string, args: string[], timeout = 10_000): string =>
-  execFileSync(cmd, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
-const inNs = (ns: string, args: string[], timeout = 10_000): string => sh('ip', ['netns', 'exec', ns, ...args], timeout);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
-
-function tcpdump(ns: string, dev: string, file: string): ChildProcess {
-  return spawn('ip', ['netns', 'exec', ns, 'tcpdump', '-i', dev, '-U', '-w', file, '-s', '0'], { stdio: 'ignore' });
-}
-
-function checksums(file: string): { frames: number; bad: string[] } {
-  const fields = sh('tshark', ['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-T', 'fields', '-e', 'frame.number', '-e', '_ws.expert.message'], 30_000);
-  const frames = fields.trim().split('\n').filter((l) => l !== '');
-  return { frames: frames.length, bad: frames.filter((l) => /checksum/i.test(l) && /bad|incorrect/i.test(l)) };
-}
-
 /** A TCP echo server that first says who connected (one connection at a time). */
 const TCP_SERVER = `
 import socket
@@ -81,11 +60,14 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('0.0.0.0', 8080)); s.listen(8)
 while True:
     c, a = s.accept()
-    c.sendall(('peer ' + a[0] + '\\n').encode())
-    while True:
-        d = c.recv(4096)
-        if not d: break
-        c.sendall(d)
+    try:
+        c.sendall(('peer ' + a[0] + '\\n').encode())
+        while True:
+            d = c.recv(4096)
+            if not d: break
+            c.sendall(d)
+    except OSError:
+        pass  # a reset connection: serve the next one
     c.close()
 `;
 /**
@@ -203,13 +185,7 @@ maybe('flowplane run as a VLAN-filtering bridge with a trunk', () => {
       await Promise.race([new Promise((r) => router!.once('exit', r)), sleep(3000)]);
       if (router.exitCode === null) router.kill('SIGKILL');
     }
-    for (const ns of Object.values(NS)) {
-      try {
-        sh('ip', ['netns', 'del', ns]);
-      } catch {
-        /* not made */
-      }
-    }
+    cleanup(Object.values(NS));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -25,9 +25,13 @@ export const inNs = (ns: string, args: string[], timeout = 10_000): string => sh
 /** unref: a race timer left pending does not hold jest open. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
-/** tcpdump writing the frames of `dev` in namespace `ns` to `file` (stop it with SIGINT to flush). */
+/**
+ * tcpdump writing the frames of `dev` in namespace `ns` to `file` (stop it with SIGINT to flush).
+ * --immediate-mode: without it libpcap hands frames over a ring block at a time, and the frames of the
+ * last block before SIGINT are lost (the capture then ends a second or so early).
+ */
 export function tcpdump(ns: string, dev: string, file: string, extra: string[] = []): ChildProcess {
-  return spawn('ip', ['netns', 'exec', ns, 'tcpdump', '-i', dev, '-U', '-w', file, '-s', '0', ...extra], { stdio: 'ignore' });
+  return spawn('ip', ['netns', 'exec', ns, 'tcpdump', '--immediate-mode', '-i', dev, '-U', '-w', file, '-s', '0', ...extra], { stdio: 'ignore' });
 }
 
 /** Frames of a capture and the ones tshark reports with a bad IP/TCP/UDP/ICMP checksum. */

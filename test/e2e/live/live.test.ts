@@ -21,12 +21,12 @@
  * Names start with `fpl<pid>`; afterAll removes the namespaces and stops the router whatever happened.
  * Needs root (skipped with a printed reason outside CI otherwise) and a built flowplane (npm run build).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { checksums, cleanup, inNs, liveUsable, ROOT, sh, sleep, tcpdump } from './lib';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const P = `fpl${process.pid}`;
 const LAN = `${P}l`;
 const WAN = `${P}w`;
@@ -35,13 +35,7 @@ const TAP_WAN = `${P}b`;
 const VH = `${P}v`;
 const VETH_R = `${P}r`;
 const VETH_H = `${P}h`;
-const usable = process.getuid?.() === 0 && fs.existsSync('/dev/net/tun') && fs.existsSync(path.join(ROOT, 'dist/bin/cli.js'));
-if (!usable) {
-  if (process.env.CI) throw new Error('live e2e tests need root, /dev/net/tun and a build (npm run build) in CI');
-  // eslint-disable-next-line no-console
-  console.log('live e2e: skipped (needs root, /dev/net/tun and dist/ from npm run build)');
-}
-const maybe = usable ? describe : describe.skip;
+const maybe = liveUsable('routed') ? describe : describe.skip;
 
 const CONFIG = `/interface ethernet
 set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
@@ -62,11 +56,6 @@ add chain=forward action=drop
 add chain=srcnat action=masquerade out-interface=ether2
 `;
 
-const sh = (cmd: string, args: string[], timeout = 10_000): string =>
-  execFileSync(cmd, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
-const inNs = (ns: string, args: string[], timeout = 10_000): string => sh('ip', ['netns', 'exec', ns, ...args], timeout);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref()); // unref: a race timer left pending does not hold jest
-
 /** A Python helper run in a namespace (servers and clients small enough to read here). */
 function py(ns: string, code: string): ChildProcess {
   return spawn('ip', ['netns', 'exec', ns, 'python3', '-u', '-c', code], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,29 +69,20 @@ function outputOf(p: ChildProcess): Promise<string> {
   });
 }
 
-/** tcpdump writing every frame of `dev` in namespace `ns` to `file` (stopped with SIGINT to flush). */
-function tcpdump(ns: string, dev: string, file: string, extra: string[] = []): ChildProcess {
-  return spawn('ip', ['netns', 'exec', ns, 'tcpdump', '-i', dev, '-U', '-w', file, '-s', '0', ...extra], { stdio: 'ignore' });
-}
-
-/** Frames of a capture and the ones tshark reports with a bad IP/TCP/UDP/ICMP checksum. */
-function checksums(file: string): { frames: number; bad: string[] } {
-  const fields = sh('tshark', ['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-T', 'fields', '-e', 'frame.number', '-e', '_ws.expert.message'], 30_000);
-  const frames = fields.trim().split('\n').filter((l) => l !== '');
-  return { frames: frames.length, bad: frames.filter((l) => /checksum/i.test(l) && /bad|incorrect/i.test(l)) };
-}
-
 const TCP_SERVER = (port: number) => `
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('0.0.0.0', ${port})); s.listen(8)
 while True:
     c, a = s.accept()
-    c.sendall(('peer ' + a[0] + '\\n').encode())
-    while True:
-        d = c.recv(100)
-        if not d: break
-        c.sendall(d)
+    try:
+        c.sendall(('peer ' + a[0] + '\\n').encode())
+        while True:
+            d = c.recv(100)
+            if not d: break
+            c.sendall(d)
+    except OSError:
+        pass  # a client that closed with unread data resets the connection: serve the next one
     c.close()
 `;
 const UDP_SERVER = `
@@ -121,6 +101,18 @@ maybe('flowplane run with TAPs in network namespaces', () => {
   const cfg = path.join(dir, 'router.rsc');
   const pcap = path.join(dir, 'wan.pcap');
   const pcapVh = path.join(dir, 'vh.pcap');
+
+  /** A test body whose failure message ends with the router's log (what it said is the first clue). */
+  const withLog =
+    (fn: () => void | Promise<void>) =>
+    async (): Promise<void> => {
+      try {
+        await fn();
+      } catch (e) {
+        if (e instanceof Error) e.message += `\nrouter log:\n${log}`;
+        throw e;
+      }
+    };
 
   async function waitFor(what: () => boolean, ms: number, label: string): Promise<void> {
     const end = Date.now() + ms;
@@ -176,18 +168,7 @@ maybe('flowplane run with TAPs in network namespaces', () => {
       await Promise.race([new Promise((r) => router!.once('exit', r)), sleep(3000)]);
       if (router.exitCode === null) router.kill('SIGKILL');
     }
-    for (const ns of [LAN, WAN, VH]) {
-      try {
-        sh('ip', ['netns', 'del', ns]);
-      } catch {
-        /* not made */
-      }
-    }
-    try {
-      sh('ip', ['link', 'del', VETH_R]);
-    } catch {
-      /* gone with its namespace's peer */
-    }
+    cleanup([LAN, WAN, VH], [VETH_R]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -215,7 +196,7 @@ maybe('flowplane run with TAPs in network namespaces', () => {
     expect(tryPort(8080)).toBe('open\n');
   });
 
-  test('SIGHUP: a changed config is applied and an open TCP connection goes on; a broken one is refused', async () => {
+  test('SIGHUP: a changed config is applied and an open TCP connection goes on; a broken one is refused', withLog(async () => {
     const client = py(
       LAN,
       "import socket,time\nc=socket.create_connection(('203.0.113.1',8080),3)\nprint(c.recv(100).decode().strip())\nc.sendall(b'one');print(c.recv(100).decode())\ntime.sleep(1.5)\nc.settimeout(3)\nc.sendall(b'two');print(c.recv(100).decode())",
@@ -232,9 +213,9 @@ maybe('flowplane run with TAPs in network namespaces', () => {
     router!.kill('SIGHUP');
     await waitFor(() => log.includes('not applied'), 5000, 'the refusal');
     expect(inNs(LAN, ['ping', '-c', '1', '-W', '2', '203.0.113.1'])).toMatch(/1 received/);
-  }, 20_000);
+  }), 20_000);
 
-  test('a host behind a pcap port (veth, libpcap) pings the router and the WAN host, and talks TCP through masquerade', () => {
+  test('a host behind a pcap port (veth, libpcap) pings the router and the WAN host, and talks TCP through masquerade', withLog(() => {
     expect(log).toMatch(new RegExp(`ether3\\s+pcap ${VETH_R}\\s+02:00:00:00:03:01\\s+10\\.3\\.0\\.1/24`));
     expect(inNs(VH, ['ping', '-c', '2', '-i', '0.2', '-W', '2', '10.3.0.1'])).toMatch(/2 received/);
     expect(inNs(VH, ['ping', '-c', '2', '-i', '0.2', '-W', '2', '203.0.113.1'])).toMatch(/2 received/);
@@ -244,7 +225,7 @@ maybe('flowplane run with TAPs in network namespaces', () => {
       "import socket;c=socket.create_connection(('203.0.113.1',8080),3);print(c.recv(100).decode().strip());c.sendall(b'x'*3000);n=0\nwhile n<3000: n+=len(c.recv(4000))\nprint(n)",
     ]);
     expect(tcp).toBe('peer 203.0.113.2\n3000\n');
-  });
+  }));
 
   test('every frame captured on the WAN side and on the pcap host has valid checksums', async () => {
     await sleep(300);
@@ -258,7 +239,8 @@ maybe('flowplane run with TAPs in network namespaces', () => {
     expect(vh.frames).toBeGreaterThan(8);
     expect(vh.bad).toEqual([]);
     // The router's replies to the pcap host are there (ICMP and TCP from the WAN host, NATed back).
-    expect(sh('tshark', ['-r', pcapVh, '-Y', 'ip.src == 203.0.113.1 && tcp.len > 0'], 20_000).trim()).not.toBe('');
+    const replies = sh('tshark', ['-r', pcapVh, '-Y', 'ip.src == 203.0.113.1 && tcp.len > 0'], 20_000).trim();
+    if (replies === '') throw new Error(`no TCP data from the WAN host on the pcap host; capture:\n${sh('tshark', ['-r', pcapVh], 20_000)}`);
   }, 30_000);
 
   test('iperf3 TCP across the routed path with masquerade', async () => {
