@@ -21,7 +21,7 @@ import { formatConfigError } from './config-args';
 import { packageVersion } from '../paths';
 
 const USAGE = `usage: flowplane run --config FILE.rsc --tap IF=DEV [--tap IF=DEV ...] [--pcap-if IF=DEV ...]
-                     [--console] [--persist] [--slots N] [--tap-offload]
+                     [--console] [--persist] [--slots N] [--tap-offload] [--busy-poll US]
 
 Runs the router of FILE.rsc live: each --tap makes (or attaches to) the TAP device DEV and uses it as the
 router interface IF (ether1...); each --pcap-if uses an existing interface DEV (a veth end, a NIC)
@@ -46,6 +46,7 @@ interface RunOptions {
   persist: boolean;
   slots?: number;
   tapOffload: boolean;
+  busyPollUs?: number;
 }
 
 interface OptionRow {
@@ -91,6 +92,17 @@ const OPTIONS: OptionRow[] = [
     name: '--tap-offload',
     help: 'open TAPs with vnet headers and TSO/checksum offloads (64 KiB TCP super-frames; default 1024 slots of 64 KiB)',
     set: (o) => ((o.tapOffload = true), null),
+  },
+  {
+    name: '--busy-poll',
+    arg: 'US',
+    help: 'after each burst keep polling the ports for US microseconds (lower latency for CPU; default 0)',
+    set: (o, v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 100_000) return `--busy-poll wants microseconds 0..100000, got ${v}`;
+      o.busyPollUs = n;
+      return null;
+    },
   },
   {
     name: '--slots',
@@ -220,7 +232,7 @@ async function run(args: string[], io: Io): Promise<number> {
   log = (topics, message) => io.out(logLine(new Date(), topics, message));
   // Super-frames need 64 KiB slots (+ headroom): fewer of them, unless --slots says otherwise.
   const pool = o.tapOffload ? { slotSize: 65536 + 512, slots: o.slots ?? 1024 } : o.slots !== undefined ? { slots: o.slots } : {};
-  const live = new LiveRouter(router, bindings, { log, ...pool });
+  const live = new LiveRouter(router, bindings, { log, ...pool, ...(o.busyPollUs ? { driver: { busyPollUs: o.busyPollUs } } : {}) });
   io.out(`flowplane ${packageVersion()} run: ${file}\n${live.describe()}`);
   live.driver.start();
   log('system,info', `router started on ${bindings.map((b) => `${b.iface}=${b.io.device}`).join(', ')}`);

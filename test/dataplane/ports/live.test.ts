@@ -132,6 +132,36 @@ describe('LiveDriver', () => {
     }
   });
 
+  test('busy-poll: after a readiness callback the other ports are polled too, without their own callback', () => {
+    const gen = generationFrom(CONFIG);
+    const flow = new Flow(gen, { pool: new PacketPool({ slots: 256 }) });
+    const p1 = new MemPort('tapA');
+    const p2 = new MemPort('tapB');
+    const drv = new LiveDriver(flow, [{ iface: 'ether1', io: p1 }, { iface: 'ether2', io: p2 }], { clock: () => [1_700_000_000, 0], tickMs: 1000, busyPollUs: 2000 });
+    drv.start();
+    try {
+      p1.inbox.push(ping(1));
+      // A frame waiting on ether2 whose port never signals: only polling finds it (an echo reply to 10.1.0.2).
+      p2.inbox.push(frame().eth({ src: '02:00:00:00:22:02', dst: '02:00:00:00:02:01' }).ipv4({ src: '10.2.0.2', dst: '10.1.0.2' }).icmp({ type: 'echo-reply', id: 7, seq: 1 }).build());
+      p1.ready!();
+      expect(p2.sent.length).toBe(1);
+      expect(drv.counters[1 * LC.COUNT + LC.RX_PACKETS]).toBe(1);
+    } finally {
+      drv.stop();
+    }
+    // Without busy-poll the waiting frame stays where it is.
+    const { drv: d2, p1: q1, p2: q2 } = setup();
+    d2.start();
+    try {
+      q2.inbox.push(ping(9));
+      q1.inbox.push(ping(1));
+      q1.ready!();
+      expect(q2.inbox.length).toBe(1);
+    } finally {
+      d2.stop();
+    }
+  });
+
   test('swap: the new flow serves the same ports by name; an interface the new config lacks is reported', () => {
     const { drv, p1, p2, gen } = setup();
     drv.start();
