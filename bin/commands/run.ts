@@ -24,7 +24,8 @@ import { packageVersion } from '../paths';
 import { type Management, type ServiceName, startManagement } from '../../control/api/services';
 
 const USAGE = `usage: flowplane run --config FILE.rsc [--tap IF=DEV ...] [--pcap-if IF=DEV ...] [--console] [--persist]
-                     [--slots N] [--api-port N] [--rest-port N] [--api-ssl-port N] [--rest-ssl-port N]
+                     [--slots N] [--tap-offload] [--busy-poll US] [--guest NAME=FILE ...]
+                     [--api-port N] [--rest-port N] [--api-ssl-port N] [--rest-ssl-port N]
                      [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--no-empty] [--strict] [--ethernet-ports N]
 
 Runs the router of FILE.rsc live: each --tap makes (or attaches to) the TAP device DEV and uses it as the
@@ -67,6 +68,8 @@ interface RunOptions {
   // loading
   strict: boolean;
   ethernetPorts?: number;
+  tapOffload: boolean;
+  busyPollUs?: number;
 }
 
 interface OptionRow {
@@ -126,6 +129,22 @@ const OPTIONS: OptionRow[] = [
   { name: '--console', help: 'open a RouterOS console on the running router (print stats shows live counters)', set: (o) => ((o.console = true), null) },
   { name: '--persist', help: 'keep the TAP devices when the router stops', set: (o) => ((o.persist = true), null) },
   {
+    name: '--tap-offload',
+    help: 'open TAPs with vnet headers and TSO/checksum offloads (64 KiB TCP super-frames; default 1024 slots of 64 KiB)',
+    set: (o) => ((o.tapOffload = true), null),
+  },
+  {
+    name: '--busy-poll',
+    arg: 'US',
+    help: 'after each burst keep polling the ports for US microseconds (lower latency for CPU; default 0)',
+    set: (o, v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 100_000) return `--busy-poll wants microseconds 0..100000, got ${v}`;
+      o.busyPollUs = n;
+      return null;
+    },
+  },
+  {
     name: '--slots',
     arg: 'N',
     help: 'packet slots of the flow (default 8192)',
@@ -166,7 +185,7 @@ function optionsHelp(): string {
 
 /** Parse the command line with OPTIONS; a string is a usage error. */
 export function parseRunArgs(args: string[]): RunOptions | string {
-  const o: RunOptions = { taps: [], pcapIfs: [], console: false, persist: false, apiPorts: {}, noEmpty: false, strict: false, guests: [] };
+  const o: RunOptions = { taps: [], pcapIfs: [], console: false, persist: false, tapOffload: false, apiPorts: {}, noEmpty: false, strict: false, guests: [] };
   for (let i = 0; i < args.length; i++) {
     let a = args[i]!;
     if (!a.startsWith('-') && o.config === undefined) {
@@ -244,7 +263,7 @@ function openPorts(o: RunOptions, router: RouterInstance, io: Io): LiveBinding[]
     for (const [iface] of [...o.taps, ...o.pcapIfs]) {
       if (!names.has(iface)) throw new Error(`${iface}: not an ethernet interface of the config (${[...names].join(', ')})`);
     }
-    for (const [iface, dev] of o.taps) bindings.push({ iface, io: new TapPort(dev, { persist: o.persist }) });
+    for (const [iface, dev] of o.taps) bindings.push({ iface, io: new TapPort(dev, { persist: o.persist, offload: o.tapOffload }) });
     for (const [iface, dev] of o.pcapIfs) bindings.push({ iface, io: new PcapPort(dev) });
     return bindings;
   } catch (e) {
@@ -334,7 +353,9 @@ async function run(args: string[], io: Io, until?: Promise<void>): Promise<numbe
   const bindings = openPorts(o, router, io);
   if (bindings === null) return 1;
   log = (topics, message) => io.out(logLine(new Date(), topics, message));
-  const live = new LiveRouter(router, bindings, { log, ...(o.slots !== undefined ? { slots: o.slots } : {}) });
+  // Super-frames need 64 KiB slots (+ headroom): fewer of them, unless --slots says otherwise.
+  const pool = o.tapOffload ? { slotSize: 65536 + 512, slots: o.slots ?? 1024 } : o.slots !== undefined ? { slots: o.slots } : {};
+  const live = new LiveRouter(router, bindings, { log, ...pool, ...(o.busyPollUs ? { driver: { busyPollUs: o.busyPollUs } } : {}) });
   io.out(`flowplane ${packageVersion()} run: ${file}\n${live.describe()}`);
   let apis = await startApis(o, live.router, true, io);
   if (apis === null) {

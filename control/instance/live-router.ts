@@ -24,6 +24,8 @@ import { MetaLab } from './lab';
 export interface LiveRouterOptions {
   /** Slots per flow's packet pool (default 8192). */
   slots?: number;
+  /** Bytes per slot (default the pool's 2048; 64 KiB + headroom for TAPs with offloads: super-frames). */
+  slotSize?: number;
   /** Log sink (topics like `system,info`, message). */
   log: (topics: string, message: string) => void;
   driver?: Omit<LiveDriverOptions, 'log'>;
@@ -52,6 +54,10 @@ export class LiveRouter {
     this.driver = new LiveDriver(this.build(null), bindings, { ...opts.driver, log: opts.log });
     for (const p of this.gen.firewall.problems) opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
     router.counters = this.counterSource();
+  }
+
+  private newPool(): PacketPool {
+    return new PacketPool({ slots: this.opts.slots ?? 8192, ...(this.opts.slotSize !== undefined ? { slotSize: this.opts.slotSize } : {}) });
   }
 
   /**
@@ -85,7 +91,7 @@ export class LiveRouter {
    * connections, or, with guests, a MetaLab (a new lab starts its routers' connection tables afresh).
    */
   private build(replaces: Flow | null): LiveEngine {
-    const pool = new PacketPool({ slots: this.opts.slots ?? 8192 });
+    const pool = this.newPool();
     if (this.router.metarouter.guests.size > 0) {
       const ml = new MetaLab(this.router, { pool });
       this.lab = ml;
@@ -212,6 +218,12 @@ function labEngine(ml: MetaLab): LiveEngine {
     pool: ml.pool,
     portNames,
     fastClock: ml.lab.flows.some((f) => f.queueStages.length > 0),
+    portMtu: (i) => {
+      const [k, p] = into[i]!;
+      const t = ml.routers[k]!.gen;
+      const ifi = t.portIf[p] ?? -1;
+      return ifi >= 0 ? (t.mtu[ifi] ?? 1500) : 1500;
+    },
     setTransmit: (fn) => {
       ml.lab.onOutput = (k, port, slot) => {
         const i = outIndex[k]?.[port] ?? -1;

@@ -42,6 +42,13 @@ export const PktFlag = {
    * ethernet-routed.ts keep only SNAPPED and TRACE), so it never outlives its packet.
    */
   BRIDGE_IP: 1 << 14,
+  /**
+   * A TCP/IPv4 super-frame (TSO/GSO) from a port with offloads (a TAP opened with vnet headers): one frame
+   * holding many MSS-sized segments, its checksum complete. MTU checks do not apply to it (Linux checks
+   * the segment size, skb_gso_validate_network_len); the egress port passes it on whole or segments it
+   * (dataplane/ports/gso.ts). Kept by parseFrame like SNAPPED; packets the router makes never have it.
+   */
+  GSO: 1 << 15,
 } as const;
 
 export interface MetaColumns {

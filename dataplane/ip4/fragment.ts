@@ -24,11 +24,14 @@ const LATER_KEEP = PktFlag.VLAN | PktFlag.QINQ | PktFlag.STAG | PktFlag.IPV4 | P
 /**
  * What egress must do with the IPv4 packet in `slot` for an interface of `mtu` bytes (IP MTU):
  * 0 = it fits, 1 = fragment it, 2 = DF is set and it does not fit (drop + ICMP 3/4 with `mtu`; Linux
- * ip_exceeds_mtu). Uses `meta.l3Len` (the total length parseFrame read).
+ * ip_exceeds_mtu). Uses `meta.l3Len` (the total length parseFrame read). A GSO super-frame (PktFlag.GSO)
+ * always fits: it is segmented to the egress MTU at the port.
  */
 export function needsFragmentation(pool: PacketPool, slot: number, mtu: number): 0 | 1 | 2 {
   if (!(slot >= 0 && slot < pool.slots)) return 0;
   if (pool.meta.l3Len[slot]! <= mtu) return 0;
+  // A TSO super-frame leaves as segments that fit (its egress port or dataplane/ports/gso.ts cuts them).
+  if ((pool.meta.flags[slot]! & PktFlag.GSO) !== 0) return 0;
   return (pool.bytes[pool.frameOffset(slot) + pool.meta.l3Off[slot]! + 6]! & 0x40) !== 0 ? 2 : 1;
 }
 

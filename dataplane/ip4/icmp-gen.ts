@@ -184,7 +184,7 @@ export function icmpEchoReplyInPlace(pool: PacketPool, slot: number, routerMacHi
   m.l3Len[slot] = ntl;
   m.l4Off[slot] = l3 + 20;
   m.l4Proto[slot] = 1;
-  m.flags[slot] = (m.flags[slot]! & ~(PktFlag.IP_OPTIONS | PktFlag.BROADCAST | PktFlag.MULTICAST | PktFlag.SNAPPED)) | PktFlag.IPV4 | PktFlag.L4;
+  m.flags[slot] = (m.flags[slot]! & ~(PktFlag.IP_OPTIONS | PktFlag.BROADCAST | PktFlag.MULTICAST | PktFlag.SNAPPED | PktFlag.GSO)) | PktFlag.IPV4 | PktFlag.L4;
   m.inPort[slot] = -1;
   m.outPort[slot] = -1;
   m.packetMark[slot] = 0;

@@ -130,7 +130,7 @@ export function tcpAnswerInPlace(pool: PacketPool, slot: number, sport: number, 
   m.l3Len[slot] = 40;
   m.l4Off[slot] = l3 + 20;
   m.l4Proto[slot] = 6;
-  m.flags[slot] = (m.flags[slot]! & ~(PktFlag.IP_OPTIONS | PktFlag.BROADCAST | PktFlag.MULTICAST | PktFlag.SNAPPED | PktFlag.FRAGMENT | PktFlag.LATER_FRAGMENT)) | PktFlag.IPV4 | PktFlag.L4;
+  m.flags[slot] = (m.flags[slot]! & ~(PktFlag.IP_OPTIONS | PktFlag.BROADCAST | PktFlag.MULTICAST | PktFlag.SNAPPED | PktFlag.FRAGMENT | PktFlag.LATER_FRAGMENT | PktFlag.GSO)) | PktFlag.IPV4 | PktFlag.L4;
   m.inPort[slot] = -1;
   m.outPort[slot] = -1;
   m.packetMark[slot] = 0;

@@ -17,12 +17,19 @@
  * Counters per binding (rx/tx packets and bytes, tx drops when a device refused a frame, rx errors, frames
  * left in the device because the pool was empty) outlive a config swap; the flow's own counters do not.
  *
+ * Offloads: a port with `offload` (a TAP opened with vnet headers) reads TCP super-frames (PktFlag.GSO, their
+ * segment size in `gsoSize`, a table per pool indexed by slot) and writes them whole; for a port without,
+ * `flush` cuts each super-frame into MSS-sized segments first (dataplane/ports/gso.ts), clamped to the
+ * router interface's MTU.
+ *
  * A config swap (`swap`) replaces the flow between two vectors: the old flow's waiting packets (ARP queue,
  * queues) are abandoned, its connection table is carried by the new flow (FlowOptions.replaces), and the
  * bindings are re-resolved by interface name. One driver serves one router; nothing here is global.
  */
 import { Flow } from '../flow';
 import type { PacketPool } from '../buf/pool';
+import { PktFlag } from '../buf/meta';
+import { gsoSegmentSize, segmentTcp4 } from './gso';
 
 /**
  * What the driver runs frames through: one router's Flow (`flowEngine`), or several routers wired together
@@ -34,6 +41,8 @@ export interface LiveEngine {
   readonly portNames: readonly string[];
   /** Something waits on the clock at short notice (queues): the driver ticks every 1 ms instead of 10. */
   readonly fastClock: boolean;
+  /** The MTU of port `port` (an index into portNames): super-frames are segmented to it. */
+  portMtu(port: number): number;
   /** Where frames leaving by port `port` (an index into portNames) go; the callee owns the slot. */
   setTransmit(fn: (slot: number, port: number) => void): void;
   /** Received frames, all from one port (meta.inPort set). */
@@ -47,6 +56,11 @@ export function flowEngine(flow: Flow): LiveEngine {
     pool: flow.pool,
     portNames: flow.tables.portNames,
     fastClock: flow.queueStages.length > 0,
+    portMtu: (p) => {
+      const t = flow.tables;
+      const ifi = t.portIf[p] ?? -1;
+      return ifi >= 0 ? (t.mtu[ifi] ?? 1500) : 1500;
+    },
     setTransmit: (fn) => {
       flow.state.transmit = fn;
     },
@@ -73,6 +87,12 @@ export interface LivePort {
   write(pool: PacketPool, slots: Uint32Array, n: number): number;
   close(): void;
   lastError: string | null;
+  /** Takes GSO super-frames as they are (else the driver segments them before `write`). */
+  readonly offload?: boolean;
+  /** Set by the driver: gso_size per pool slot, for a port that reads super-frames. */
+  gsoTable?: Uint16Array | null;
+  /** Set by the driver: the IP MTU of the router interface on this port. */
+  mtu?: number;
 }
 
 /** A router interface and the port behind it. */
@@ -106,6 +126,13 @@ export interface LiveDriverOptions {
   vector?: number;
   /** Log sink: topics (`interface,info`) and message, like RouterOS /log. */
   log?: (topics: string, message: string) => void;
+  /**
+   * After handling a readiness callback, keep polling every port for this many microseconds before going
+   * back to sleep in the event loop (default 0: never). An idle process takes tens to hundreds of
+   * microseconds to wake (more in a VM), twice per round trip through the router; polling a little
+   * longer catches the answer that is already on its way, at the price of that much CPU per burst.
+   */
+  busyPollUs?: number;
 }
 
 const wallClock = (): [number, number] => {
@@ -137,6 +164,17 @@ export class LiveDriver {
   private running = false;
   /** Errors already logged per binding (so a failing device logs once, not per frame). */
   private readonly errLogged: boolean[];
+  private readonly busyPollMs: number;
+  private spinning = false;
+  /** gso_size per pool slot of the running flow (valid for slots flagged PktFlag.GSO). */
+  private gsoSize = new Uint16Array(0);
+  /** Per binding: the interface's IP MTU (segment size limit). */
+  private mtu: Int32Array;
+  /** Transmit list with super-frames replaced by their segments (ports without offloads). */
+  private segq = new Uint32Array(0);
+  /** Super-frames segmented in software, and ones dropped because the pool had no room for the segments. */
+  segmented = 0;
+  segmentDrops = 0;
 
   constructor(engine: LiveEngine | Flow, bindings: LiveBinding[], opts: LiveDriverOptions = {}) {
     const flow = engineOf(engine);
@@ -147,8 +185,10 @@ export class LiveDriver {
     this.vector = opts.vector ?? 64;
     this.log = opts.log ?? (() => {});
     this.tickMs = opts.tickMs;
+    this.busyPollMs = (opts.busyPollUs ?? 0) / 1000;
     this.bindingPort = new Int32Array(bindings.length);
     this.txn = new Int32Array(bindings.length);
+    this.mtu = new Int32Array(bindings.length).fill(1500);
     this.rx = new Uint32Array(this.vector);
     this.errLogged = bindings.map(() => false);
     this.install(flow);
@@ -170,6 +210,15 @@ export class LiveDriver {
     this.txq = this.bindings.map(() => new Uint32Array(flow.pool.slots));
     this.txn.fill(0);
     const pool = flow.pool;
+    this.gsoSize = new Uint16Array(pool.slots);
+    this.segq = new Uint32Array(pool.slots);
+    for (let b = 0; b < this.bindings.length; b++) {
+      const p = this.bindingPort[b]!;
+      this.mtu[b] = p >= 0 ? flow.portMtu(p) : 1500;
+      const io = this.bindings[b]!.io;
+      if ('gsoTable' in io) io.gsoTable = this.gsoSize;
+      io.mtu = this.mtu[b]!;
+    }
     const ptb = this.portToBinding;
     flow.setTransmit((slot, port) => {
       const b = port < ptb.length ? ptb[port]! : -1;
@@ -209,9 +258,25 @@ export class LiveDriver {
     this.flush();
   }
 
-  /** Port `b` may have frames: drain it in vectors through the flow. */
+  /** Port `b` may have frames: drain it in vectors through the flow (then busy-poll, when asked to). */
   ready(b: number): void {
     if (!this.running) return;
+    this.drain(b);
+    if (this.busyPollMs > 0 && !this.spinning) this.spin();
+  }
+
+  /** Poll every port until `busyPollUs` pass (bounded: the event loop gets control back after it). */
+  private spin(): void {
+    this.spinning = true;
+    const until = performance.now() + this.busyPollMs;
+    while (this.running && performance.now() < until) {
+      for (let b = 0; b < this.bindings.length; b++) this.drain(b);
+    }
+    this.spinning = false;
+  }
+
+  /** Drain port `b` in vectors through the flow; returns the frames read. */
+  private drain(b: number): number {
     const bd = this.bindings[b]!;
     const flow = this.engineNow;
     const pool = flow.pool;
@@ -219,8 +284,10 @@ export class LiveDriver {
     const port = this.bindingPort[b]!;
     const c = this.counters;
     const base = b * LC.COUNT;
-    const [sec, nsec] = this.clock();
-    flow.setClock(sec, nsec);
+    let total = 0;
+    // The clock is read once frames are there (a busy-poll round that finds none costs no allocation).
+    let sec = 0;
+    let nsec = 0;
     for (let guard = 0; guard < 64; guard++) {
       const n = bd.io.read(pool, this.rx, 0, this.vector);
       if (n < 0) {
@@ -235,6 +302,12 @@ export class LiveDriver {
         if (pool.available === 0) c[base + LC.RX_NO_BUFFER]!++;
         break;
       }
+      if (total === 0) {
+        const t = this.clock();
+        sec = t[0];
+        nsec = t[1];
+        flow.setClock(sec, nsec);
+      }
       let bytes = 0;
       for (let i = 0; i < n; i++) {
         const s = this.rx[i]!;
@@ -244,6 +317,7 @@ export class LiveDriver {
         m.tsNsec[s] = nsec;
         bytes += m.len[s]!;
       }
+      total += n;
       c[base + LC.RX_PACKETS] = c[base + LC.RX_PACKETS]! + n;
       c[base + LC.RX_BYTES] = c[base + LC.RX_BYTES]! + bytes;
       if (port < 0) {
@@ -254,6 +328,7 @@ export class LiveDriver {
       }
       if (n < this.vector) break;
     }
+    return total;
   }
 
   /** Write every port's queued frames, count what the devices refused, free the slots. */
@@ -262,10 +337,18 @@ export class LiveDriver {
     const m = pool.meta;
     const c = this.counters;
     for (let b = 0; b < this.txn.length; b++) {
-      const n = this.txn[b]!;
+      let n = this.txn[b]!;
       if (n === 0) continue;
-      const q = this.txq[b]!;
+      let q = this.txq[b]!;
       const io = this.bindings[b]!.io;
+      if (io.offload !== true) {
+        let gso = false;
+        for (let i = 0; i < n; i++) if ((m.flags[q[i]!]! & PktFlag.GSO) !== 0) gso = true;
+        if (gso) {
+          n = this.segment(pool, q, n, this.mtu[b]!);
+          q = this.segq;
+        }
+      }
       const sent = io.write(pool, q, n);
       let bytes = 0;
       for (let i = 0; i < sent; i++) bytes += m.len[q[i]!]!;
@@ -282,6 +365,36 @@ export class LiveDriver {
       for (let i = 0; i < n; i++) pool.free(q[i]!);
       this.txn[b] = 0;
     }
+  }
+
+  /**
+   * Replace each super-frame of `q[0..n)` by its segments (in `segq`, in order; the super-frame's slot is
+   * freed). Returns the new count. A super-frame whose segments find no room in the pool is dropped.
+   */
+  private segment(pool: PacketPool, q: Uint32Array, n: number, mtu: number): number {
+    const out = this.segq;
+    const m = pool.meta;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = q[i]!;
+      if ((m.flags[slot]! & PktFlag.GSO) === 0) {
+        out[k++] = slot;
+        continue;
+      }
+      const c = segmentTcp4(pool, slot, gsoSegmentSize(pool, slot, this.gsoSize[slot]!, mtu), out, k);
+      if (c === 0) {
+        out[k++] = slot; // not TCP/IPv4 with payload: it goes as it is
+        continue;
+      }
+      pool.free(slot);
+      if (c < 0) {
+        this.segmentDrops++;
+        continue;
+      }
+      this.segmented++;
+      k += c;
+    }
+    return k;
   }
 
   /**

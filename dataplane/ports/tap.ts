@@ -10,17 +10,28 @@
  * A TAP created here lives as long as its fd unless `persist` is set (then `ip tuntap del` or `close` with
  * persist cleared removes it). It keeps working after `ip link set DEV netns NS` (the fd stays in this
  * namespace's process; the netdev moves), which the end-to-end tests rely on.
+ *
+ * With `offload` the TAP is opened with IFF_VNET_HDR and TUNSETOFFLOAD (checksum, TSO4, TSO-ECN): the
+ * kernel then passes 64 KiB TCP super-frames both ways. Reading completes their partial checksums (in the
+ * addon) and marks them PktFlag.GSO with their segment size in the driver's table; writing puts a
+ * virtio_net_hdr before every frame (dataplane/ports/gso.ts says what each field carries).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PacketPool } from '../buf/pool';
 import type { LivePort } from './live';
+import { PktFlag } from '../buf/meta';
+import { fillVnetHdr, gsoSegmentSize, TunOffload, VNET_HDR_LEN, VnetGso, vnetGsoSize, vnetGsoType } from './gso';
 
 /** The addon's functions (native/tap/src/tap.c says what each does). */
 export interface TapAddon {
   open(name: string, opts?: { vnetHdr?: boolean; multiQueue?: boolean; persist?: boolean; noUp?: boolean }): { fd: number; name: string };
   readBatch(fd: number, bytes: Uint8Array, offsets: Int32Array, cap: number, lengths: Int32Array, max: number): number;
   writeBatch(fd: number, bytes: Uint8Array, offsets: Int32Array, lengths: Int32Array, n: number): number;
+  setOffload(fd: number, flags: number): number;
+  readBatchV(fd: number, bytes: Uint8Array, offsets: Int32Array, cap: number, lengths: Int32Array, max: number, hdrs: Uint8Array): number;
+  writeBatchV(fd: number, bytes: Uint8Array, offsets: Int32Array, lengths: Int32Array, n: number, hdrs: Uint8Array): number;
+  checksum(bytes: Uint8Array, off: number, len: number, seed: number): number;
   watch(fd: number, callback: (status: number) => void): unknown;
   unwatch(handle: unknown): void;
   setPersist(fd: number, on: boolean): number;
@@ -60,6 +71,8 @@ export interface TapOptions {
   multiQueue?: boolean;
   /** Frames per readBatch call (default 64). */
   batch?: number;
+  /** Open with vnet headers and TSO/checksum offloads (super-frames; the pool needs 64 KiB slots). */
+  offload?: boolean;
 }
 
 export class TapPort implements LivePort {
@@ -77,14 +90,32 @@ export class TapPort implements LivePort {
   readonly persist: boolean;
   /** The last read/write error (errno text), for the log; cleared by the caller. */
   lastError: string | null = null;
+  /** Takes and gives GSO super-frames (opened with vnet headers and offloads). */
+  readonly offload: boolean;
+  /** gso_size per pool slot (the driver's table, set when it installs a flow). */
+  gsoTable: Uint16Array | null = null;
+  /** IP MTU of the router interface on this port (segment sizes are clamped to it). */
+  mtu = 1500;
+  private readonly rxHdrs: Uint8Array;
+  private readonly txHdrs: Uint8Array;
 
   constructor(name: string, opts: TapOptions = {}) {
     this.tap = loadTapAddon();
     this.persist = opts.persist === true;
-    const r = this.tap.open(name, { persist: this.persist, multiQueue: opts.multiQueue === true });
+    this.offload = opts.offload === true;
+    const r = this.tap.open(name, { persist: this.persist, multiQueue: opts.multiQueue === true, vnetHdr: this.offload });
     this.fd = r.fd;
     this.device = r.name;
+    if (this.offload) {
+      const rc = this.tap.setOffload(this.fd, TunOffload.CSUM | TunOffload.TSO4 | TunOffload.TSO_ECN);
+      if (rc < 0) {
+        this.tap.close(this.fd);
+        throw new Error(`TUNSETOFFLOAD ${this.device}: ${this.tap.strerror(rc)}`);
+      }
+    }
     this.batch = opts.batch ?? 64;
+    this.rxHdrs = new Uint8Array(this.offload ? this.batch * VNET_HDR_LEN : 0);
+    this.txHdrs = new Uint8Array(this.offload ? 256 * VNET_HDR_LEN : 0);
     this.offsets = new Int32Array(this.batch);
     this.lengths = new Int32Array(this.batch);
     this.txOffsets = new Int32Array(256);
@@ -109,13 +140,26 @@ export class TapPort implements LivePort {
       out[at + i] = slot;
       offs[i] = pool.frameOffset(slot);
     }
-    const n = this.tap.readBatch(this.fd, pool.bytes, offs, pool.maxFrame, this.lengths, k);
+    const n = this.offload
+      ? this.tap.readBatchV(this.fd, pool.bytes, offs, pool.maxFrame, this.lengths, k, this.rxHdrs)
+      : this.tap.readBatch(this.fd, pool.bytes, offs, pool.maxFrame, this.lengths, k);
     const got = n < 0 ? 0 : n;
     const m = pool.meta;
     for (let i = 0; i < got; i++) {
       const slot = out[at + i]!;
       m.len[slot] = this.lengths[i]!;
       m.wireLen[slot] = this.lengths[i]!;
+    }
+    if (this.offload) {
+      // Checksums are complete (readBatchV); TCPv4 super-frames are marked with their segment size.
+      const h = this.rxHdrs;
+      const table = this.gsoTable;
+      for (let i = 0; i < got; i++) {
+        if ((vnetGsoType(h, i * VNET_HDR_LEN) & ~VnetGso.ECN) !== VnetGso.TCPV4) continue;
+        const slot = out[at + i]!;
+        m.flags[slot] = m.flags[slot]! | PktFlag.GSO;
+        if (table !== null) table[slot] = vnetGsoSize(h, i * VNET_HDR_LEN);
+      }
     }
     // Slots not filled go back, newest first, so the free list is as it was.
     for (let i = k - 1; i >= got; i--) pool.free(out[at + i]!);
@@ -140,7 +184,16 @@ export class TapPort implements LivePort {
         this.txOffsets[i] = pool.frameOffset(slot);
         this.txLengths[i] = m.len[slot]!;
       }
-      const w = this.tap.writeBatch(this.fd, pool.bytes, this.txOffsets, this.txLengths, k);
+      let w: number;
+      if (this.offload) {
+        const table = this.gsoTable;
+        for (let i = 0; i < k; i++) {
+          const slot = slots[sent + i]!;
+          const mss = (m.flags[slot]! & PktFlag.GSO) !== 0 ? gsoSegmentSize(pool, slot, table !== null ? table[slot]! : 0, this.mtu) : 0;
+          fillVnetHdr(pool, slot, mss, this.txHdrs, i * VNET_HDR_LEN);
+        }
+        w = this.tap.writeBatchV(this.fd, pool.bytes, this.txOffsets, this.txLengths, k, this.txHdrs);
+      } else w = this.tap.writeBatch(this.fd, pool.bytes, this.txOffsets, this.txLengths, k);
       if (w < 0) {
         this.lastError = this.tap.strerror(w);
         break;

@@ -31,8 +31,8 @@ export function routedIpv4(b: Uint8Array, v: DataView, off: number, len: number,
     const doff = (b[off + 46]! >>> 4) << 2;
     if (doff < 20 || doff > l4len) return false;
   } else if (proto !== 1 || l4len < 8) return false;
-  // PktFlag.IPV4 0x10 | PktFlag.L4 0x200; SNAPPED | TRACE (0x3000) kept, as parseFrame does.
-  m.flags[slot] = (m.flags[slot]! & 0x3000) | 0x210;
+  // PktFlag.IPV4 0x10 | PktFlag.L4 0x200; SNAPPED | TRACE | GSO (0xb000) kept, as parseFrame does.
+  m.flags[slot] = (m.flags[slot]! & 0xb000) | 0x210;
   m.etherType[slot] = 0x0800;
   m.vlanOuter[slot] = 0;
   m.vlanInner[slot] = 0;

@@ -17,6 +17,7 @@
 import type { StageContext } from '../graph';
 import { NEXT_DROP } from '../graph';
 import { Drop } from '../drop';
+import { PktFlag } from '../buf/meta';
 import { needsFragmentation, fragmentIpv4 } from '../ip4/fragment';
 import { icmpError } from '../ip4/icmp-gen';
 import { ipv4RewriteTtl } from '../wire/checksum';
@@ -44,12 +45,14 @@ export class Ip4Fragment extends FlowStage {
     const mtuOf = st.tables.mtu;
     const l3Len = m.l3Len;
     const outIf = st.outIf;
-    // Fast path: nothing in the vector is larger than its out-interface's MTU.
+    const flags = m.flags;
+    // Fast path: nothing in the vector is larger than its out-interface's MTU (GSO super-frames are cut
+    // into fitting segments at the port: PktFlag.GSO).
     let big = false;
     for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
       next[i] = 0;
-      if (l3Len[slot]! > mtuOf[outIf[slot]!]!) big = true;
+      if (l3Len[slot]! > mtuOf[outIf[slot]!]! && (flags[slot]! & PktFlag.GSO) === 0) big = true;
     }
     if (big) this.slow(slots, n, next, ctx);
   }

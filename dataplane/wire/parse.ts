@@ -45,9 +45,10 @@ import { ipv4ChecksumOk } from './checksum';
 
 // PktFlag bits as literals (test/dataplane/wire/parse.test.ts asserts they match buf/meta.ts).
 // VLAN 0x1, QINQ 0x2, STAG 0x4, ARP 0x8, IPV4 0x10, IPV6 0x20, FRAGMENT 0x40, LATER_FRAGMENT 0x80,
-// IP_OPTIONS 0x100, L4 0x200, BROADCAST 0x400, MULTICAST 0x800, SNAPPED 0x1000, TRACE 0x2000.
-/** Flag bits parseFrame leaves as the port set them (SNAPPED | TRACE). */
-export const PARSE_KEEP_FLAGS = 0x3000;
+// IP_OPTIONS 0x100, L4 0x200, BROADCAST 0x400, MULTICAST 0x800, SNAPPED 0x1000, TRACE 0x2000,
+// GSO 0x8000.
+/** Flag bits parseFrame leaves as the port set them (SNAPPED | TRACE | GSO). */
+export const PARSE_KEEP_FLAGS = 0xb000;
 
 /** Drop code for "runs past the bytes present": SNAPLEN_TRUNCATED when the capture cut the frame. */
 function cut(m: MetaColumns, slot: number, code: number): number {
@@ -373,7 +374,7 @@ export function parseFrame(
     l3Len = avail;
   }
 
-  m.flags[slot] = (m.flags[slot]! & 0x3000) | flags;
+  m.flags[slot] = (m.flags[slot]! & 0xb000) | flags;
   m.etherType[slot] = et;
   m.vlanOuter[slot] = vo;
   m.vlanInner[slot] = vi;

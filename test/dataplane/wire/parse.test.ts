@@ -130,7 +130,7 @@ describe('parseFrame classifies', () => {
 
   test('port-set SNAPPED and TRACE bits are kept, stale bits are cleared', () => {
     const f = eth().ipv4(v4).tcp({ sport: 1, dport: 2 }).build();
-    expect(PARSE_KEEP_FLAGS).toBe(F.SNAPPED | F.TRACE);
+    expect(PARSE_KEEP_FLAGS).toBe(F.SNAPPED | F.TRACE | F.GSO);
     expect(parse(f, 1, { flags: F.TRACE | F.VLAN | F.ARP | F.LATER_FRAGMENT }).flags).toBe(F.TRACE | F.IPV4 | F.L4);
   });
 
