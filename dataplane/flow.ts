@@ -106,6 +106,7 @@ import { A } from './firewall/rules';
 import { QueueStage, type SchedulerFactory } from './stages/queue';
 import { HtbScheduler } from './queue/htb';
 import { formatQueueStats } from './queue/report';
+import type { QueueScheduler } from './queue/spec';
 
 export { Fate, type FlowTables, type TransmitFn } from './stages/state';
 
@@ -458,14 +459,21 @@ export class Flow {
     const q = this.tables.queues;
     if (q === undefined) return 'no queues in this config';
     const port = this.traceNames().port;
-    const now = this.queueStages.length > 0 ? this.queueStages[0]!.clock(this.ctx) : 0;
-    return formatQueueStats(q, port, (code) => {
-      for (const s of this.queueStages) {
-        const x = s.schedulers[code];
-        if (x !== null && x !== undefined) return x;
-      }
-      return null;
-    }, now);
+    return formatQueueStats(q, port, (code) => this.queueScheduler(code), this.queueClock());
+  }
+
+  /** The scheduler of code `code` (0 global tree, 1 simple queues, 2 + port interface HTB), null when none. */
+  queueScheduler(code: number): QueueScheduler | null {
+    for (const s of this.queueStages) {
+      const x = s.schedulers[code];
+      if (x !== null && x !== undefined) return x;
+    }
+    return null;
+  }
+
+  /** The flow clock as the queue schedulers count it (0 before any queue ran). */
+  queueClock(): number {
+    return this.queueStages.length > 0 ? this.queueStages[0]!.clock(this.ctx) : 0;
   }
 
   /** Drop counts by reason name (non-zero only). */

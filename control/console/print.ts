@@ -53,7 +53,7 @@ export interface Counters {
 export interface CounterSource {
   counters(menu: string, id: number): Counters | undefined;
   statColumns?(menu: string): readonly string[] | undefined;
-  statValues?(menu: string, id: number): readonly number[] | undefined;
+  statValues?(menu: string, id: number): readonly (number | string)[] | undefined;
 }
 
 /**
@@ -301,7 +301,10 @@ export function printTable(what: MenuTable | PrintSource, opts: PrintTableOption
     const cols = opts.proplist ?? ['name'];
     const values = (r: Row): string[] => {
       const v = opts.counters?.statValues?.(r.table.spec.path, r.item.id);
-      return own.map((_, i) => groupDigits(v?.[i] ?? 0));
+      return own.map((_, i) => {
+        const x = v?.[i] ?? 0;
+        return typeof x === 'number' ? groupDigits(x) : x;
+      });
     };
     const head = [...cols, ...own].map((c) => c.toUpperCase());
     tableHeader(head);

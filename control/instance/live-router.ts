@@ -20,6 +20,7 @@ import { Flow } from '../../dataplane/flow';
 import { PacketPool } from '../../dataplane/buf/pool';
 import { LC, LiveDriver, flowEngine, type LiveBinding, type LiveDriverOptions, type LiveEngine } from '../../dataplane/ports/live';
 import { MetaLab } from './lab';
+import { QUEUE_STAT_COLUMNS, queueItemStats } from '../../dataplane/queue/report';
 
 export interface LiveRouterOptions {
   /** Slots per flow's packet pool (default 8192). */
@@ -162,8 +163,13 @@ export class LiveRouter {
         if (r < 0) return undefined;
         return { bytes: fw[t].bytes[r]!, packets: fw[t].packets[r]! };
       },
-      statColumns: (menu) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : undefined),
+      statColumns: (menu) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : menu === '/queue simple' || menu === '/queue tree' ? QUEUE_STAT_COLUMNS : undefined),
       statValues: (menu, id) => {
+        if (menu === '/queue simple' || menu === '/queue tree') {
+          const q = this.gen.queues;
+          const f = this.flow;
+          return queueItemStats(q, (code) => f.queueScheduler(code), f.queueClock(), menu, `*${id.toString(16).toUpperCase()}`);
+        }
         if (!ifMenu(menu)) return undefined;
         const name = this.interfaceName(id);
         const b = this.driver.bindings.findIndex((x) => x.iface === name);

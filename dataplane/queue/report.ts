@@ -69,3 +69,40 @@ export function formatQueueStats(q: QueueTables, portName: (p: number) => string
   }
   return out.length === 0 ? 'no queues in this config' : out.join('\n');
 }
+
+/** Counter columns of `/queue simple print stats` and `/queue tree print stats` on a running router. */
+export const QUEUE_STAT_COLUMNS: readonly string[] = ['rate', 'bytes', 'packets', 'dropped', 'queued-packets'];
+
+/**
+ * One `/queue simple` or `/queue tree` item's counters in QUEUE_STAT_COLUMNS order (the console's and the APIs'
+ * print on a live router): a simple queue's as upload/download pairs, a tree queue's as numbers. Undefined
+ * when the item has no class (disabled, left out by the compiler) or `menu` is neither.
+ */
+export function queueItemStats(
+  q: QueueTables,
+  schedulers: (code: number) => QueueScheduler | null,
+  now: number,
+  menu: string,
+  itemId: string,
+): (string | number)[] | undefined {
+  const of = (s: QueueScheduler, c: number): (string | number)[] => [bps(s.rateAt(c, now)), s.stats.bytes[c]!, s.stats.packets[c]!, s.stats.dropped[c]!, s.stats.queuedPackets[c]!];
+  if (menu === '/queue simple') {
+    const s = schedulers(1);
+    if (q.simple === null || s === null) return undefined;
+    const spec = q.simple.sched;
+    const up = spec.classes.findIndex((c, i) => spec.itemIds[i] === itemId && c.name.endsWith(' upload'));
+    const down = spec.classes.findIndex((c, i) => spec.itemIds[i] === itemId && c.name.endsWith(' download'));
+    if (up < 0 || down < 0) return undefined;
+    const u = of(s, up);
+    const d = of(s, down);
+    return u.map((x, i) => `${x}/${d[i]}`);
+  }
+  if (menu === '/queue tree') {
+    const trees: [SchedulerSpec | undefined, QueueScheduler | null][] = [[q.global?.sched, schedulers(0)], ...q.ports.map((p, k): [SchedulerSpec | undefined, QueueScheduler | null] => [p?.sched, schedulers(2 + k)])];
+    for (const [spec, s] of trees) {
+      const c = spec === undefined || s === null ? -1 : spec.itemIds.indexOf(itemId);
+      if (c >= 0) return of(s!, c);
+    }
+  }
+  return undefined;
+}

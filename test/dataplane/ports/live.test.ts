@@ -7,45 +7,11 @@ import { frame } from '../../../pcap/fixture';
 import { describeFrame } from '../../../dataplane/wire/describe';
 import { PacketPool } from '../../../dataplane/buf/pool';
 import { Flow } from '../../../dataplane/flow';
-import { LC, LiveDriver, type LivePort } from '../../../dataplane/ports/live';
+import { LC, LiveDriver } from '../../../dataplane/ports/live';
+import { MemPort } from './mem-port';
 import { generationFrom } from '../flow/helpers';
 import { PktFlag } from '../../../dataplane/buf/meta';
 import { ipv4ChecksumOk, l4ChecksumOk4 } from '../../../dataplane/wire/checksum';
-
-/** A port backed by arrays: `inbox` frames are read, written frames land in `sent`. */
-class MemPort implements LivePort {
-  readonly kind = 'mem';
-  inbox: Uint8Array[] = [];
-  sent: Uint8Array[] = [];
-  /** How many more frames write() accepts (Infinity: all). */
-  room = Infinity;
-  ready: (() => void) | null = null;
-  closed = false;
-  lastError: string | null = null;
-  constructor(readonly device: string) {}
-  watch(ready: () => void): void {
-    this.ready = ready;
-  }
-  read(pool: PacketPool, out: Uint32Array, at: number, max: number): number {
-    let n = 0;
-    while (n < max && this.inbox.length > 0) {
-      const f = this.inbox.shift()!;
-      const s = pool.alloc();
-      pool.write(s, f, 0, f.length);
-      out[at + n++] = s;
-    }
-    return n;
-  }
-  write(pool: PacketPool, slots: Uint32Array, n: number): number {
-    let i = 0;
-    for (; i < n && this.room > 0; i++, this.room--) this.sent.push(pool.frameCopy(slots[i]!));
-    if (i < n) this.lastError = 'No buffer space available';
-    return i;
-  }
-  close(): void {
-    this.closed = true;
-  }
-}
 
 const CONFIG = `/interface ethernet
 set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
