@@ -25,6 +25,9 @@
  * waits for every worker's acknowledgement, draining their output meanwhile so nobody waits on a full
  * ring): frames arriving during the compile wait in the device, as in the one-thread reload.
  *
+ * Neighbours: each worker keeps its own ARP table (docs/workers.md), so every ARP reply is copied to every
+ * worker (the one that asked may not be the one the reply hashes to); requests go to one worker.
+ *
  * When an input ring stays full (a worker slower than the port for long), frames for it are dropped and
  * counted (`ringDrops`), as a NIC drops on a full RX queue; the port thread never blocks for long.
  */
@@ -34,7 +37,7 @@ import { Piscina } from 'piscina';
 import { PacketPool } from '../../dataplane/buf/pool';
 import type { LiveEngine } from '../../dataplane/ports/live';
 import { VectorRing } from '../../dataplane/worker/ring';
-import { frameShard, shardWorker, SHARDS, type RouterAddrs } from '../../dataplane/worker/shard';
+import { frameShard, isArpReply, shardWorker, SHARDS, type RouterAddrs } from '../../dataplane/worker/shard';
 import { CTL, OUT_MAX_PORTS, OUT_MAX_SLOTS, OUT_TX, controlBlock, publishClock } from '../../dataplane/worker/control';
 import type { Generation } from '../compile/generation';
 import { routerAddrs } from './compile-text';
@@ -244,8 +247,10 @@ export class WorkerEngine implements LiveEngine {
     const bn = this.batchN;
     for (let i = 0; i < n; i++) {
       const s = slots[i]!;
-      const k = N === 1 ? 0 : shardWorker(frameShard(bytes, s * pool.slotSize + m.start[s]!, m.len[s]!, this.router), N);
+      const off = s * pool.slotSize + m.start[s]!;
+      const k = N === 1 ? 0 : shardWorker(frameShard(bytes, off, m.len[s]!, this.router), N);
       this.batch[k]![bn[k]!++] = s;
+      if (N > 1 && isArpReply(bytes, off, m.len[s]!)) this.arpCopies(s, k);
     }
     for (let k = 0; k < N; k++) {
       const c = bn[k]!;
@@ -256,6 +261,26 @@ export class WorkerEngine implements LiveEngine {
       bn[k] = 0;
     }
     this.drainOut();
+  }
+
+  /**
+   * An ARP reply: a copy for every worker but `k` (each keeps its own neighbour table, and the one that
+   * asked may not be the one the reply hashes to). ARP is rare next to traffic: a copy per worker is cheap.
+   */
+  private arpCopies(s: number, k: number): void {
+    const pool = this.pool;
+    const m = pool.meta;
+    for (let w = 0; w < this.workers; w++) {
+      if (w === k) continue;
+      const c = pool.alloc();
+      if (c < 0) return;
+      pool.write(c, pool.bytes, s * pool.slotSize + m.start[s]!, m.len[s]!, m.wireLen[s]!);
+      m.inPort[c] = m.inPort[s]!;
+      m.linkType[c] = m.linkType[s]!;
+      m.tsSec[c] = m.tsSec[s]!;
+      m.tsNsec[c] = m.tsNsec[s]!;
+      this.batch[w]![this.batchN[w]!++] = c;
+    }
   }
 
   /** One entry into worker k's input ring, waiting a little (and draining its output) while it is full. */

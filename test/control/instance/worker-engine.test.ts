@@ -144,17 +144,27 @@ describe('the worker engine (run --workers 2)', () => {
     }
   });
 
-  test('the clock reaches the workers: an unresolved neighbour is asked for again as time passes', async () => {
+  test('the clock reaches the workers (ARP retried) and an ARP reply reaches every worker (all waiting frames leave)', async () => {
     const { live, p1, p2, advance } = await setup(CONFIG.replace(`add address=203.0.113.1 interface=ether2 mac-address=${WAN_MAC}\n`, ''));
     try {
-      p1.inbox.push(out(5000));
+      // flows on both workers, all waiting for the same neighbour
+      for (let i = 0; i < 8; i++) p1.inbox.push(out(5000 + i));
       p1.ready!();
+      const engine = live.workerEngine!;
+      expect(engine.dispatched[0]).toBeGreaterThan(0);
+      expect(engine.dispatched[1]).toBeGreaterThan(0);
       const arps = () => p2.sent.filter((f) => u16(f, 12) === 0x0806).length;
-      await until(() => arps() === 1, 'the first ARP request');
+      await until(() => arps() === 2, 'an ARP request from each worker');
       advance(2);
       live.driver.tick();
-      await until(() => arps() >= 2, 'the ARP request retried on the clock');
+      await until(() => arps() >= 4, 'the ARP requests retried on the clock');
       expect(p2.sent.every((f) => u16(f, 12) === 0x0806)).toBe(true);
+      const arpReply = frame().eth({ src: WAN_MAC, dst: '02:00:00:00:02:01' }).arp({ op: 'reply', senderMac: WAN_MAC, senderIp: '203.0.113.1', targetMac: '02:00:00:00:02:01', targetIp: '203.0.113.2' }).build();
+      p2.inbox.push(arpReply);
+      p2.ready!();
+      const udps = () => p2.sent.filter((f) => u16(f, 12) === 0x0800);
+      await until(() => udps().length === 8, 'every waiting frame, from both workers');
+      expect(udps().every((f) => ip(f, 30) === '203.0.113.1' && f[0] === 2 && f[5] === 2)).toBe(true);
     } finally {
       live.driver.stop();
       await live.close();
