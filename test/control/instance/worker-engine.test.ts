@@ -13,6 +13,9 @@ import { frame } from '../../../pcap/fixture';
 import { RouterInstance } from '../../../control/instance/router';
 import { LiveRouter } from '../../../control/instance/live-router';
 import { frameShard, SHARD_MASK } from '../../../dataplane/worker/shard';
+import { compileGeneration } from '../../../control/compile/generation';
+import { compileConfig } from '../../../control/instance/compile-text';
+import { exportConfig } from '../../../control/store/export';
 import { MemPort } from '../../dataplane/ports/mem-port';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -69,6 +72,23 @@ async function setup(config = CONFIG) {
   live.driver.start();
   return { router, live, p1, p2, logs, advance: (s: number) => (t += s) };
 }
+
+test('workers compile the store\'s export: the same ports, MTUs, addresses and MACs as the port thread\'s compile', () => {
+  const router = new RouterInstance({ ethernetPorts: 12 });
+  const res = router.load(CONFIG + '/interface ethernet\nset [ find default-name=ether11 ] mtu=1400\n/ip address\nadd address=10.11.0.1/24 interface=ether11\n', 'live.rsc');
+  expect(res.ok).toBe(true);
+  router.runConsoleLine('add chain=forward action=drop protocol=udp dst-port=9999', ['/ip firewall filter'], {});
+  const text = exportConfig(router.store, { verbose: true, showSensitive: true, date: new Date(0) });
+  const mine = compileGeneration(router.store);
+  const theirs = compileConfig(text, 'running.rsc', { ethernetPorts: router.store.table('/interface ethernet')!.items.length });
+  expect(theirs.portNames).toEqual(mine.portNames);
+  expect(theirs.portNames).toContain('ether12');
+  expect(Array.from(theirs.mtu)).toEqual(Array.from(mine.mtu));
+  expect(Array.from(theirs.localAddr)).toEqual(Array.from(mine.localAddr));
+  expect(Array.from(theirs.macs)).toEqual(Array.from(mine.macs));
+  expect(theirs.firewall.filter.ids).toEqual(mine.firewall.filter.ids);
+  expect(theirs.firewall.filter.ids.length).toBe(4);
+});
 
 describe('the worker engine (run --workers 2)', () => {
   jest.setTimeout(30_000);

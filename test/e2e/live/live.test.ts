@@ -18,7 +18,9 @@
  * unread data sends a RST below the server's highest ack, which conntrack calls invalid (Linux's "invalid
  * rst"), and an invalid packet is not NATed — without the rule it would leave with its private source.
  *
- * Names start with `fpl<pid>`; afterAll removes the namespaces and stops the router whatever happened.
+ * The whole suite runs twice: the flow in the port thread, then in two worker threads (`--workers 2`).
+ *
+ * Names start with `fpl<pid>` (`fpl<pid>x` with workers); afterAll removes the namespaces and stops the router whatever happened.
  * Needs root (skipped with a printed reason outside CI otherwise) and a built flowplane (npm run build).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
