@@ -390,7 +390,8 @@ export class WorkerEngine implements LiveEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const r of this.inRings) r.close();
+    // out and ret too: a worker waiting for room in its output ring gives up instead of waiting forever
+    for (const r of [...this.inRings, ...this.outRings, ...this.retRings]) r.close();
     Atomics.notify(this.ctl, CTL.DOORBELL);
     await Promise.all(this.tasks);
     for (const p of this.ports) p.close();
