@@ -51,7 +51,7 @@ export class LiveRouter {
   lab: MetaLab | null = null;
   /**
    * With `workers`: the threads that run the flow. `flow` is then the port thread's copy of the running
-   * generation (what the console describes; it carries no traffic, so its rule counters stay 0).
+   * generation (what the console describes; it carries no traffic: rule counters are the workers', summed).
    */
   workerEngine: WorkerEngine | null = null;
   /** What the last reload did in the workers. */
@@ -215,6 +215,8 @@ export class LiveRouter {
         const table = fw.tables[t];
         const r = table.ids.indexOf(`*${id.toString(16).toUpperCase()}`);
         if (r < 0) return undefined;
+        // with workers the port thread's flow carries no traffic: the workers' counters, summed
+        if (this.workerEngine !== null) return this.workerEngine.ruleCounters(t, r);
         return { bytes: fw[t].bytes[r]!, packets: fw[t].packets[r]! };
       },
       statColumns: (menu) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : menu === '/queue simple' || menu === '/queue tree' ? QUEUE_STAT_COLUMNS : undefined),

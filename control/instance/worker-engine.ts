@@ -38,7 +38,7 @@ import { PacketPool } from '../../dataplane/buf/pool';
 import type { LiveEngine } from '../../dataplane/ports/live';
 import { VectorRing } from '../../dataplane/worker/ring';
 import { frameShard, isArpReply, shardWorker, SHARDS, type RouterAddrs } from '../../dataplane/worker/shard';
-import { CTL, OUT_MAX_PORTS, OUT_MAX_SLOTS, OUT_TX, controlBlock, publishClock } from '../../dataplane/worker/control';
+import { COUNTER_TABLES, CTL, OUT_MAX_PORTS, OUT_MAX_SLOTS, OUT_TX, controlBlock, counterLayout, publishClock, type CounterTable } from '../../dataplane/worker/control';
 import type { Generation } from '../compile/generation';
 import { routerAddrs } from './compile-text';
 import type { LiveWorkerResult, LiveWorkerTask } from './worker-entry';
@@ -80,6 +80,10 @@ const RET_CAP = 64;
 const FULL_WAIT_MS = 20;
 /** Longest wait for every worker to switch generations. */
 const RELOAD_WAIT_MS = 60_000;
+/** Rule counters read within this long of the last collection are served from it (a print reads many). */
+const STATS_FRESH_MS = 100;
+/** Longest wait for the workers' counters (an idle worker looks every few ms). */
+const STATS_WAIT_MS = 200;
 
 /** Where the built worker entry is (workers run built JavaScript, as bench's do). */
 export function liveWorkerFile(): string {
@@ -121,6 +125,13 @@ export class WorkerEngine implements LiveEngine {
   private closed = false;
   private failure: Error | null = null;
   private readonly log: (topics: string, message: string) => void;
+  /** Per worker: its rule counters buffer (control.ts counterLayout) for the running generation. */
+  private stats: Float64Array[] = [];
+  private readonly statsAck: Int32Array;
+  private statsSeq = 0;
+  /** The workers' counters summed, and when. */
+  private snap = new Float64Array(1);
+  private snapAt = -Infinity;
 
   constructor(opts: WorkerEngineOptions) {
     const N = opts.workers;
@@ -146,6 +157,8 @@ export class WorkerEngine implements LiveEngine {
     this.ret = [];
     this.batchN = new Int32Array(N);
     this.retN = new Int32Array(N);
+    this.statsAck = new Int32Array(new SharedArrayBuffer(4 * N));
+    this.stats = this.statsBuffers(opts.gen);
     const pool = this.pool;
     this.transmit = (slot) => pool.free(slot);
     // A worker's own slot, written to its device: back to that worker.
@@ -191,6 +204,8 @@ export class WorkerEngine implements LiveEngine {
         retCapacity: RET_CAP,
         control: this.ctl.buffer as SharedArrayBuffer,
         port: ch.port2,
+        stats: this.stats[k]!.buffer as SharedArrayBuffer,
+        statsAck: this.statsAck.buffer as SharedArrayBuffer,
       };
       this.tasks.push(
         (this.piscina.run(task, { transferList: [ch.port2] }) as Promise<LiveWorkerResult>).catch((e: unknown) => {
@@ -364,7 +379,9 @@ export class WorkerEngine implements LiveEngine {
     Atomics.store(ctl, CTL.KEPT, 0);
     Atomics.store(ctl, CTL.REFUSED, 0);
     const g = ++this.generation;
-    for (const p of this.ports) p.postMessage({ config });
+    this.stats = this.statsBuffers(gen);
+    this.snapAt = -Infinity;
+    this.ports.forEach((p, k) => p.postMessage({ config, stats: this.stats[k]!.buffer }));
     Atomics.store(ctl, CTL.GEN, g);
     Atomics.notify(ctl, CTL.GEN);
     for (const r of this.inRings) r.wake();
@@ -384,6 +401,42 @@ export class WorkerEngine implements LiveEngine {
     this.fastClock = fastClock;
     this.router = routerAddrs(gen);
     return { kept: Atomics.load(ctl, CTL.KEPT), refused: Atomics.load(ctl, CTL.REFUSED) };
+  }
+
+  private statsBuffers(gen: Generation): Float64Array[] {
+    const { length } = counterLayout(COUNTER_TABLES.map((t) => gen.firewall[t].n));
+    return Array.from({ length: this.workers }, () => new Float64Array(new SharedArrayBuffer(8 * length)));
+  }
+
+  /**
+   * Rule `r` of firewall table `table` counted over all workers (for `print stats`). The workers copy their
+   * counters on request (the STATS word); a collection serves reads for STATS_FRESH_MS. A worker that does
+   * not answer within STATS_WAIT_MS contributes what it wrote last.
+   */
+  ruleCounters(table: CounterTable, r: number): { packets: number; bytes: number } {
+    const ns = COUNTER_TABLES.map((t) => this.gen.firewall[t].n);
+    const { offsets, length } = counterLayout(ns);
+    const now = performance.now();
+    if (now - this.snapAt > STATS_FRESH_MS && !this.closed && Atomics.load(this.ctl, CTL.FAILED) === 0) {
+      const seq = ++this.statsSeq;
+      Atomics.store(this.ctl, CTL.STATS, seq);
+      for (const ring of this.inRings) ring.wake();
+      const until = now + STATS_WAIT_MS;
+      for (let k = 0; k < this.workers; k++) {
+        while (Atomics.load(this.statsAck, k) !== seq && performance.now() < until) {
+          this.drainOut();
+          Atomics.wait(this.statsAck, k, Atomics.load(this.statsAck, k), 2);
+        }
+      }
+      const snap = new Float64Array(length);
+      for (const a of this.stats) for (let i = 0; i < length && i < a.length; i++) snap[i] = snap[i]! + a[i]!;
+      this.snap = snap;
+      this.snapAt = performance.now();
+    }
+    const i = COUNTER_TABLES.indexOf(table);
+    const n = ns[i]!;
+    if (r < 0 || r >= n) return { packets: 0, bytes: 0 };
+    return { packets: this.snap[offsets[i]! + r] ?? 0, bytes: this.snap[offsets[i]! + n + r] ?? 0 };
   }
 
   /** Stop the workers (their rings close; they finish the vectors they have) and the thread pool. */

@@ -12,6 +12,8 @@
  * - its own slots come back from the port thread (after they were written) through the return ring;
  * - the flow clock follows the dispatcher's published clock (timers, queue departures, ARP retries run even
  *   when no frame arrives: the worker looks at least every `IDLE_MS`);
+ * - when the STATS word changes it copies its rule counters into its stats buffer and stores the request's
+ *   number in its ack word (the console's `print stats` sums the workers');
  * - when the generation word changes it takes the new config text from its message port, builds the new
  *   flow carrying the old one's connections (FlowOptions.replaces), gives back the dispatcher's slots the
  *   old flow still held (ARP queue, queues, reassembly: abandoned with it, as the one-thread reload does) and
@@ -21,7 +23,8 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Flow } from '../../dataplane/flow';
 import { PacketPool, type PoolShared } from '../../dataplane/buf/pool';
 import { VectorRing } from '../../dataplane/worker/ring';
-import { CTL, outTx, readClock } from '../../dataplane/worker/control';
+import { COUNTER_TABLES, CTL, counterLayout, outTx, readClock } from '../../dataplane/worker/control';
+import type { Generation } from '../compile/generation';
 import { compileConfig } from './compile-text';
 
 export interface LiveWorkerTask {
@@ -41,8 +44,11 @@ export interface LiveWorkerTask {
   retRing: SharedArrayBuffer;
   retCapacity: number;
   control: SharedArrayBuffer;
-  /** Where the config texts of later generations arrive (one message per generation). */
+  /** Where the config texts of later generations arrive (one message per generation, with its stats buffer). */
   port: MessagePort;
+  /** Rule counters written on request (control.ts counterLayout), and per worker the request answered. */
+  stats: SharedArrayBuffer;
+  statsAck: SharedArrayBuffer;
 }
 
 export interface LiveWorkerResult {
@@ -72,7 +78,23 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
       out[outN++] = outTx(slot, port);
     };
     const opts = { ethernetPorts: task.ethernetPorts };
-    let flow = new Flow(compileConfig(task.config, task.file, opts), { pool, natShards: true, transmit });
+    let gen = compileConfig(task.config, task.file, opts);
+    let flow = new Flow(gen, { pool, natShards: true, transmit });
+    let stats = new Float64Array(task.stats);
+    const statsAck = new Int32Array(task.statsAck);
+    let statsSeq = 0;
+    const writeStats = (g: Generation, f: Flow): void => {
+      const fw = f.firewall;
+      const { offsets } = counterLayout(COUNTER_TABLES.map((t) => g.firewall[t].n));
+      stats.fill(0);
+      if (fw !== null) {
+        COUNTER_TABLES.forEach((t, i) => {
+          const n = g.firewall[t].n;
+          stats.set(fw[t].packets.subarray(0, n), offsets[i]!);
+          stats.set(fw[t].bytes.subarray(0, n), offsets[i]! + n);
+        });
+      }
+    };
     const inRing = new VectorRing(task.inCapacity, V, task.inRing);
     const outRing = new VectorRing(task.outCapacity, V, task.outRing);
     const retRing = new VectorRing(task.retCapacity, V, task.retRing);
@@ -80,7 +102,7 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
     const clock = new Int32Array(2);
     let clockSeq = readClock(ctl, -1, clock);
     if (clockSeq !== -1) flow.setClock(clock[0]!, clock[1]!);
-    let gen = Atomics.load(ctl, CTL.GEN);
+    let generation = Atomics.load(ctl, CTL.GEN);
     let packets = 0;
     let reloads = 0;
 
@@ -102,18 +124,26 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
         clockSeq = seq;
         flow.setClock(clock[0]!, clock[1]!);
       }
+      const sq = Atomics.load(ctl, CTL.STATS);
+      if (sq !== statsSeq) {
+        statsSeq = sq;
+        writeStats(gen, flow);
+        Atomics.store(statsAck, task.index, sq);
+        Atomics.notify(statsAck, task.index);
+      }
       const g = Atomics.load(ctl, CTL.GEN);
-      if (g !== gen) {
+      if (g !== generation) {
         const msg = receiveMessageOnPort(task.port);
         if (msg === undefined) {
           // the text is posted before the word is bumped; wait for it to be delivered
           Atomics.wait(ctl, CTL.GEN, g, 1);
           continue;
         }
-        gen = g;
-        const text = (msg.message as { config: string }).config;
-        const next = new Flow(compileConfig(text, task.file, opts), { pool, natShards: true, transmit, replaces: flow });
-        flow = next;
+        generation = g;
+        const m = msg.message as { config: string; stats: SharedArrayBuffer };
+        gen = compileConfig(m.config, task.file, opts);
+        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: flow });
+        stats = new Float64Array(m.stats);
         reloads++;
         for (let s = 0; s < work; s++) {
           if (held[s] === 1) {

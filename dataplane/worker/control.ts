@@ -8,7 +8,7 @@
  * construction.
  */
 
-/** Words of the control block. READY..ACK: bench and live; CLOCK_*, KEPT: live. */
+/** Words of the control block. READY..ACK: bench and live; CLOCK_*, KEPT, REFUSED, STATS: live. */
 export const CTL = {
   /** Workers that are built and waiting for vectors. */
   READY: 0,
@@ -29,7 +29,9 @@ export const CTL = {
   /** Connections carried by the last reload, summed over workers; workers whose table was not carried. */
   KEPT: 9,
   REFUSED: 10,
-  WORDS: 11,
+  /** Live: a request for rule counters (a sequence number; each worker answers in its own ack word). */
+  STATS: 11,
+  WORDS: 12,
 } as const;
 
 export function controlBlock(): Int32Array {
@@ -79,4 +81,22 @@ export function outPort(e: number): number {
 }
 export function outIsTx(e: number): boolean {
   return (e & OUT_TX) !== 0;
+}
+
+/** The firewall tables whose rule counters live workers report, in the order of their stats buffer. */
+export const COUNTER_TABLES = ['raw', 'filter', 'mangle', 'nat'] as const;
+export type CounterTable = (typeof COUNTER_TABLES)[number];
+
+/**
+ * A worker's rule counters buffer: per table of COUNTER_TABLES with `n` rules, `n` packet counts then `n`
+ * byte counts (Float64). `ruleCounts` gives `n` per table; returns the offset of each table and the length.
+ */
+export function counterLayout(ruleCounts: readonly number[]): { offsets: number[]; length: number } {
+  const offsets: number[] = [];
+  let o = 0;
+  for (const n of ruleCounts) {
+    offsets.push(o);
+    o += 2 * n;
+  }
+  return { offsets, length: Math.max(1, o) };
 }

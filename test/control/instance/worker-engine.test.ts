@@ -4,7 +4,7 @@
  * workers and come back out of the right port; masqueraded connections get ports congruent to their shard,
  * so replies to the router address are steered to the worker holding the binding and de-NATed; a console
  * change reloads every worker carrying the connections (replies still de-NATed, the new rule in force);
- * every slot returns to the pool; a clock tick reaches the workers (an ARP request for an unknown neighbour
+ * every slot returns to the pool; rule counters are the workers' summed; a clock tick reaches the workers (an ARP request for an unknown neighbour
  * is retried on the clock).
  */
 import * as fs from 'node:fs';
@@ -94,7 +94,7 @@ describe('the worker engine (run --workers 2)', () => {
   jest.setTimeout(30_000);
 
   test('spreads flows over the workers, masquerades with shard-congruent ports, steers replies back, returns every slot', async () => {
-    const { live, p1, p2 } = await setup();
+    const { router, live, p1, p2 } = await setup();
     try {
       const engine = live.workerEngine!;
       expect(engine.workers).toBe(2);
@@ -123,6 +123,14 @@ describe('the worker engine (run --workers 2)', () => {
       const back = p1.sent.map((f) => `${ip(f, 30)}:${u16(f, 36)}`).sort();
       expect(back).toEqual(Array.from({ length: FLOWS }, (_, i) => `10.1.0.2:${20000 + i * 7}`).sort());
       expect(engine.ringDrops).toBe(0);
+      // print stats: the rule counters of both workers, summed (64 out by rule 2, 64 replies by rule 1)
+      const filter = router.store.table('/ip firewall filter')!.items;
+      const nat = router.store.table('/ip firewall nat')!.items;
+      const src = live.counterSource();
+      expect(src.counters('/ip firewall filter', filter[0]!.id)).toEqual({ packets: FLOWS, bytes: FLOWS * 48 });
+      expect(src.counters('/ip firewall filter', filter[1]!.id)).toEqual({ packets: FLOWS, bytes: FLOWS * 48 });
+      expect(src.counters('/ip firewall filter', filter[2]!.id)).toEqual({ packets: 0, bytes: 0 });
+      expect(src.counters('/ip firewall nat', nat[0]!.id)?.packets).toBe(FLOWS);
       // every port-thread slot is free again (the workers handed back all they transmitted)
       live.driver.tick();
       await until(() => engine.pool.available === 1024, 'every slot back');
