@@ -21,7 +21,8 @@ import { VectorRing } from '../dataplane/worker/ring';
 import { frameShard, shardWorker } from '../dataplane/worker/shard';
 import { BenchEngine, compileConfig, routerAddrs, type BenchShared, type EngineStats } from './engine';
 import { profile as profileByName, type Traffic } from './profiles';
-import { CTL, type WorkerTask } from './worker-entry';
+import type { WorkerTask } from './worker-entry';
+import { CTL } from '../dataplane/worker/control';
 import type { StageRuntime } from '../dataplane/graph';
 import { openCapture } from '../pcap/reader';
 

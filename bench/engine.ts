@@ -11,14 +11,16 @@
  *   collected in `done` for the caller to hand back in vectors; slots of the engine's own range (router-made
  *   packets: ARP requests, ICMP errors) go back to its own free list.
  */
-import { RouterInstance } from '../control/instance/router';
-import { compileGeneration, type Generation } from '../control/compile/generation';
+import type { Generation } from '../control/compile/generation';
+import { compileConfig, routerAddrs } from '../control/instance/compile-text';
 import { Flow } from '../dataplane/flow';
 import { PacketPool, type PoolShared } from '../dataplane/buf/pool';
 import { resetMeta } from '../dataplane/buf/meta';
-import { frameShard, shardWorker, RouterAddrs } from '../dataplane/worker/shard';
+import { frameShard, shardWorker } from '../dataplane/worker/shard';
 import type { StageRuntime } from '../dataplane/graph';
 import { profile as profileByName, type Profile } from './profiles';
+
+export { compileConfig, routerAddrs };
 
 /** What every thread of a bench run shares (structured-clonable: buffers and numbers). */
 export interface BenchShared {
@@ -47,19 +49,6 @@ export interface EngineStats {
   misSteered: number;
   /** Per configuration reload: the connections the new generation took over. */
   carried: number[];
-}
-
-/** Compile a config (it must load cleanly). */
-export function compileConfig(text: string, file = 'bench.rsc'): Generation {
-  const r = new RouterInstance();
-  const res = r.load(text, file);
-  if (!res.ok) throw new Error(res.errors.map((e) => `${e.file ?? file}:${e.line ?? 0}: ${e.message}`).join('\n'));
-  return compileGeneration(r.store);
-}
-
-/** The router's own addresses (where replies to masqueraded connections arrive: steered by port). */
-export function routerAddrs(gen: Generation): RouterAddrs {
-  return RouterAddrs.of(gen.localAddr);
 }
 
 export class BenchEngine {

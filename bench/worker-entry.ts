@@ -9,9 +9,7 @@
  */
 import { BenchEngine, type BenchShared, type EngineStats } from './engine';
 import { VectorRing } from '../dataplane/worker/ring';
-
-/** Words of the control block (Int32Array over a SharedArrayBuffer). */
-export const CTL = { READY: 0, EPOCH: 1, DOORBELL: 2, FAILED: 3, GEN: 4, ACK: 5, WORDS: 6 } as const;
+import { CTL } from '../dataplane/worker/control';
 
 export interface WorkerTask {
   shared: BenchShared;

@@ -24,7 +24,7 @@ import { packageVersion } from '../paths';
 import { type Management, type ServiceName, startManagement } from '../../control/api/services';
 
 const USAGE = `usage: flowplane run --config FILE.rsc [--tap IF=DEV ...] [--pcap-if IF=DEV ...] [--console] [--persist]
-                     [--slots N] [--tap-offload] [--busy-poll US] [--guest NAME=FILE ...]
+                     [--slots N] [--tap-offload] [--busy-poll US] [--workers N] [--guest NAME=FILE ...]
                      [--api-port N] [--rest-port N] [--api-ssl-port N] [--rest-ssl-port N]
                      [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--no-empty] [--strict] [--ethernet-ports N]
 
@@ -70,6 +70,7 @@ interface RunOptions {
   ethernetPorts?: number;
   tapOffload: boolean;
   busyPollUs?: number;
+  workers?: number;
 }
 
 interface OptionRow {
@@ -145,6 +146,17 @@ const OPTIONS: OptionRow[] = [
     },
   },
   {
+    name: '--workers',
+    arg: 'N',
+    help: 'run the packet flow in N worker threads (1..64; default: none, in the port thread), steered by flow hash',
+    set: (o, v) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 1 || n > 64) return `--workers wants 1..64, got ${v}`;
+      o.workers = n;
+      return null;
+    },
+  },
+  {
     name: '--slots',
     arg: 'N',
     help: 'packet slots of the flow (default 8192)',
@@ -212,6 +224,7 @@ export function parseRunArgs(args: string[]): RunOptions | string {
   const ifs = [...o.taps, ...o.pcapIfs].map((p) => p[0]);
   const dup = ifs.find((x, i) => ifs.indexOf(x) !== i);
   if (dup !== undefined) return `interface ${dup} is given twice`;
+  if (o.workers !== undefined && o.guests.length > 0) return '--workers and --guest do not go together (a MetaRouter lab runs in the port thread)';
   return o;
 }
 
@@ -355,11 +368,26 @@ async function run(args: string[], io: Io, until?: Promise<void>): Promise<numbe
   log = (topics, message) => io.out(logLine(new Date(), topics, message));
   // Super-frames need 64 KiB slots (+ headroom): fewer of them, unless --slots says otherwise.
   const pool = o.tapOffload ? { slotSize: 65536 + 512, slots: o.slots ?? 1024 } : o.slots !== undefined ? { slots: o.slots } : {};
-  const live = new LiveRouter(router, bindings, { log, ...pool, ...(o.busyPollUs ? { driver: { busyPollUs: o.busyPollUs } } : {}) });
+  const live = new LiveRouter(router, bindings, {
+    log,
+    ...pool,
+    ...(o.busyPollUs ? { driver: { busyPollUs: o.busyPollUs } } : {}),
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
+  });
   io.out(`flowplane ${packageVersion()} run: ${file}\n${live.describe()}`);
+  try {
+    await live.ready();
+  } catch (e) {
+    for (const b of bindings) b.io.close();
+    await live.close().catch(() => {});
+    io.err(`flowplane run: the workers did not start: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (o.workers !== undefined) log('system,info', `packet flow in ${o.workers} worker thread${o.workers > 1 ? 's' : ''}`);
   let apis = await startApis(o, live.router, true, io);
   if (apis === null) {
     for (const b of bindings) b.io.close();
+    await live.close();
     return 1;
   }
   // Changes through the APIs reach the running dataplane (the console's own lines do already): recompiled
@@ -386,7 +414,7 @@ async function run(args: string[], io: Io, until?: Promise<void>): Promise<numbe
       if (pending !== null) clearTimeout(pending);
       live.driver.stop();
       log('system,info', `router stopped${o.persist ? ' (TAP devices kept)' : ''}`);
-      void (apis !== 'skipped' && apis !== null ? apis.close() : Promise.resolve()).then(() => resolve(0));
+      void Promise.all([live.close(), apis !== 'skipped' && apis !== null ? apis.close() : Promise.resolve()]).then(() => resolve(0));
     };
     // SIGHUP makes a new router object: the APIs move to it.
     const reloaded = (): void => {

@@ -21,6 +21,7 @@ import { PacketPool } from '../../dataplane/buf/pool';
 import { LC, LiveDriver, flowEngine, type LiveBinding, type LiveDriverOptions, type LiveEngine } from '../../dataplane/ports/live';
 import { MetaLab } from './lab';
 import { QUEUE_STAT_COLUMNS, queueItemStats } from '../../dataplane/queue/report';
+import { WorkerEngine, type WorkerReload } from './worker-engine';
 
 export interface LiveRouterOptions {
   /** Slots per flow's packet pool (default 8192). */
@@ -30,6 +31,11 @@ export interface LiveRouterOptions {
   /** Log sink (topics like `system,info`, message). */
   log: (topics: string, message: string) => void;
   driver?: Omit<LiveDriverOptions, 'log'>;
+  /**
+   * Run the flow in this many worker threads (control/instance/worker-engine.ts); 0 or absent: in the port
+   * thread. Not with MetaRouter guests.
+   */
+  workers?: number;
 }
 
 /** Interface counter columns of `/interface print stats` (RouterOS's names), from the driver's LC columns. */
@@ -43,6 +49,13 @@ export class LiveRouter {
   flow!: Flow;
   /** With MetaRouter guests: the host and its guests on one pool and clock (control/instance/lab.ts). */
   lab: MetaLab | null = null;
+  /**
+   * With `workers`: the threads that run the flow. `flow` is then the port thread's copy of the running
+   * generation (what the console describes; it carries no traffic: rule counters are the workers', summed).
+   */
+  workerEngine: WorkerEngine | null = null;
+  /** What the last reload did in the workers. */
+  private workerReload: WorkerReload | null = null;
   readonly driver: LiveDriver;
   private readonly opts: LiveRouterOptions;
   /** The store as exported when the running flow was compiled (to tell whether a console line changed it). */
@@ -102,8 +115,47 @@ export class LiveRouter {
     }
     this.lab = null;
     this.gen = compileGeneration(this.router.store);
+    const workers = this.opts.workers ?? 0;
+    if (workers > 0) return this.buildWorkers(workers, replaces);
     this.flow = new Flow(this.gen, { pool, ...(replaces !== null ? { replaces } : {}) });
     return flowEngine(this.flow);
+  }
+
+  /**
+   * The worker engine: started with the store's export as its config text (each worker compiles it), or,
+   * when it runs already, switched to the new text (every worker between two vectors, carrying connections).
+   */
+  private buildWorkers(workers: number, replaces: Flow | null): LiveEngine {
+    if (this.router.metarouter.guests.size > 0) throw new Error('MetaRouter guests do not run with workers');
+    this.flow = new Flow(this.gen, { pool: new PacketPool({ slots: 256 }), ...(replaces !== null ? { replaces } : {}) });
+    const config = fingerprint(this.router);
+    const fastClock = this.flow.queueStages.length > 0;
+    if (this.workerEngine === null) {
+      this.workerEngine = new WorkerEngine({
+        workers,
+        config,
+        file: 'running.rsc',
+        ethernetPorts: this.router.store.table('/interface ethernet')?.items.length ?? 8,
+        gen: this.gen,
+        fastClock,
+        ...(this.opts.slots !== undefined ? { slots: this.opts.slots } : {}),
+        ...(this.opts.slotSize !== undefined ? { slotSize: this.opts.slotSize } : {}),
+        log: this.opts.log,
+      });
+    } else {
+      this.workerReload = this.workerEngine.reload(config, this.gen, fastClock);
+    }
+    return this.workerEngine;
+  }
+
+  /** Resolves when the dataplane can take frames (workers started); rejects when a worker failed to start. */
+  async ready(): Promise<void> {
+    await this.workerEngine?.ready();
+  }
+
+  /** Stop the worker threads (after driver.stop()). */
+  async close(): Promise<void> {
+    await this.workerEngine?.close();
   }
 
   /** Compile the current store and swap the new flow in, carrying connections. */
@@ -114,7 +166,9 @@ export class LiveRouter {
     const flow = this.flow;
     this.applied = fingerprint(this.router);
     const fw = flow.firewall;
-    const kept = fw !== null && fw.carried ? `, ${fw.ct.confirmed} connections kept` : fw?.carryRefused ? `, connections dropped: ${fw.carryRefused}` : '';
+    const wr = this.workerReload;
+    this.workerReload = null;
+    const kept = wr !== null ? (wr.refused > 0 ? `, connections dropped in ${wr.refused} workers` : fw !== null ? `, ${wr.kept} connections kept` : '') : fw !== null && fw.carried ? `, ${fw.ct.confirmed} connections kept` : fw?.carryRefused ? `, connections dropped: ${fw.carryRefused}` : '';
     this.opts.log('system,info', `${what}${kept}`);
     for (const p of gen.firewall.problems) this.opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
     const lost = this.driver.unboundInterfaces();
@@ -161,6 +215,8 @@ export class LiveRouter {
         const table = fw.tables[t];
         const r = table.ids.indexOf(`*${id.toString(16).toUpperCase()}`);
         if (r < 0) return undefined;
+        // with workers the port thread's flow carries no traffic: the workers' counters, summed
+        if (this.workerEngine !== null) return this.workerEngine.ruleCounters(t, r);
         return { bytes: fw[t].bytes[r]!, packets: fw[t].packets[r]! };
       },
       statColumns: (menu) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : menu === '/queue simple' || menu === '/queue tree' ? QUEUE_STAT_COLUMNS : undefined),

@@ -32,8 +32,9 @@ import { PktFlag } from '../buf/meta';
 import { gsoSegmentSize, segmentTcp4 } from './gso';
 
 /**
- * What the driver runs frames through: one router's Flow (`flowEngine`), or several routers wired together
- * (a MetaRouter lab: control/instance/live-router.ts). The driver only needs these six things.
+ * What the driver runs frames through: one router's Flow (`flowEngine`), several routers wired together
+ * (a MetaRouter lab: control/instance/live-router.ts), or worker threads each running the router's flow
+ * (`run --workers`: control/instance/worker-engine.ts). The driver only needs these few things.
  */
 export interface LiveEngine {
   readonly pool: PacketPool;
@@ -48,6 +49,11 @@ export interface LiveEngine {
   /** Received frames, all from one port (meta.inPort set). */
   receive(slots: Uint32Array, n: number): void;
   setClock(sec: number, nsec: number): void;
+  /**
+   * Engines whose frames also leave outside receive/setClock (worker threads handing transmitted frames
+   * back: control/instance/worker-engine.ts) call `fn` after queueing them, and the driver writes them.
+   */
+  setFlush?(fn: () => void): void;
 }
 
 /** One router's flow as the driver's engine. */
@@ -228,6 +234,9 @@ export class LiveDriver {
         return;
       }
       this.txq[b]![this.txn[b]!++] = slot;
+    });
+    flow.setFlush?.(() => {
+      if (this.running) this.flush();
     });
   }
 

@@ -153,3 +153,19 @@ export function frameShard(bytes: Uint8Array, off: number, len: number, router: 
   }
   return tupleHash(src, dst, 0, 0, proto) & SHARD_MASK;
 }
+
+/**
+ * An ARP reply (VLAN/QinQ tags skipped)? Neighbour tables are per worker (docs/workers.md): the worker
+ * that asked is not necessarily the one the reply hashes to, so the live dispatcher gives every worker a
+ * copy of each reply (requests go to one worker, which answers once).
+ */
+export function isArpReply(bytes: Uint8Array, off: number, len: number): boolean {
+  if (len < 14) return false;
+  let et = (bytes[off + 12]! << 8) | bytes[off + 13]!;
+  let l3 = off + 14;
+  for (let tags = 0; (et === 0x8100 || et === 0x88a8) && tags < 2 && l3 + 4 <= off + len; tags++) {
+    et = (bytes[l3 + 2]! << 8) | bytes[l3 + 3]!;
+    l3 += 4;
+  }
+  return et === 0x0806 && l3 + 8 <= off + len && bytes[l3 + 6] === 0 && bytes[l3 + 7] === 2;
+}

@@ -3,7 +3,7 @@
  * masqueraded connection gets steers its replies back to the shard of its first packet.
  */
 import { frame } from '../../../pcap/fixture';
-import { frameShard, tupleHash, tupleShard, RouterAddrs, SHARDS, shardWorker } from '../../../dataplane/worker/shard';
+import { frameShard, isArpReply, tupleHash, tupleShard, RouterAddrs, SHARDS, shardWorker } from '../../../dataplane/worker/shard';
 import { generationFrom, harness } from '../flow/helpers';
 
 const LAN = '02:00:00:00:02:01';
@@ -111,5 +111,21 @@ describe('sharded NAT', () => {
       const f = h.sent[h.sent.length - 1]!.frame;
       expect((f[34]! << 8) | f[35]!).toBe(p);
     }
+  });
+});
+
+describe('ARP replies (copied to every worker live)', () => {
+  const arp = (op: 'request' | 'reply') => frame().eth({ src: H, dst: LAN }).arp({ op, senderMac: H, senderIp: '192.168.88.10', targetMac: LAN, targetIp: '192.168.88.1' });
+  test('a reply is one, tagged or not; a request, an IP frame and a short frame are not', () => {
+    const reply = arp('reply').build();
+    expect(isArpReply(reply, 0, reply.length)).toBe(true);
+    const tagged = frame().eth({ src: H, dst: LAN }).vlan(10).arp({ op: 'reply', senderMac: H, senderIp: '192.168.88.10', targetMac: LAN, targetIp: '192.168.88.1' }).build();
+    expect(isArpReply(tagged, 0, tagged.length)).toBe(true);
+    const req = arp('request').build();
+    expect(isArpReply(req, 0, req.length)).toBe(false);
+    const ipf = frame().eth({ src: H, dst: LAN }).ipv4({ src: '192.168.88.10', dst: '192.168.88.1' }).udp({ sport: 1, dport: 2 }).build();
+    expect(isArpReply(ipf, 0, ipf.length)).toBe(false);
+    expect(isArpReply(reply, 0, 20)).toBe(false);
+    expect(isArpReply(reply, 0, 10)).toBe(false);
   });
 });
