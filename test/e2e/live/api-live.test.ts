@@ -8,24 +8,19 @@
  *
  * Names start with `fpa<pid>`; afterAll removes the namespaces and stops the router whatever happened.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cleanup, liveUsable, sh, sleep, startRouter, stopRouter, tapHost, waitUntil } from './lib';
 import { RawClient } from '../../control/api/helpers';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const P = `fpa${process.pid}`;
 const LAN = `${P}l`;
 const WAN = `${P}w`;
 const TAP_LAN = `${P}a`;
 const TAP_WAN = `${P}b`;
-const usable = process.getuid?.() === 0 && fs.existsSync('/dev/net/tun') && fs.existsSync(path.join(ROOT, 'dist/bin/cli.js'));
-if (!usable) {
-  if (process.env.CI) throw new Error('live e2e tests need root, /dev/net/tun and a build (npm run build) in CI');
-  // eslint-disable-next-line no-console
-  console.log('live API e2e: skipped (needs root, /dev/net/tun and dist/ from npm run build)');
-}
+const usable = liveUsable('live API');
 const maybe = usable ? describe : describe.skip;
 
 const CONFIG = `/ip address
@@ -38,8 +33,6 @@ set api-ssl disabled=yes
 add name=api group=full password=secret
 `;
 
-const sh = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pings = (): boolean => {
   try {
     sh('ip', ['netns', 'exec', LAN, 'ping', '-c', '2', '-i', '0.2', '-W', '1', '10.9.2.10']);
@@ -56,32 +49,14 @@ maybe('flowplane run: the API changes the running dataplane', () => {
   const cfg = path.join(dir, 'router.rsc');
   let api: RawClient | null = null;
 
-  async function waitFor(what: () => boolean, ms: number, label: string): Promise<void> {
-    const end = Date.now() + ms;
-    while (!what()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${label}; router log:\n${log}`);
-      await sleep(25);
-    }
-  }
+  const waitFor = (what: () => boolean, ms: number, label: string): Promise<void> => waitUntil(what, ms, label, () => log);
 
   beforeAll(async () => {
     fs.writeFileSync(cfg, CONFIG);
-    router = spawn(process.execPath, [path.join(ROOT, 'bin/flowplane'), 'run', '--config', cfg, '--tap', `ether1=${TAP_LAN}`, '--tap', `ether2=${TAP_WAN}`, '--api-port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    router.stdout!.on('data', (d) => (log += d));
-    router.stderr!.on('data', (d) => (log += d));
+    router = startRouter(['--config', cfg, '--tap', `ether1=${TAP_LAN}`, '--tap', `ether2=${TAP_WAN}`, '--api-port', '0'], (d) => (log += d));
     await waitFor(() => log.includes('router started'), 10_000, 'the router to start');
-    for (const [ns, tap, addr, gw] of [
-      [LAN, TAP_LAN, '10.9.1.10/24', '10.9.1.1'],
-      [WAN, TAP_WAN, '10.9.2.10/24', '10.9.2.1'],
-    ] as const) {
-      sh('ip', ['netns', 'add', ns]);
-      sh('ip', ['link', 'set', tap, 'netns', ns]);
-      sh('ip', ['-n', ns, 'addr', 'add', addr, 'dev', tap]);
-      sh('ip', ['-n', ns, 'link', 'set', tap, 'up']);
-      sh('ip', ['-n', ns, 'route', 'add', 'default', 'via', gw]);
-    }
+    tapHost(LAN, TAP_LAN, '10.9.1.10/24', '10.9.1.1');
+    tapHost(WAN, TAP_WAN, '10.9.2.10/24', '10.9.2.1');
     const port = Number(/api listening on 127\.0\.0\.1:(\d+)/.exec(log)?.[1]);
     api = new RawClient(port);
     await api.ready();
@@ -89,18 +64,8 @@ maybe('flowplane run: the API changes the running dataplane', () => {
 
   afterAll(async () => {
     api?.close();
-    if (router !== null && router.exitCode === null) {
-      router.kill('SIGTERM');
-      await Promise.race([new Promise((r) => router!.once('exit', r)), sleep(3000)]);
-      if (router.exitCode === null) router.kill('SIGKILL');
-    }
-    for (const ns of [LAN, WAN]) {
-      try {
-        sh('ip', ['netns', 'del', ns]);
-      } catch {
-        /* not made */
-      }
-    }
+    await stopRouter(router);
+    cleanup([LAN, WAN]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -65,3 +65,56 @@ export function iperf3(ns: string, server: string, port: number, seconds: number
   const r = JSON.parse(out) as { end: { sum_received: { bits_per_second: number; bytes: number } } };
   return { mbps: r.end.sum_received.bits_per_second / 1e6, bytes: r.end.sum_received.bytes };
 }
+
+/** `flowplane run ARGS` as a child process; everything it prints goes to `onLog`. */
+export function startRouter(args: string[], onLog: (text: string) => void): ChildProcess {
+  const p = spawn(process.execPath, [path.join(ROOT, 'bin/flowplane'), 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  p.stdout!.on('data', (d) => onLog(String(d)));
+  p.stderr!.on('data', (d) => onLog(String(d)));
+  return p;
+}
+
+/** Stop a router started by startRouter: SIGTERM, then SIGKILL if it has not exited after `ms`. */
+export async function stopRouter(p: ChildProcess | null, ms = 3000): Promise<void> {
+  if (p === null || p.exitCode !== null) return;
+  p.kill('SIGTERM');
+  await Promise.race([new Promise((r) => p.once('exit', r)), sleep(ms)]);
+  if (p.exitCode === null) p.kill('SIGKILL');
+}
+
+/** Poll `what` every 25 ms for up to `ms`; on timeout fail with `label` and the router's log. */
+export async function waitUntil(what: () => boolean, ms: number, label: string, log: () => string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}; router log:\n${log()}`);
+    await sleep(25);
+  }
+}
+
+/** Make namespace `ns` a host on the router's TAP `tap`: the TAP moves in, gets `addr`, and `gw` as default route. */
+export function tapHost(ns: string, tap: string, addr: string, gw: string): void {
+  sh('ip', ['netns', 'add', ns]);
+  sh('ip', ['link', 'set', tap, 'netns', ns]);
+  sh('ip', ['-n', ns, 'addr', 'add', addr, 'dev', tap]);
+  sh('ip', ['-n', ns, 'link', 'set', tap, 'up']);
+  sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  if (gw) sh('ip', ['-n', ns, 'route', 'add', 'default', 'via', gw]);
+}
+
+/**
+ * A host behind a pcap port: a veth pair whose router end `vethR` stays in this namespace (libpcap opens it) and
+ * whose other end is host `ns`'s interface with `addr` and default route `gw`. Offloads are off on both ends so
+ * frames cross as they are on the wire; no IPv6 on the router end (this namespace's kernel would talk).
+ */
+export function pcapHost(ns: string, vethR: string, vethH: string, addr: string, gw: string): void {
+  sh('ip', ['netns', 'add', ns]);
+  sh('ip', ['link', 'add', vethR, 'type', 'veth', 'peer', 'name', vethH, 'netns', ns]);
+  fs.writeFileSync(`/proc/sys/net/ipv6/conf/${vethR}/disable_ipv6`, '1');
+  sh('ethtool', ['-K', vethR, 'gro', 'off', 'gso', 'off', 'tso', 'off', 'tx', 'off', 'rx', 'off']);
+  inNs(ns, ['ethtool', '-K', vethH, 'gro', 'off', 'gso', 'off', 'tso', 'off', 'tx', 'off', 'rx', 'off']);
+  sh('ip', ['link', 'set', vethR, 'up']);
+  sh('ip', ['-n', ns, 'addr', 'add', addr, 'dev', vethH]);
+  sh('ip', ['-n', ns, 'link', 'set', vethH, 'up']);
+  sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  sh('ip', ['-n', ns, 'route', 'add', 'default', 'via', gw]);
+}

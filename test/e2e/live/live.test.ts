@@ -27,7 +27,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checksums, cleanup, inNs, liveUsable, ROOT, sh, sleep, tcpdump } from './lib';
+import { checksums, cleanup, inNs, liveUsable, pcapHost, sh, sleep, startRouter, stopRouter, tapHost, tcpdump, waitUntil } from './lib';
 
 const maybe = liveUsable('routed') ? describe : describe.skip;
 
@@ -122,47 +122,18 @@ function suite(workers: number): void {
         }
       };
 
-    async function waitFor(what: () => boolean, ms: number, label: string): Promise<void> {
-      const end = Date.now() + ms;
-      while (!what()) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${label}; router log:\n${log}`);
-        await sleep(25);
-      }
-    }
+    const waitFor = (what: () => boolean, ms: number, label: string): Promise<void> => waitUntil(what, ms, label, () => log);
 
     beforeAll(async () => {
       fs.writeFileSync(cfg, CONFIG);
-      // The pcap host: a veth pair whose router end stays here (libpcap opens it), offloads off on both ends
-      // so frames cross as they are on the wire; no IPv6 on the router end (this namespace's kernel would talk).
-      sh('ip', ['netns', 'add', VH]);
-      sh('ip', ['link', 'add', VETH_R, 'type', 'veth', 'peer', 'name', VETH_H, 'netns', VH]);
-      fs.writeFileSync(`/proc/sys/net/ipv6/conf/${VETH_R}/disable_ipv6`, '1');
-      sh('ethtool', ['-K', VETH_R, 'gro', 'off', 'gso', 'off', 'tso', 'off', 'tx', 'off', 'rx', 'off']);
-      inNs(VH, ['ethtool', '-K', VETH_H, 'gro', 'off', 'gso', 'off', 'tso', 'off', 'tx', 'off', 'rx', 'off']);
-      sh('ip', ['link', 'set', VETH_R, 'up']);
-      sh('ip', ['-n', VH, 'addr', 'add', '10.3.0.10/24', 'dev', VETH_H]);
-      sh('ip', ['-n', VH, 'link', 'set', VETH_H, 'up']);
-      sh('ip', ['-n', VH, 'link', 'set', 'lo', 'up']);
-      sh('ip', ['-n', VH, 'route', 'add', 'default', 'via', '10.3.0.1']);
-      router = spawn(
-        process.execPath,
-        [path.join(ROOT, 'bin/flowplane'), 'run', '--config', cfg, '--tap', `ether1=${TAP_LAN}`, '--tap', `ether2=${TAP_WAN}`, '--pcap-if', `ether3=${VETH_R}`, ...(workers > 0 ? ['--workers', String(workers)] : [])],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
+      pcapHost(VH, VETH_R, VETH_H, '10.3.0.10/24', '10.3.0.1');
+      router = startRouter(
+        ['--config', cfg, '--tap', `ether1=${TAP_LAN}`, '--tap', `ether2=${TAP_WAN}`, '--pcap-if', `ether3=${VETH_R}`, ...(workers > 0 ? ['--workers', String(workers)] : [])],
+        (d) => (log += d),
       );
-      router.stdout!.on('data', (d) => (log += d));
-      router.stderr!.on('data', (d) => (log += d));
       await waitFor(() => log.includes('router started'), 10_000, 'the router to start');
-      for (const [ns, tap, addr, gw] of [
-        [LAN, TAP_LAN, '192.168.88.10/24', '192.168.88.1'],
-        [WAN, TAP_WAN, '203.0.113.1/24', ''],
-      ] as const) {
-        sh('ip', ['netns', 'add', ns]);
-        sh('ip', ['link', 'set', tap, 'netns', ns]);
-        sh('ip', ['-n', ns, 'addr', 'add', addr, 'dev', tap]);
-        sh('ip', ['-n', ns, 'link', 'set', tap, 'up']);
-        sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-        if (gw) sh('ip', ['-n', ns, 'route', 'add', 'default', 'via', gw]);
-      }
+      tapHost(LAN, TAP_LAN, '192.168.88.10/24', '192.168.88.1');
+      tapHost(WAN, TAP_WAN, '203.0.113.1/24', '');
       servers.push(py(WAN, TCP_SERVER(8080)), py(WAN, TCP_SERVER(8081)), py(WAN, UDP_SERVER));
       captures.push(tcpdump(WAN, TAP_WAN, pcap), tcpdump(VH, VETH_H, pcapVh));
       await sleep(500);
@@ -171,11 +142,7 @@ function suite(workers: number): void {
     afterAll(async () => {
       for (const s of servers) s.kill('SIGKILL');
       for (const c of captures) c.kill('SIGKILL');
-      if (router !== null && router.exitCode === null) {
-        router.kill('SIGTERM');
-        await Promise.race([new Promise((r) => router!.once('exit', r)), sleep(3000)]);
-        if (router.exitCode === null) router.kill('SIGKILL');
-      }
+      await stopRouter(router);
       cleanup([LAN, WAN, VH], [VETH_R]);
       fs.rmSync(dir, { recursive: true, force: true });
     });

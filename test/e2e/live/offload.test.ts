@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checksums, cleanup, inNs, iperf3, liveUsable, ROOT, sh, sleep, tcpdump } from './lib';
+import { checksums, cleanup, inNs, iperf3, liveUsable, pcapHost, sh, sleep, startRouter, stopRouter, tapHost, tcpdump, waitUntil } from './lib';
 
 const P = `fpo${process.pid}`;
 const LAN = `${P}l`;
@@ -54,13 +54,7 @@ maybe('flowplane run --tap-offload', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fpo-'));
   const cfg = path.join(dir, 'router.rsc');
 
-  async function waitFor(what: () => boolean, ms: number, label: string): Promise<void> {
-    const end = Date.now() + ms;
-    while (!what()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${label}; router log:\n${log}`);
-      await sleep(25);
-    }
-  }
+  const waitFor = (what: () => boolean, ms: number, label: string): Promise<void> => waitUntil(what, ms, label, () => log);
 
   async function iperfServer(ns: string, port: number): Promise<void> {
     procs.push(spawn('ip', ['netns', 'exec', ns, 'iperf3', '-s', '-1', '-p', String(port)], { stdio: 'ignore' }));
@@ -69,45 +63,17 @@ maybe('flowplane run --tap-offload', () => {
 
   beforeAll(async () => {
     fs.writeFileSync(cfg, CONFIG);
-    sh('ip', ['netns', 'add', VH]);
-    sh('ip', ['link', 'add', VETH_R, 'type', 'veth', 'peer', 'name', VETH_H, 'netns', VH]);
-    fs.writeFileSync(`/proc/sys/net/ipv6/conf/${VETH_R}/disable_ipv6`, '1');
-    sh('ethtool', ['-K', VETH_R, 'gro', 'off', 'gso', 'off', 'tso', 'off', 'tx', 'off', 'rx', 'off']);
-    inNs(VH, ['ethtool', '-K', VETH_H, 'gro', 'off', 'gso', 'off', 'tso', 'off', 'tx', 'off', 'rx', 'off']);
-    sh('ip', ['link', 'set', VETH_R, 'up']);
-    sh('ip', ['-n', VH, 'addr', 'add', '10.3.0.10/24', 'dev', VETH_H]);
-    sh('ip', ['-n', VH, 'link', 'set', VETH_H, 'up']);
-    sh('ip', ['-n', VH, 'link', 'set', 'lo', 'up']);
-    sh('ip', ['-n', VH, 'route', 'add', 'default', 'via', '10.3.0.1']);
-    router = spawn(
-      process.execPath,
-      [path.join(ROOT, 'bin/flowplane'), 'run', '--config', cfg, '--tap-offload', '--tap', `ether1=${TAP_LAN}`, '--tap', `ether2=${TAP_WAN}`, '--pcap-if', `ether3=${VETH_R}`],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    router.stdout!.on('data', (d) => (log += d));
-    router.stderr!.on('data', (d) => (log += d));
+    pcapHost(VH, VETH_R, VETH_H, '10.3.0.10/24', '10.3.0.1');
+    router = startRouter(['--config', cfg, '--tap-offload', '--tap', `ether1=${TAP_LAN}`, '--tap', `ether2=${TAP_WAN}`, '--pcap-if', `ether3=${VETH_R}`], (d) => (log += d));
     await waitFor(() => log.includes('router started'), 10_000, 'the router to start');
-    for (const [ns, tap, addr, gw] of [
-      [LAN, TAP_LAN, '192.168.88.10/24', '192.168.88.1'],
-      [WAN, TAP_WAN, '203.0.113.1/24', ''],
-    ] as const) {
-      sh('ip', ['netns', 'add', ns]);
-      sh('ip', ['link', 'set', tap, 'netns', ns]);
-      sh('ip', ['-n', ns, 'addr', 'add', addr, 'dev', tap]);
-      sh('ip', ['-n', ns, 'link', 'set', tap, 'up']);
-      sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-      if (gw) sh('ip', ['-n', ns, 'route', 'add', 'default', 'via', gw]);
-    }
+    tapHost(LAN, TAP_LAN, '192.168.88.10/24', '192.168.88.1');
+    tapHost(WAN, TAP_WAN, '203.0.113.1/24', '');
     await sleep(300);
   }, 30_000);
 
   afterAll(async () => {
     for (const p of procs) p.kill('SIGKILL');
-    if (router !== null && router.exitCode === null) {
-      router.kill('SIGTERM');
-      await Promise.race([new Promise((r) => router!.once('exit', r)), sleep(3000)]);
-      if (router.exitCode === null) router.kill('SIGKILL');
-    }
+    await stopRouter(router);
     cleanup([LAN, WAN, VH], [VETH_R]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
