@@ -17,9 +17,8 @@ import type { Io } from '../cli';
 import { PacketPool } from '../../dataplane/buf/pool';
 import { ReplaySource, type ReplayInput } from '../../dataplane/ports/replay';
 import { replayThroughLab } from '../../dataplane/ports/lab-replay';
-import { parseFrame } from '../../dataplane/wire/parse';
 import { describeFrame } from '../../dataplane/wire/describe';
-import { DROP_NAMES, Drop } from '../../dataplane/drop';
+import { DROP_NAMES } from '../../dataplane/drop';
 import { PcapWriter } from '../../pcap/writer';
 import { formatConnections, formatRuleStats } from '../../dataplane/firewall/report';
 import { Fate } from '../../dataplane/flow';
@@ -27,6 +26,7 @@ import { TraceBuffer } from '../../dataplane/trace';
 import type { RouterInstance } from '../../control/instance/router';
 import { MetaLab } from '../../control/instance/lab';
 import { compileProblems, formatCompileProblem } from '../../control/compile/problems';
+import { ReplayTally } from './replay-tally';
 import {
   type ReplayPlan,
   type ReplayResult,
@@ -90,19 +90,10 @@ export function runLab(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[]
   io.out('\n');
   const width = Math.max(...plan.inputs.map((i) => i.iface.length), 6);
   const writers = new Map<string, PcapWriter>();
-  const perIn = new Map<string, number>();
-  const perOut = new Map<string, number>();
-  const finals = { tx: 0, local: 0, drop: 0 };
-  const finalOf = new Map<number, [number, number]>();
-  const lastOf = new Map<number, [number, number]>();
+  const tally = new ReplayTally();
   const routerOf = new Map<number, number>();
-  const dropReasons = new Map<string, number>();
-  let malformed = 0;
-  const malformedReasons = new Map<string, number>();
   const pendingOut: string[] = [];
   const traced: TracedInput[] = [];
-  const scratch = new PacketPool({ slots: 1 });
-  scratch.alloc();
   let n = 0;
   try {
     n = replayThroughLab(lab, src, {
@@ -110,7 +101,7 @@ export function runLab(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[]
       trace: tracing,
       output: (k, p) => ml.outputName(k, p),
       onTransmit: (t) => {
-        perOut.set(t.name, (perOut.get(t.name) ?? 0) + 1);
+        tally.output(t.name);
         if (outDir !== undefined) {
           let w = writers.get(t.name);
           if (!w) writers.set(t.name, (w = PcapWriter.toFile(path.join(outDir, `${t.name}.pcap`), { nanosecond: true })));
@@ -124,17 +115,10 @@ export function runLab(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[]
       },
       onInput: (r) => {
         const inName = ifaces[r.srcPort]!;
-        perIn.set(inName, (perIn.get(inName) ?? 0) + 1);
         const [f, a] = fateOfLab(r.fateRouter, r.fate, r.fateArg);
-        lastOf.set(r.serial, [f, a]);
+        tally.input(inName, r.serial, f, a, r.frame, r.linkType);
         routerOf.set(r.serial, r.fateRouter);
         if (tracing) traced.push({ serial: r.serial, tsSec: r.tsSec, tsNsec: r.tsNsec, iface: inName, wireLen: r.wireLen, frame: r.frame });
-        const bad = r.frame.length > 0 ? parseFrame(r.frame, 0, r.frame.length, r.linkType, scratch.meta, 0) : Drop.FRAME_TOO_LARGE;
-        if (bad !== 0) {
-          malformed++;
-          const k = DROP_NAMES[bad]!;
-          malformedReasons.set(k, (malformedReasons.get(k) ?? 0) + 1);
-        }
         if (!o.summary) {
           const what = r.frame.length > 0 ? describeFrame(r.frame, 0, r.frame.length, r.linkType, { macs: !!o.macs }) : '';
           const where = f === Fate.TX && r.fateRouter !== 0 && ml.outputName(r.fateRouter, r.fateArg) !== null ? '' : label(r.fateRouter);
@@ -144,42 +128,28 @@ export function runLab(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[]
         pendingOut.length = 0;
       },
       onFinal: (s, k, fate, arg) => {
-        finalOf.set(s, fateOfLab(k, fate, arg));
+        const [f, a] = fateOfLab(k, fate, arg);
+        tally.final(s, f, a, label(k));
         routerOf.set(s, k);
-        if (fate === Fate.TX) finals.tx++;
-        else if (fate === Fate.LOCAL) finals.local++;
-        else if (fate === Fate.DROP) {
-          finals.drop++;
-          const key = `${DROP_NAMES[arg] ?? String(arg)}${label(k)}`;
-          dropReasons.set(key, (dropReasons.get(key) ?? 0) + 1);
-        }
       },
     });
     ml.poll();
   } finally {
     for (const w of writers.values()) w.close();
     if (trace !== null) {
-      const fateOf = (s: number): [number, number] => finalOf.get(s) ?? lastOf.get(s) ?? [Fate.NONE, 0];
-      fs.writeFileSync(o.trace!, traceFile(o.traceFormat ?? 'text', trace, ml.traceNames(), traced, fateOf, allNames));
+      fs.writeFileSync(o.trace!, traceFile(o.traceFormat ?? 'text', trace, ml.traceNames(), traced, (s) => tally.fateOf(s), allNames));
     }
   }
 
   const faults = faultsOf(src, plan, inputs, (p) => ifaces[p]!);
-  const per = plan.inputs.map((i) => i.iface).filter((v, i, a) => a.indexOf(v) === i).map((k) => `${k} ${perIn.get(k) ?? 0}`).join(', ');
-  const malText = malformed ? ` (${[...malformedReasons].map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  const dropText = finals.drop ? ` (${[...dropReasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  const outs = [...perOut].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k} ${v}`).join(', ');
-  const unfinished = n - finals.tx - finals.local - finals.drop;
+  const byName = (a: string, b: string): number => (a < b ? -1 : 1);
   const linkDrops = [...lab.drops].map((v, r) => [DROP_NAMES[r], v] as const).filter(([, v]) => v > 0);
   const routerStats = ml.routers.flatMap((r, k) => {
     const s = lab.flows[k]!.formatInterfaceStats();
     return k === 0 ? [s] : ['', `guest ${r.label} (${r.guest!.state}):`, s];
   });
   const summary = [
-    `${n} frames (${per}); ${n - malformed} parsed, ${malformed} malformed${malText}`,
-    `fates: ${finals.tx} sent out, ${finals.local} delivered to a router, ${finals.drop} dropped${dropText}` +
-      (unfinished !== 0 ? `, ${unfinished} without a final fate (a bug)` : ''),
-    `transmitted: ${outs || 'nothing'}`,
+    ...tally.headLines(n, plan.inputs.map((i) => i.iface), 'a router', byName, true),
     `metarouter links: ${lab.crossed} frames crossed${linkDrops.length > 0 ? `; dropped ${linkDrops.map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`,
     '',
     ...routerStats,
@@ -197,7 +167,7 @@ export function runLab(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[]
     if (o.ruleStats) io.out(`\n${who ? `${who.trim()}\n` : ''}${flow.firewall !== null ? formatRuleStats(flow.firewall) : 'no firewall rules in this config\n'}`);
     if (o.log) io.out(`\n/log print${who}\n${r.router.log.format()}\n`);
   });
-  if (outDir !== undefined && perOut.size > 0) io.out(`captures: ${[...perOut.keys()].sort().map((p) => rel(path.join(outDir, `${p}.pcap`))).join(', ')}\n`);
+  if (outDir !== undefined && tally.perOut.size > 0) io.out(`captures: ${tally.outputs(byName).map((p) => rel(path.join(outDir, `${p}.pcap`))).join(', ')}\n`);
   if (trace !== null) io.out(`trace: ${rel(o.trace!)}${o.traceFormat === 'json' ? ' (JSON Lines)' : ''}\n`);
   reportFaults(faults, io);
   return { code: faults.length > 0 ? 1 : 0, frames: n, summary, faults };

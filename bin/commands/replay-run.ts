@@ -27,6 +27,7 @@
  * trace) and summarised, the summary and stderr name the byte offset, and the exit status is 1.
  */
 import { compileProblems, formatCompileProblem } from '../../control/compile/problems';
+import { ReplayTally } from './replay-tally';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Io } from '../cli';
@@ -36,7 +37,7 @@ import { ReplaySource, type ReplayInput } from '../../dataplane/ports/replay';
 import { parseFrame } from '../../dataplane/wire/parse';
 import { describeFrame } from '../../dataplane/wire/describe';
 import { macToString } from '../../dataplane/wire/ethernet';
-import { DROP_NAMES, Drop } from '../../dataplane/drop';
+import { DROP_NAMES } from '../../dataplane/drop';
 import { openCapture, type AnyCaptureReader } from '../../pcap/reader';
 import { PcapWriter } from '../../pcap/writer';
 import { formatConnections, formatRuleStats } from '../../dataplane/firewall/report';
@@ -388,24 +389,15 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   const names = gen.portNames;
   const width = Math.max(...plan.inputs.map((i) => i.iface.length), 6);
   const writers = new Map<number, PcapWriter>();
-  const perIn = new Map<string, number>();
-  const perOut = new Map<number, number>();
-  const finals = { tx: 0, local: 0, drop: 0 };
-  const finalOf = new Map<number, [number, number]>();
-  const lastOf = new Map<number, [number, number]>();
-  const dropReasons = new Map<string, number>();
-  let malformed = 0;
-  const malformedReasons = new Map<string, number>();
+  const tally = new ReplayTally();
   const pendingOut: string[] = [];
   const traced: TracedInput[] = [];
-  const scratch = new PacketPool({ slots: 1 });
-  scratch.alloc();
   let n = 0;
   try {
     n = replayThroughFlow(flow, src, {
       trace: tracing,
       onTransmit: (t) => {
-        perOut.set(t.port, (perOut.get(t.port) ?? 0) + 1);
+        tally.output(names[t.port]!);
         if (outDir !== undefined) {
           let w = writers.get(t.port);
           if (!w) writers.set(t.port, (w = PcapWriter.toFile(path.join(outDir, `${names[t.port]}.pcap`), { nanosecond: true })));
@@ -419,16 +411,8 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
       },
       onInput: (r) => {
         const inName = names[r.port]!;
-        perIn.set(inName, (perIn.get(inName) ?? 0) + 1);
-        lastOf.set(r.serial, [r.fate, r.fateArg]);
+        tally.input(inName, r.serial, r.fate, r.fateArg, r.frame, r.linkType);
         if (tracing) traced.push({ serial: r.serial, tsSec: r.tsSec, tsNsec: r.tsNsec, iface: inName, wireLen: r.wireLen, frame: r.frame });
-        // Malformed or not, whatever the flow did with it (a frame dropped early is never parsed there).
-        const bad = r.frame.length > 0 ? parseFrame(r.frame, 0, r.frame.length, r.linkType, scratch.meta, 0) : Drop.FRAME_TOO_LARGE;
-        if (bad !== 0) {
-          malformed++;
-          const k = DROP_NAMES[bad]!;
-          malformedReasons.set(k, (malformedReasons.get(k) ?? 0) + 1);
-        }
         if (!o.summary) {
           const what = r.frame.length > 0 ? describeFrame(r.frame, 0, r.frame.length, r.linkType, { macs: !!o.macs }) : '';
           const verdict = fateText(r.fate, r.fateArg, names);
@@ -437,37 +421,20 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
         }
         pendingOut.length = 0;
       },
-      onFinal: (s, fate, arg) => {
-        finalOf.set(s, [fate, arg]);
-        if (fate === Fate.TX) finals.tx++;
-        else if (fate === Fate.LOCAL) finals.local++;
-        else if (fate === Fate.DROP) {
-          finals.drop++;
-          const k = DROP_NAMES[arg] ?? String(arg);
-          dropReasons.set(k, (dropReasons.get(k) ?? 0) + 1);
-        }
-      },
+      onFinal: (s, fate, arg) => tally.final(s, fate, arg),
     });
   } finally {
     // Whatever happened, what was transmitted and traced so far is written.
     for (const w of writers.values()) w.close();
     if (trace !== null) {
-      const fateOf = (s: number): [number, number] => finalOf.get(s) ?? lastOf.get(s) ?? [Fate.NONE, 0];
-      fs.writeFileSync(o.trace!, traceFile(o.traceFormat ?? 'text', trace, flow.traceNames(), traced, fateOf, names));
+      fs.writeFileSync(o.trace!, traceFile(o.traceFormat ?? 'text', trace, flow.traceNames(), traced, (s) => tally.fateOf(s), names));
     }
   }
 
   const faults = faultsOf(src, plan, inputs, (p) => names[p]!);
-  const per = plan.inputs.map((i) => i.iface).filter((v, i, a) => a.indexOf(v) === i).map((k) => `${k} ${perIn.get(k) ?? 0}`).join(', ');
-  const malText = malformed ? ` (${[...malformedReasons].map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  const dropText = finals.drop ? ` (${[...dropReasons].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  const outs = [...perOut].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${names[k]} ${v}`).join(', ');
-  const unfinished = n - finals.tx - finals.local - finals.drop;
+  const byPort = (a: string, b: string): number => names.indexOf(a) - names.indexOf(b);
   const summary = [
-    `${n} frames (${per}); ${n - malformed} parsed, ${malformed} malformed${malText}`,
-    `fates: ${finals.tx} sent out, ${finals.local} delivered to the router, ${finals.drop} dropped${dropText}` +
-      (unfinished !== 0 ? `, ${unfinished} without a final fate (a bug)` : ''),
-    `transmitted: ${outs || 'nothing'}`,
+    ...tally.headLines(n, plan.inputs.map((i) => i.iface), 'the router', byPort, false),
     '',
     flow.formatInterfaceStats(),
     ...(faults.length > 0 ? ['', ...faultLines(faults)] : []),
@@ -480,7 +447,7 @@ function runFlow(plan: ReplayPlan, inputs: ReplayInput[], ifaces: string[], o: R
   if (o.queueStats) io.out(`\n${flow.formatQueueStats()}\n`);
   if (o.ruleStats) io.out(`\n${flow.firewall !== null ? formatRuleStats(flow.firewall) : 'no firewall rules in this config\n'}`);
   if (o.log) io.out(`\n/log print\n${router.log.format()}\n`);
-  if (outDir !== undefined && perOut.size > 0) io.out(`captures: ${[...perOut.keys()].sort((a, b) => a - b).map((p) => rel(path.join(outDir, `${names[p]}.pcap`))).join(', ')}\n`);
+  if (outDir !== undefined && tally.perOut.size > 0) io.out(`captures: ${tally.outputs(byPort).map((p) => rel(path.join(outDir, `${p}.pcap`))).join(', ')}\n`);
   if (trace !== null) io.out(`trace: ${rel(o.trace!)}${o.traceFormat === 'json' ? ' (JSON Lines)' : ''}\n`);
   reportFaults(faults, io);
   return { code: faults.length > 0 ? 1 : 0, frames: n, summary, faults };
