@@ -173,14 +173,8 @@ export function rewriteDst(ct: ConnTable, ref: number, b: Uint8Array, ip: number
         l4RewriteDstPort(b, l4, proto, want);
         changed = true;
       }
-    } else if (proto === 1 && (b[l4]! === 0 || b[l4]! === 8)) {
-      // Echo: the id is the high half of a request's tuple and the low half of a reply's (conntrack/tuple.ts);
-      // the packet becomes the inverse of the other tuple, whose halves are swapped.
-      const want = b[l4]! === 8 ? wantPorts & 0xffff : wantPorts >>> 16;
-      if (((b[l4 + 4]! << 8) | b[l4 + 5]!) !== want) {
-        icmpRewriteEchoId(b, l4, 1, want);
-        changed = true;
-      }
+    } else if (proto === 1 && rewriteEchoId(b, l4, wantPorts)) {
+      changed = true;
     }
   }
   return changed;
@@ -206,17 +200,25 @@ export function rewriteSrc(ct: ConnTable, ref: number, b: Uint8Array, ip: number
         l4RewriteSrcPort(b, l4, proto, want);
         changed = true;
       }
-    } else if (proto === 1 && (b[l4]! === 0 || b[l4]! === 8)) {
-      // Echo: the id is the high half of a request's tuple and the low half of a reply's (conntrack/tuple.ts);
-      // the packet becomes the inverse of the other tuple, whose halves are swapped.
-      const want = b[l4]! === 8 ? wantPorts & 0xffff : wantPorts >>> 16;
-      if (((b[l4 + 4]! << 8) | b[l4 + 5]!) !== want) {
-        icmpRewriteEchoId(b, l4, 1, want);
-        changed = true;
-      }
+    } else if (proto === 1 && rewriteEchoId(b, l4, wantPorts)) {
+      changed = true;
     }
   }
   return changed;
+}
+
+/**
+ * An ICMP echo's id to what the other tuple wants; true when it changed. The id is the high half of a
+ * request's tuple and the low half of a reply's (conntrack/tuple.ts); the packet becomes the inverse of the
+ * other tuple, whose halves are swapped. Other ICMP types are left alone.
+ */
+function rewriteEchoId(b: Uint8Array, l4: number, wantPorts: number): boolean {
+  const type = b[l4]!;
+  if (type !== 0 && type !== 8) return false;
+  const want = type === 8 ? wantPorts & 0xffff : wantPorts >>> 16;
+  if (((b[l4 + 4]! << 8) | b[l4 + 5]!) === want) return false;
+  icmpRewriteEchoId(b, l4, 1, want);
+  return true;
 }
 
 function rd32(b: Uint8Array, o: number): number {
