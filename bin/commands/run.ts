@@ -137,10 +137,10 @@ const OPTIONS: OptionRow[] = [
   {
     name: '--busy-poll',
     arg: 'US',
-    help: 'after each burst keep polling the ports for US microseconds (lower latency for CPU; default 0)',
+    help: 'keep polling the ports until US microseconds pass without a frame (lower latency for a busy core; default 0)',
     set: (o, v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 100_000) return `--busy-poll wants microseconds 0..100000, got ${v}`;
+      if (!Number.isInteger(n) || n < 0 || n > 10_000_000) return `--busy-poll wants microseconds 0..10000000, got ${v}`;
       o.busyPollUs = n;
       return null;
     },

@@ -133,13 +133,17 @@ export interface LiveDriverOptions {
   /** Log sink: topics (`interface,info`) and message, like RouterOS /log. */
   log?: (topics: string, message: string) => void;
   /**
-   * After handling a readiness callback, keep polling every port for this many microseconds before going
-   * back to sleep in the event loop (default 0: never). An idle process takes tens to hundreds of
+   * After handling a readiness callback, keep polling every port until this many microseconds pass without
+   * a frame, before going back to sleep in the event loop (default 0: never). A window longer than the gap
+   * between packets keeps the router awake through light traffic. An idle process takes tens to hundreds of
    * microseconds to wake (more in a VM), twice per round trip through the router; polling a little
    * longer catches the answer that is already on its way, at the price of that much CPU per burst.
    */
   busyPollUs?: number;
 }
+
+/** Longest stretch a busy-poll keeps the event loop (ms) before letting it run once. */
+const SPIN_SLICE_MS = 1;
 
 const wallClock = (): [number, number] => {
   const ms = performance.timeOrigin + performance.now();
@@ -172,6 +176,8 @@ export class LiveDriver {
   private readonly errLogged: boolean[];
   private readonly busyPollMs: number;
   private spinning = false;
+  /** performance.now() of the last frame a busy-poll round found. */
+  private lastFrameMs = 0;
   /** gso_size per pool slot of the running flow (valid for slots flagged PktFlag.GSO). */
   private gsoSize = new Uint16Array(0);
   /** Per binding: the interface's IP MTU (segment size limit). */
@@ -274,14 +280,32 @@ export class LiveDriver {
     if (this.busyPollMs > 0 && !this.spinning) this.spin();
   }
 
-  /** Poll every port until `busyPollUs` pass (bounded: the event loop gets control back after it). */
-  private spin(): void {
-    this.spinning = true;
-    const until = performance.now() + this.busyPollMs;
-    while (this.running && performance.now() < until) {
-      for (let b = 0; b < this.bindings.length; b++) this.drain(b);
+  /**
+   * Poll every port while frames keep coming: until `busyPollUs` pass without one. The polling runs in
+   * slices of at most SPIN_SLICE_MS; between slices the event loop runs (timers, the console, the APIs,
+   * signals), then `setImmediate` resumes it, so a busy-polling router still answers everything else.
+   */
+  private readonly spinSlice = (): void => {
+    const sliceEnd = performance.now() + SPIN_SLICE_MS;
+    let now = 0;
+    while (this.running) {
+      let n = 0;
+      for (let b = 0; b < this.bindings.length; b++) n += this.drain(b);
+      now = performance.now();
+      if (n > 0) this.lastFrameMs = now;
+      else if (now - this.lastFrameMs >= this.busyPollMs) break;
+      if (now >= sliceEnd) {
+        setImmediate(this.spinSlice);
+        return;
+      }
     }
     this.spinning = false;
+  };
+
+  private spin(): void {
+    this.spinning = true;
+    this.lastFrameMs = performance.now();
+    this.spinSlice();
   }
 
   /** Drain port `b` in vectors through the flow; returns the frames read. */
