@@ -71,6 +71,7 @@
  * advances; `finish()` runs them until no packet waits for ARP, reassembly or a queue any more, so every
  * packet ends with a fate.
  */
+import type { SharedRuleBuffers } from './firewall/shared-rules';
 import { PacketPool } from './buf/pool';
 import { StageGraph, type Stage, type StageContext } from './graph';
 import { DROP_COUNT, DROP_NAMES } from './drop';
@@ -138,6 +139,11 @@ export interface FlowOptions {
    * steered to their worker by port (docs/workers.md). Set for every flow of a router run with workers.
    */
   natShards?: boolean;
+  /**
+   * Rule state shared with the other workers of the router (dataplane/firewall/shared-rules.ts: `limit`
+   * buckets and `nth` counters), one buffer per firewall table of this generation. Absent: the flow's own.
+   */
+  sharedRules?: SharedRuleBuffers | null;
 }
 
 export class Flow {
@@ -163,7 +169,7 @@ export class Flow {
     const stages: Stage[] = [];
     // The firewall: real stages for the flow points its configuration uses (stages/firewall-stages.ts).
     const fwt = tables.firewall;
-    const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1, opts.replaces?.firewall ?? null) : null;
+    const fw = fwt !== undefined && (fwt.anyRule || conntrackOn(fwt)) ? new FirewallState(fwt, pool.slots, opts.seed ?? 1, opts.replaces?.firewall ?? null, opts.sharedRules ?? null) : null;
     this.firewall = fw;
     if (fw !== null && opts.log !== undefined) fw.sink = opts.log;
     if (fw !== null && opts.natShards === true) fw.ct.natShards = true;

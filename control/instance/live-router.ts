@@ -145,6 +145,9 @@ export class LiveRouter {
     } else {
       this.workerReload = this.workerEngine.reload(config, this.gen, fastClock);
     }
+    // the router's own copy of the workers' dynamic address-list entries (the port thread's flow, which a
+    // reload carries like the workers' own)
+    this.workerEngine.onListAdd = (list, lo, hi, expires) => this.flow?.firewall?.lists.addFromPeer(list, lo, hi, expires);
     return this.workerEngine;
   }
 

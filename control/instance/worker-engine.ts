@@ -28,6 +28,10 @@
  * Neighbours: each worker keeps its own ARP table (docs/workers.md), so every ARP reply is copied to every
  * worker (the one that asked may not be the one the reply hashes to); requests go to one worker.
  *
+ * Shared rule state: `limit` buckets and `nth` counters live in one SharedArrayBuffer per firewall table
+ * and generation that every worker uses (dataplane/firewall/shared-rules.ts); dynamic address-list entries
+ * are relayed between the workers' journals here (dataplane/worker/list-journal.ts).
+ *
  * When an input ring stays full (a worker slower than the port for long), frames for it are dropped and
  * counted (`ringDrops`), as a NIC drops on a full RX queue; the port thread never blocks for long.
  */
@@ -36,6 +40,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { PacketPool } from '../../dataplane/buf/pool';
 import type { LiveEngine } from '../../dataplane/ports/live';
+import { sharedRuleBuffers, type SharedRuleBuffers } from '../../dataplane/firewall/shared-rules';
+import { ListJournal } from '../../dataplane/worker/list-journal';
 import { VectorRing } from '../../dataplane/worker/ring';
 import { frameShard, isArpReply, shardWorker, SHARDS, type RouterAddrs } from '../../dataplane/worker/shard';
 import { COUNTER_TABLES, CTL, OUT_MAX_PORTS, OUT_MAX_SLOTS, OUT_TX, controlBlock, counterLayout, publishClock, type CounterTable } from '../../dataplane/worker/control';
@@ -76,6 +82,8 @@ const V = 64;
 const IN_CAP = 256;
 const OUT_CAP = 1024;
 const RET_CAP = 64;
+/** Records per address-list journal (dataplane/worker/list-journal.ts). */
+const LISTS_CAP = 4096;
 /** How long receive() waits for room in a full input ring before dropping (ms, in 1 ms steps). */
 const FULL_WAIT_MS = 20;
 /** Longest wait for every worker to switch generations. */
@@ -110,6 +118,12 @@ export class WorkerEngine implements LiveEngine {
   private readonly outRings: VectorRing[];
   private readonly retRings: VectorRing[];
   private readonly ports: MessagePort[];
+  /** Per worker: the address-list entries its rules add, and those relayed to it. */
+  private readonly listsOut: ListJournal[] = [];
+  private readonly listsIn: ListJournal[] = [];
+  private readonly rec = new Float64Array(4);
+  /** Hears every dynamic address-list entry a worker's rule adds (the router keeps its own copy). */
+  onListAdd: ((list: number, lo: number, hi: number, expires: number) => void) | null = null;
   /** Per worker: slots to dispatch (filled per receive) and own slots to give back. */
   private readonly batch: Uint32Array[];
   private readonly batchN: Int32Array;
@@ -127,6 +141,8 @@ export class WorkerEngine implements LiveEngine {
   private readonly log: (topics: string, message: string) => void;
   /** Per worker: its rule counters buffer (control.ts counterLayout) for the running generation. */
   private stats: Float64Array[] = [];
+  /** The running generation's rule state all workers share (`limit` buckets, `nth` counters). */
+  private rules: SharedRuleBuffers;
   private readonly statsAck: Int32Array;
   private statsSeq = 0;
   /** The workers' counters summed, and when. */
@@ -159,6 +175,7 @@ export class WorkerEngine implements LiveEngine {
     this.retN = new Int32Array(N);
     this.statsAck = new Int32Array(new SharedArrayBuffer(4 * N));
     this.stats = this.statsBuffers(opts.gen);
+    this.rules = rulesBuffers(opts.gen);
     const pool = this.pool;
     this.transmit = (slot) => pool.free(slot);
     // A worker's own slot, written to its device: back to that worker.
@@ -180,6 +197,8 @@ export class WorkerEngine implements LiveEngine {
       const outRing = new VectorRing(OUT_CAP, V);
       const retRing = new VectorRing(RET_CAP, V);
       const ch = new MessageChannel();
+      this.listsOut.push(new ListJournal(LISTS_CAP));
+      this.listsIn.push(new ListJournal(LISTS_CAP));
       this.inRings.push(inRing);
       this.outRings.push(outRing);
       this.retRings.push(retRing);
@@ -206,6 +225,10 @@ export class WorkerEngine implements LiveEngine {
         port: ch.port2,
         stats: this.stats[k]!.buffer as SharedArrayBuffer,
         statsAck: this.statsAck.buffer as SharedArrayBuffer,
+        rules: this.rules,
+        listsOut: this.listsOut[k]!.sab,
+        listsIn: this.listsIn[k]!.sab,
+        listsCapacity: LISTS_CAP,
       };
       this.tasks.push(
         (this.piscina.run(task, { transferList: [ch.port2] }) as Promise<LiveWorkerResult>).catch((e: unknown) => {
@@ -327,6 +350,30 @@ export class WorkerEngine implements LiveEngine {
       }
     }
     this.pushReturns();
+    this.relayLists();
+  }
+
+  /**
+   * Dynamic address-list entries: what each worker's rules added goes to every other worker and to the
+   * router's own copy (onListAdd). A journal that is full drops (ListJournal.lost): the relay runs after
+   * every dispatch, doorbell and clock tick, so that takes thousands of adds between two of those.
+   */
+  private relayLists(): void {
+    const rec = this.rec;
+    for (let k = 0; k < this.workers; k++) {
+      const out = this.listsOut[k]!;
+      while (out.pop(rec)) {
+        this.onListAdd?.(rec[0]!, rec[1]!, rec[2]!, rec[3]!);
+        for (let j = 0; j < this.workers; j++) if (j !== k) this.listsIn[j]!.push(rec[0]!, rec[1]!, rec[2]!, rec[3]!);
+      }
+    }
+  }
+
+  /** Address-list records lost to full journals, over all workers. */
+  get listsLost(): number {
+    let n = 0;
+    for (const j of [...this.listsOut, ...this.listsIn]) n += j.lost;
+    return n;
   }
 
   /** Own slots of the workers written (or dropped) since the last call: back to their owners. */
@@ -380,8 +427,9 @@ export class WorkerEngine implements LiveEngine {
     Atomics.store(ctl, CTL.REFUSED, 0);
     const g = ++this.generation;
     this.stats = this.statsBuffers(gen);
+    this.rules = rulesBuffers(gen);
     this.snapAt = -Infinity;
-    this.ports.forEach((p, k) => p.postMessage({ config, stats: this.stats[k]!.buffer }));
+    this.ports.forEach((p, k) => p.postMessage({ config, stats: this.stats[k]!.buffer, rules: this.rules }));
     Atomics.store(ctl, CTL.GEN, g);
     Atomics.notify(ctl, CTL.GEN);
     for (const r of this.inRings) r.wake();
@@ -450,6 +498,12 @@ export class WorkerEngine implements LiveEngine {
     for (const p of this.ports) p.close();
     await this.piscina.destroy();
   }
+}
+
+/** One generation's shared rule state (dataplane/firewall/shared-rules.ts), sized by its rule tables. */
+function rulesBuffers(gen: Generation): SharedRuleBuffers {
+  const f = gen.firewall;
+  return sharedRuleBuffers({ raw: f.raw.n, filter: f.filter.n, mangle: f.mangle.n, nat: f.nat.n });
 }
 
 /** Atomics.waitAsync (Node 16+, ES2024: not in this project's lib). */

@@ -12,6 +12,10 @@
  * - its own slots come back from the port thread (after they were written) through the return ring;
  * - the flow clock follows the dispatcher's published clock (timers, queue departures, ARP retries run even
  *   when no frame arrives: the worker looks at least every `IDLE_MS`);
+ * - `limit` buckets and `nth` counters are shared with the other workers (task.rules, per generation), so a
+ *   rule's rate is the router's, not N times it;
+ * - dynamic address-list entries its rules add go out through its list journal; those the other workers
+ *   added come in through another and are applied before the next vector (dataplane/worker/list-journal.ts);
  * - when the STATS word changes it copies its rule counters into its stats buffer and stores the request's
  *   number in its ack word (the console's `print stats` sums the workers');
  * - when the generation word changes it takes the new config text from its message port, builds the new
@@ -22,6 +26,8 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Flow } from '../../dataplane/flow';
 import { PacketPool, type PoolShared } from '../../dataplane/buf/pool';
+import type { SharedRuleBuffers } from '../../dataplane/firewall/shared-rules';
+import { ListJournal } from '../../dataplane/worker/list-journal';
 import { VectorRing } from '../../dataplane/worker/ring';
 import { COUNTER_TABLES, CTL, counterLayout, outTx, readClock } from '../../dataplane/worker/control';
 import type { Generation } from '../compile/generation';
@@ -49,6 +55,12 @@ export interface LiveWorkerTask {
   /** Rule counters written on request (control.ts counterLayout), and per worker the request answered. */
   stats: SharedArrayBuffer;
   statsAck: SharedArrayBuffer;
+  /** Rule state shared by all workers (`limit` buckets, `nth` counters: dataplane/firewall/shared-rules.ts). */
+  rules: SharedRuleBuffers;
+  /** Dynamic address-list entries this worker's rules add (to the port thread), and those of the others. */
+  listsOut: SharedArrayBuffer;
+  listsIn: SharedArrayBuffer;
+  listsCapacity: number;
 }
 
 export interface LiveWorkerResult {
@@ -78,8 +90,15 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
       out[outN++] = outTx(slot, port);
     };
     const opts = { ethernetPorts: task.ethernetPorts };
+    const listsOut = new ListJournal(task.listsCapacity, task.listsOut);
+    const listsIn = new ListJournal(task.listsCapacity, task.listsIn);
+    const rec = new Float64Array(4);
+    const tellLists = (f: Flow): void => {
+      if (f.firewall !== null) f.firewall.lists.onDynamicAdd = (list, lo, hi, expires) => void listsOut.push(list, lo, hi, expires);
+    };
     let gen = compileConfig(task.config, task.file, opts);
-    let flow = new Flow(gen, { pool, natShards: true, transmit });
+    let flow = new Flow(gen, { pool, natShards: true, transmit, sharedRules: task.rules });
+    tellLists(flow);
     let stats = new Float64Array(task.stats);
     const statsAck = new Int32Array(task.statsAck);
     let statsSeq = 0;
@@ -117,6 +136,8 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
     Atomics.add(ctl, CTL.READY, 1);
     Atomics.notify(ctl, CTL.READY);
     for (;;) {
+      // address-list entries the other workers' rules added
+      if (flow.firewall !== null) while (listsIn.pop(rec)) flow.firewall.lists.addFromPeer(rec[0]!, rec[1]!, rec[2]!, rec[3]!);
       // own slots the port thread has written
       for (let n = retRing.pop(vec); n >= 0; n = retRing.pop(vec)) for (let i = 0; i < n; i++) pool.free(vec[i]!);
       const seq = readClock(ctl, clockSeq, clock);
@@ -140,9 +161,10 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
           continue;
         }
         generation = g;
-        const m = msg.message as { config: string; stats: SharedArrayBuffer };
+        const m = msg.message as { config: string; stats: SharedArrayBuffer; rules: SharedRuleBuffers };
         gen = compileConfig(m.config, task.file, opts);
-        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: flow });
+        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: flow, sharedRules: m.rules });
+        tellLists(flow);
         stats = new Float64Array(m.stats);
         reloads++;
         for (let s = 0; s < work; s++) {

@@ -56,6 +56,7 @@ import { Rng } from '../rng';
 import type { AddressLists } from '../tables/address-list';
 import { DL_MODE, IPOPT, M, OPT_BIT, PCC_F, PF, R, TTL_OP, type FwTable } from './rules';
 import { DstLimit, Psd } from './flow-limits';
+import type { SharedRules } from './shared-rules';
 import type { ConnExtra } from './conn-extra';
 
 function pccMix(h: number, k: number): number {
@@ -94,6 +95,9 @@ export class FwState {
   readonly limitTokens: Float64Array;
   readonly limitLast: Float64Array;
   readonly nthCount: Float64Array;
+  /** Shared with other workers (shared-rules.ts): the limit buckets' spin locks and the nth counters; else null. */
+  readonly limitLock: Int32Array | null;
+  readonly nthShared: Int32Array | null;
   /** The `random` matcher's numbers (seeded; deterministic replay). */
   readonly rng: Rng;
   /** Per rule: dst-limit buckets and psd hosts (null for rules without the matcher). */
@@ -107,12 +111,14 @@ export class FwState {
   pkt: Uint8Array = new Uint8Array(0);
   extra: ConnExtra | null = null;
 
-  constructor(readonly table: FwTable, seed = 0x2545f491) {
+  constructor(readonly table: FwTable, seed = 0x2545f491, shared: SharedRules | null = null) {
     const n = table.n;
     this.packets = new Float64Array(n);
     this.bytes = new Float64Array(n);
-    this.limitTokens = new Float64Array(n);
-    this.limitLast = new Float64Array(n).fill(-1);
+    this.limitTokens = shared !== null ? shared.tokens : new Float64Array(n);
+    this.limitLast = shared !== null ? shared.last : new Float64Array(n).fill(-1);
+    this.limitLock = shared !== null ? shared.lock : null;
+    this.nthShared = shared !== null ? shared.nth : null;
     this.nthCount = new Float64Array(n);
     this.rng = new Rng(seed | 0 || 1);
     this.dstLimit = [];
@@ -281,21 +287,29 @@ export function matchRule(t: FwTable, s: FwState, r: number, f: Int32Array, list
     if (!ok) return M.RANDOM;
   }
   if (h & M.NTH) {
-    const k = s.nthCount[r]!;
-    s.nthCount[r] = k + 1;
+    let k: number;
+    if (s.nthShared !== null) k = Atomics.add(s.nthShared, r, 1) >>> 0;
+    else {
+      k = s.nthCount[r]!;
+      s.nthCount[r] = k + 1;
+    }
     ok = (k % t.nthEvery[r]!) + 1 === t.nthPacket[r];
     if (ok === ((ng & M.NTH) !== 0)) return M.NTH;
   }
   if (h & M.LIMIT) {
     const rate = t.limitRate[r]!;
     const burst = t.limitBurst[r]!;
+    const lock = s.limitLock;
+    if (lock !== null) while (Atomics.compareExchange(lock, r, 0, 1) !== 0);
     let tokens = s.limitTokens[r]!;
     const last = s.limitLast[r]!;
-    tokens = last < 0 ? burst : Math.min(burst, tokens + (now - last) * rate);
-    s.limitLast[r] = now;
+    // (workers' clocks are read at slightly different moments: never refill backwards)
+    tokens = last < 0 ? burst : Math.min(burst, tokens + (now > last ? now - last : 0) * rate);
+    s.limitLast[r] = now > last ? now : last;
     const cost = t.limitBits[r] ? f[PF.BYTES]! * 8 : 1;
     ok = tokens >= cost;
     s.limitTokens[r] = ok ? tokens - cost : tokens;
+    if (lock !== null) Atomics.store(lock, r, 0);
     if (ok === ((ng & M.LIMIT) !== 0)) return M.LIMIT;
   }
   if (h & M.RARE && t.has2[r]! & (R.DST_LIMIT | R.PSD)) return matchRareStateful(t, s, r, f, now);

@@ -9,6 +9,7 @@ import { ConnTable, CtStatus } from '../conntrack/table';
 import { AddressLists } from '../tables/address-list';
 import { FwState } from './match';
 import { FwWalker } from './walk';
+import { sharedRules, type SharedRuleBuffers } from './shared-rules';
 import { M, PF, R, type FwTable } from './rules';
 import { ConnExtra, l7RegExp } from './conn-extra';
 import { conntrackOn, type FirewallTables } from './tables';
@@ -118,13 +119,15 @@ export class FirewallState implements DropListener {
   ftPackets = 0;
   ftBytes = 0;
   private listsLoaded = false;
+  /** The state this one replaces: its dynamic address-list entries are taken over at loadLists. */
+  private listsFrom: FirewallState | null = null;
 
   /**
    * `carry`: the firewall state of the flow this one replaces (a config reload on a live router): its
    * connection table and endpoint-independent NAT mappings are taken over when they fit (carryConnections),
    * so established and NATed connections go on; the old state must not be used afterwards.
    */
-  constructor(readonly tables: FirewallTables, slots: number, seed = 1, carry: FirewallState | null = null) {
+  constructor(readonly tables: FirewallTables, slots: number, seed = 1, carry: FirewallState | null = null, shared: SharedRuleBuffers | null = null) {
     this.tracking = conntrackOn(tables);
     let rare = 0;
     for (const t of [tables.raw, tables.filter, tables.mangle, tables.nat]) rare |= rareUses(t);
@@ -143,10 +146,12 @@ export class FirewallState implements DropListener {
       this.carryRefused = refuse;
     }
     this.lists = new AddressLists();
-    this.raw = new FwState(tables.raw, seed ^ 0x1111);
-    this.filter = new FwState(tables.filter, seed ^ 0x2222);
-    this.mangle = new FwState(tables.mangle, seed ^ 0x3333);
-    this.nat = new FwState(tables.nat, seed ^ 0x4444);
+    this.listsFrom = carry;
+    const sh = (t: FwTable, b: SharedArrayBuffer | undefined) => (b !== undefined ? sharedRules(b, t.n) : null);
+    this.raw = new FwState(tables.raw, seed ^ 0x1111, sh(tables.raw, shared?.raw));
+    this.filter = new FwState(tables.filter, seed ^ 0x2222, sh(tables.filter, shared?.filter));
+    this.mangle = new FwState(tables.mangle, seed ^ 0x3333, sh(tables.mangle, shared?.mangle));
+    this.nat = new FwState(tables.nat, seed ^ 0x4444, sh(tables.nat, shared?.nat));
     const il = tables.ifLists;
     const ic = tables.ifCount;
     this.rawWalk = new FwWalker(tables.raw, this.raw, il, ic);
@@ -228,11 +233,28 @@ export class FirewallState implements DropListener {
     for (const s of [this.raw, this.filter, this.mangle, this.nat]) s.pkt = b;
   }
 
-  /** Load the configured address-list entries; timeouts count from `now` (the flow's first clock). */
+  /**
+   * Load the configured address-list entries; timeouts count from `now` (the flow's first clock). A state
+   * that replaces another (a reload) also takes over the dynamic entries rules added there — a blacklist or a
+   * port-knock must not be forgotten because someone edited the config — by list name, with their expiry;
+   * entries of a list the new config no longer names go, as the list does.
+   */
   loadLists(now: number): void {
     if (this.listsLoaded) return;
     this.listsLoaded = true;
     for (const e of this.tables.staticAddresses) this.lists.add(e.list, e.lo, e.hi, now + e.timeout, false);
+    const old = this.listsFrom;
+    this.listsFrom = null;
+    if (old === null) return;
+    const oldNames = (old.tables as { addressListNames?: readonly string[] }).addressListNames ?? [];
+    const newNames = (this.tables as { addressListNames?: readonly string[] }).addressListNames ?? [];
+    const byName = new Map(newNames.map((n, i) => [n, i]));
+    for (const e of old.lists.entries(now)) {
+      if (!e.dynamic) continue;
+      const list = byName.get(oldNames[e.list] ?? '');
+      // taken over as a peer's entry: not announced again (the other workers carry their own)
+      if (list !== undefined) this.lists.addFromPeer(list, e.lo, e.hi, e.expires);
+    }
   }
 
   /**

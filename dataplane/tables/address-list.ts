@@ -24,7 +24,16 @@
  * RouterOS refuses a duplicate (same list and address): `add` of an address already in the list returns the
  * existing entry; for dynamic entries the timeout is refreshed to the later of the two (a rule firing again
  * keeps a host listed — what port-knocking and brute-force staging configs rely on).
+ *
+ * ## Peers (workers)
+ * A router run with workers holds one AddressLists per worker. `onDynamicAdd`, when set, hears every
+ * dynamic entry a rule adds here and every timeout a rule extends by at least PUBLISH_STEP_S beyond what was
+ * last told (so a rule firing per packet does not flood the peers); `addFromPeer` applies what another
+ * worker added without telling it back. control/instance/worker-engine.ts relays between the workers.
  */
+
+/** A refreshed dynamic entry is told to peers again once its expiry moved this far (seconds). */
+export const PUBLISH_STEP_S = 1;
 
 export const AddrFlag = {
   /** Added by a rule (RouterOS flag D): not exported. */
@@ -83,6 +92,12 @@ export class AddressLists {
   /** Range entries by `list:lo:hi` (duplicate check when adding; ranges are added by config, not per packet). */
   private readonly rangeIds = new Map<string, number>();
 
+  /** Hears dynamic adds and timeout extensions made here (not those from addFromPeer); null: nobody. */
+  onDynamicAdd: ((list: number, lo: number, hi: number, expires: number) => void) | null = null;
+  /** Per entry: the expiry last told to onDynamicAdd (or heard from a peer). */
+  private told: Float64Array = new Float64Array(0);
+  private fromPeer = false;
+
   constructor(initialCapacity = 1024) {
     this.cap = 0;
     this.listOf = new Int32Array(0);
@@ -117,6 +132,7 @@ export class AddressLists {
       if (this.flg[dup]! & AddrFlag.DYNAMIC && expires > this.exp[dup]!) {
         this.exp[dup] = expires;
         if (lo !== hi) this.dirty[list] = 1;
+        if (this.onDynamicAdd !== null && expires - this.told[dup]! >= PUBLISH_STEP_S) this.tell(dup, list, lo, hi, expires);
       }
       return dup;
     }
@@ -130,6 +146,8 @@ export class AddressLists {
     this.hiA[id] = hi;
     this.exp[id] = expires;
     this.flg[id] = dynamic ? AddrFlag.DYNAMIC : 0;
+    this.told[id] = -Infinity;
+    if (dynamic && this.onDynamicAdd !== null) this.tell(id, list, lo, hi, expires);
     if (lo === hi) this.hashInsert(list, lo, id);
     else {
       this.rangeCount[list] = this.rangeCount[list]! + 1;
@@ -137,6 +155,22 @@ export class AddressLists {
       this.rangeIds.set(`${list}:${lo}:${hi}`, id);
     }
     return id;
+  }
+
+  private tell(id: number, list: number, lo: number, hi: number, expires: number): void {
+    this.told[id] = expires;
+    if (!this.fromPeer) this.onDynamicAdd!(list, lo, hi, expires);
+  }
+
+  /** A dynamic entry another worker added or refreshed: added here, not told back. */
+  addFromPeer(list: number, lo: number, hi: number, expires: number): void {
+    this.fromPeer = true;
+    try {
+      const id = this.add(list, lo, hi, expires, true);
+      if (expires > this.told[id]!) this.told[id] = expires;
+    } finally {
+      this.fromPeer = false;
+    }
   }
 
   /** Remove entry `id`. */
@@ -352,6 +386,7 @@ export class AddressLists {
     this.hiA = copy(this.hiA, (n) => new Float64Array(n));
     this.exp = copy(this.exp, (n) => new Float64Array(n));
     this.flg = copy(this.flg, (n) => new Uint8Array(n));
+    this.told = copy(this.told, (n) => new Float64Array(n));
     this.nextFree = copy(this.nextFree, (n) => new Int32Array(n));
     for (let i = cap - 1; i >= old; i--) {
       this.nextFree[i] = this.freeHead;
