@@ -16,6 +16,7 @@ import type { Command, Io } from '../cli';
 import { RouterInstance } from '../../control/instance/router';
 import { LiveRouter } from '../../control/instance/live-router';
 import { runConsole } from '../../control/console/console';
+import { monitorText } from '../../control/console/monitor-traffic';
 import type { LiveBinding } from '../../dataplane/ports/live';
 import { TapPort } from '../../dataplane/ports/tap';
 import { PcapPort } from '../../dataplane/ports/pcap-if';
@@ -42,6 +43,7 @@ user has an empty password. With live ports, a service whose port is taken is lo
 options:
 ${'@OPTIONS@'}
 signals: SIGHUP reloads FILE (kept as it was when FILE does not load, connections carried over);
+         SIGUSR1 prints every interface's rates over the last second (/interface monitor-traffic);
          SIGINT, SIGTERM stop (TAP devices removed unless --persist).
 
 exit status: 0 stopped by a signal or by quitting the console, 1 FILE has errors or a device could not
@@ -336,11 +338,18 @@ function installSignals(live: LiveRouter, file: string, guestFiles: readonly [st
     }
     if (live.reload(text, file, guests)) reloaded();
   };
+  // SIGUSR1: every bound interface's rates over the last second, as /interface monitor-traffic shows them
+  const usr1 = (): void => {
+    const r = live.monitor(live.driver.bindings.map((b) => b.iface));
+    if (r.ok) process.stdout.write(monitorText(r.rows));
+  };
   process.on('SIGHUP', hup);
+  process.on('SIGUSR1', usr1);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return () => {
     process.off('SIGHUP', hup);
+    process.off('SIGUSR1', usr1);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   };
@@ -402,6 +411,7 @@ async function run(args: string[], io: Io, until?: Promise<void>): Promise<numbe
     });
   let unwatch = watch();
   live.driver.start();
+  live.startSampling();
   log('system,info', `router started on ${bindings.map((b) => `${b.iface}=${b.io.device}`).join(', ')}`);
 
   return new Promise<number>((resolve) => {
@@ -413,6 +423,7 @@ async function run(args: string[], io: Io, until?: Promise<void>): Promise<numbe
       unwatch();
       if (pending !== null) clearTimeout(pending);
       live.driver.stop();
+      live.stopSampling();
       log('system,info', `router stopped${o.persist ? ' (TAP devices kept)' : ''}`);
       void Promise.all([live.close(), apis !== 'skipped' && apis !== null ? apis.close() : Promise.resolve()]).then(() => resolve(0));
     };

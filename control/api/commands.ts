@@ -158,6 +158,7 @@ export function runApiCommand(router: RouterInstance, user: ApiUser, c: ApiComma
   if (reads ? !user.policies.has('read') : !user.policies.has('write')) {
     return { ok: false, category: 4, message: 'not enough permissions (9)' };
   }
+  if (verb === 'monitor-traffic' && c.path.length === 1 && c.path[0] === 'interface') return monitorTraffic(router, c);
   let sel: string | undefined;
   let proplist: Set<string> | undefined;
   const props: ResolvedProp[] = [];
@@ -189,6 +190,35 @@ export function runApiCommand(router: RouterInstance, user: ApiUser, c: ApiComma
   const v = r.value;
   const ret = v === undefined ? undefined : retText(v);
   return ret === undefined ? { ok: true, rows: [], listed: false } : { ok: true, rows: [], ret, listed: false };
+}
+
+/**
+ * `/interface/monitor-traffic =interface=ether1,ether2 [=once=]`: one `!re` per interface with its rates
+ * over the last second (console/monitor-traffic.ts), plain numbers. RouterOS streams a sample a second
+ * until `/cancel` unless `once` is given; flowplane answers one sample either way (UNCONFIRMED that clients
+ * accept the early `!done` without `once`: the ones tested send `once`).
+ */
+function monitorTraffic(router: RouterInstance, c: ApiCommand): ApiResult {
+  let names: string[] = [];
+  let proplist: Set<string> | undefined;
+  for (const [k, v] of c.attrs) {
+    if (k === 'interface' || k === 'numbers') names = v.split(',').filter((n) => n !== '');
+    else if (k === '.proplist') proplist = parseProplist(v);
+    else if (k.startsWith('.') || k === 'once' || k === 'duration' || k === 'interval' || k === 'without-paging') continue;
+    else return { ok: false, category: 1, message: `unknown parameter ${k}` };
+  }
+  if (names.length === 0) return { ok: false, category: 1, message: 'missing value(s) of argument(s) interface' };
+  const src = router.traffic;
+  if (src === null) return { ok: false, category: 0, message: 'no dataplane runs this router' };
+  const r = src.monitor(names);
+  if (!r.ok) return { ok: false, category: 0, message: 'no such item', notFound: true };
+  const rows: ApiRow[] = r.rows.map(({ name, rates }) => {
+    const row: ApiRow = new Map();
+    if (proplist === undefined || proplist.has('name')) row.set('name', name);
+    for (const [f, v] of rates) if (proplist === undefined || proplist.has(f)) row.set(f, String(v));
+    return row;
+  });
+  return { ok: true, rows, listed: true };
 }
 
 /** The `ret` text of a command's value (`add` → `*1A`; `find` → ids joined by `;`, as RouterOS lists them). */

@@ -36,6 +36,7 @@ import { type MenuRef, MenuResolver } from '../store/paths';
 import type { Row } from '../store/select';
 import type { ConfigStore, MenuTable } from '../store/store';
 import { type CounterSource, type PrintSource, type PrintTableOptions, printTable } from './print';
+import { monitorText, type TrafficSource } from './monitor-traffic';
 
 /**
  * What the console needs from a router: its store, and running one console line atomically in a menu,
@@ -52,6 +53,8 @@ export interface ConsoleBackend {
   readonly log?: { format(topics?: RegExp): string };
   /** A MetaRouter guest's own console backend (`/metarouter console NAME`), or undefined when there is none. */
   guestConsole?(name: string): ConsoleBackend | undefined;
+  /** Interface rates of the dataplane running this router (`/interface monitor-traffic`); null when none runs. */
+  readonly traffic?: TrafficSource | null;
 }
 
 export interface ConsoleOptions {
@@ -236,6 +239,8 @@ export class Console {
     if (/^\/?quit$/.test(trimmed)) return { text: '', quit: true };
     const logText = this.logPrint(trimmed);
     if (logText !== null) return { text: logText, quit: false };
+    const monText = this.monitorTraffic(trimmed);
+    if (monText !== null) return { text: monText, quit: false };
     const h = this.head(trimmed);
     if (h.menu.join(' ') === 'metarouter' && h.verb === 'console') {
       const name = h.rest.replace(/^numbers=/, '').replace(/^"(.*)"$/, '$1').trim();
@@ -274,6 +279,27 @@ export class Console {
       else out(`bad command name ${e.failed} (line 1 column ${wordColumn(line, e.failed)})`);
     }
     return { text, quit: false };
+  }
+
+  /**
+   * `/interface monitor-traffic NAME[,NAME...] [once]` (also `monitor-traffic ...` inside `/interface`): the
+   * running dataplane's rates over the last second (monitor-traffic.ts). RouterOS refreshes it until a key
+   * is pressed; here it prints one sample, as `once` does. Null when the line is something else.
+   */
+  private monitorTraffic(line: string): string | null {
+    const inIf = this.menu.length === 1 && this.menu[0] === 'interface';
+    const m = /^(?:\/interface\s+|(?=monitor-traffic))monitor-traffic(?:\s+(?:interface=)?("[^"]*"|[^\s]+))?((?:\s+[a-z-]+(?:=\S*)?)*)\s*$/.exec(line);
+    if (m === null || (!inIf && !line.startsWith('/interface'))) return null;
+    const names = (m[1] ?? '').replace(/^"(.*)"$/, '$1').split(',').filter((n) => n !== '');
+    if (names.length === 0) return 'expected interface name (monitor-traffic needs an interface)\n';
+    for (const w of (m[2] ?? '').trim().split(/\s+/).filter((x) => x !== '')) {
+      if (!/^(once|duration=\S+|interval=\S+|without-paging|as-value|do=.*)$/.test(w)) return `expected end of command (line 1 column ${line.indexOf(w) + 1})\n`;
+    }
+    const src = this.backend.traffic;
+    if (src === undefined || src === null) return 'no traffic to monitor: no dataplane runs this router (flowplane run --console)\n';
+    const r = src.monitor(names);
+    if (!r.ok) return `no such item (${r.unknown})\n`;
+    return monitorText(r.rows);
   }
 
   /**

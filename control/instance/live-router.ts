@@ -9,6 +9,7 @@
  * running and the log says why. Counters per interface live in the driver and survive the swap; firewall
  * rule counters restart with the new flow (RouterOS keeps those of unchanged rules: not done yet).
  */
+import { Col as MonCol, TrafficMonitor, type TrafficRates } from './traffic-monitor';
 import { compileGeneration, type Generation } from '../compile/generation';
 import { exportConfig } from '../store/export';
 import type { ConsoleBackend } from '../console/console';
@@ -68,6 +69,53 @@ export class LiveRouter {
     this.driver = new LiveDriver(this.build(null), bindings, { ...opts.driver, log: opts.log });
     for (const p of this.gen.firewall.problems) opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
     router.counters = this.counterSource();
+    router.traffic = this;
+  }
+
+  /** `/interface monitor-traffic` rates (traffic-monitor.ts), from the driver's counters sampled each second. */
+  readonly trafficMonitor = new TrafficMonitor();
+  private sampler: ReturnType<typeof setInterval> | null = null;
+
+  /** Sample the interface counters now and then every second (until stopSampling). */
+  startSampling(): void {
+    this.sampleTraffic();
+    if (this.sampler === null) {
+      this.sampler = setInterval(() => this.sampleTraffic(), 1000);
+      this.sampler.unref();
+    }
+  }
+
+  stopSampling(): void {
+    if (this.sampler !== null) clearInterval(this.sampler);
+    this.sampler = null;
+  }
+
+  /** One sample of every bound interface's counters (at performance.now(), seconds). */
+  sampleTraffic(): void {
+    const t = performance.now() / 1000;
+    const c = this.driver.counters;
+    const v = new Float64Array(MonCol.COUNT);
+    this.driver.bindings.forEach((b, i) => {
+      const o = i * LC.COUNT;
+      v[MonCol.RX_BYTES] = c[o + LC.RX_BYTES]!;
+      v[MonCol.TX_BYTES] = c[o + LC.TX_BYTES]!;
+      v[MonCol.RX_PACKETS] = c[o + LC.RX_PACKETS]!;
+      v[MonCol.TX_PACKETS] = c[o + LC.TX_PACKETS]!;
+      v[MonCol.TX_DROPS] = c[o + LC.TX_DROPS]!;
+      v[MonCol.RX_ERRORS] = c[o + LC.RX_ERRORS]!;
+      v[MonCol.RX_DROPS] = c[o + LC.RX_NO_BUFFER]!;
+      this.trafficMonitor.sample(b.iface, t, v);
+    });
+  }
+
+  /** TrafficSource: rates of the named interfaces (an interface without a device shows zeros). */
+  monitor(names: readonly string[]): { ok: true; rows: { name: string; rates: TrafficRates }[] } | { ok: false; unknown: string } {
+    const rows: { name: string; rates: TrafficRates }[] = [];
+    for (const name of names) {
+      if (!this.gen.ifNames.includes(name)) return { ok: false, unknown: name };
+      rows.push({ name, rates: this.trafficMonitor.rates(name) });
+    }
+    return { ok: true, rows };
   }
 
   private newPool(): PacketPool {
@@ -94,8 +142,10 @@ export class LiveRouter {
       return false;
     }
     this.router.counters = null;
+    this.router.traffic = null;
     this.router = next;
     next.counters = this.counterSource();
+    next.traffic = this;
     this.apply(`configuration reloaded from ${file}`);
     return true;
   }

@@ -30,6 +30,7 @@ import { validateItems, validateStore } from '../store/validate';
 import type { IdSpace, Item, MenuTable } from '../store/store';
 import { RouterLog } from './log';
 import type { CounterSource } from '../console/print';
+import type { TrafficSource } from './traffic-monitor';
 import { MetaRouter } from './metarouter';
 import type { Pos } from '../routeros/source';
 
@@ -95,6 +96,8 @@ export class RouterInstance {
    * router; prints through the APIs include them. Null when nothing runs the config.
    */
   counters: CounterSource | null = null;
+  /** Interface rates of the dataplane running this router (`/interface monitor-traffic`); null when none runs. */
+  traffic: TrafficSource | null = null;
   /** `/log` (memory logging, control/instance/log.ts): config loads, script `:log`, and the flow's firewall lines. */
   readonly log = new RouterLog();
   /** The time log lines written outside the flow get (seconds; the driver sets it, e.g. a capture's start). */

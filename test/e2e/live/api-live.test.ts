@@ -8,7 +8,7 @@
  *
  * Names start with `fpa<pid>`; afterAll removes the namespaces and stops the router whatever happened.
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -88,5 +88,38 @@ maybe('flowplane run: the API changes the running dataplane', () => {
     expect((await api!.call(['/ip/firewall/filter/remove', `=.id=${id}`]))[0]![0]).toBe('!done');
     await sleep(300);
     expect(pings()).toBe(true);
+  }, 30_000);
+
+  test('monitor-traffic through the API and on SIGUSR1: the rates of the last second', async () => {
+    // 50 pings a second for 3 s across the router (98-byte frames each way)
+    const flood = spawn('ip', ['netns', 'exec', LAN, 'ping', '-q', '-c', '150', '-i', '0.02', '10.9.2.10'], { stdio: 'ignore' });
+    try {
+      await sleep(2300);
+      const rows = await api!.call(['/interface/monitor-traffic', '=interface=ether1,ether2', '=once=']);
+      expect(rows.map((r) => r[0])).toEqual(['!re', '!re', '!done']);
+      const val = (r: string[], k: string) => Number(r.find((w) => w.startsWith(`=${k}=`))?.slice(k.length + 2));
+      const [e1, e2] = [rows[0]!, rows[1]!];
+      expect(e1).toContain('=name=ether1');
+      expect(e2).toContain('=name=ether2');
+      // requests in on ether1 and out on ether2, replies the other way: ~50 a second each way
+      for (const [r, k] of [
+        [e1, 'rx-packets-per-second'],
+        [e1, 'tx-packets-per-second'],
+        [e2, 'rx-packets-per-second'],
+        [e2, 'tx-packets-per-second'],
+      ] as const) {
+        expect(val(r, k)).toBeGreaterThanOrEqual(35);
+        expect(val(r, k)).toBeLessThanOrEqual(65);
+      }
+      expect(val(e1, 'rx-bits-per-second')).toBeCloseTo(val(e1, 'rx-packets-per-second') * 98 * 8, -3);
+      const before = log.length;
+      router!.kill('SIGUSR1');
+      await waitFor(() => /tx-packets-per-second:/.test(log.slice(before)), 3000, 'the SIGUSR1 rates');
+      expect(log.slice(before)).toMatch(/ +name: +ether1 +ether2/);
+    } finally {
+      flood.kill('SIGKILL');
+    }
+    // an unknown interface is the API's own error
+    expect((await api!.call(['/interface/monitor-traffic', '=interface=nosuch', '=once=']))[0]).toEqual(['!trap', '=category=0', '=message=no such item']);
   }, 30_000);
 });
