@@ -11,22 +11,13 @@ import { WorkerEngine, liveWorkerFile } from '../../../control/instance/worker-e
 import { compileConfig, routerAddrs } from '../../../control/instance/compile-text';
 import { frameShard, shardWorker } from '../../../dataplane/worker/shard';
 import { frame } from '../../../pcap/fixture';
+import { officeRouter } from '../../dataplane/flow/helpers';
 
 const built = fs.existsSync(liveWorkerFile());
 if (!built && process.env.CI) throw new Error('dist/ missing: run npm run build');
 const maybe = built ? describe : describe.skip;
 
-const CFG = `/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
-set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
-/ip address
-add address=203.0.113.2/30 interface=ether1
-add address=192.168.88.1/24 interface=ether2
-/ip route
-add dst-address=0.0.0.0/0 gateway=203.0.113.1
-/ip arp
-add address=203.0.113.1 interface=ether1 mac-address=02:00:00:00:01:01
-/ip firewall filter
+const CFG = `${officeRouter()}/ip firewall filter
 add chain=forward action=add-src-to-address-list address-list=knocked address-list-timeout=1m protocol=udp dst-port=1111
 add chain=forward action=accept protocol=tcp dst-port=22 src-address-list=knocked
 add chain=forward action=drop protocol=tcp dst-port=22

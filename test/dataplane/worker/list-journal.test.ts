@@ -5,7 +5,7 @@
  */
 import { ListJournal } from '../../../dataplane/worker/list-journal';
 import { AddressLists, PUBLISH_STEP_S } from '../../../dataplane/tables/address-list';
-import { generationFrom, harness } from '../flow/helpers';
+import { generationFrom, harness, officeRouter } from '../flow/helpers';
 import { frame } from '../../../pcap/fixture';
 
 describe('ListJournal', () => {
@@ -47,17 +47,7 @@ describe('AddressLists peers', () => {
 });
 
 describe('a reload keeps the dynamic entries rules added', () => {
-  const cfg = (extra: string) => `/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
-set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
-/ip address
-add address=203.0.113.2/30 interface=ether1
-add address=192.168.88.1/24 interface=ether2
-/ip route
-add dst-address=0.0.0.0/0 gateway=203.0.113.1
-/ip arp
-add address=203.0.113.1 interface=ether1 mac-address=02:00:00:00:01:01
-/ip firewall address-list
+  const cfg = (extra: string) => `${officeRouter()}/ip firewall address-list
 ${extra}
 /ip firewall filter
 add chain=forward action=add-src-to-address-list address-list=knocked address-list-timeout=1m protocol=udp dst-port=1111

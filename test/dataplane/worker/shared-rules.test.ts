@@ -5,22 +5,12 @@
  * (the control case, which shows what the sharing changes). Then the lock itself under real threads.
  */
 import { Worker } from 'node:worker_threads';
-import { generationFrom, harness } from '../flow/helpers';
+import { generationFrom, harness, officeRouter } from '../flow/helpers';
 import { frame } from '../../../pcap/fixture';
 import { sharedRuleBuffers, sharedRules, sharedRulesBuffer } from '../../../dataplane/firewall/shared-rules';
 import type { Generation } from '../../../control/compile/generation';
 
-const CFG = `/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:F1:00:00:00:01
-set [ find default-name=ether2 ] mac-address=02:F1:00:00:00:02
-/ip address
-add address=203.0.113.2/30 interface=ether1
-add address=192.168.88.1/24 interface=ether2
-/ip route
-add dst-address=0.0.0.0/0 gateway=203.0.113.1
-/ip arp
-add address=203.0.113.1 interface=ether1 mac-address=02:00:00:00:01:01
-/ip firewall filter
+const CFG = `${officeRouter()}/ip firewall filter
 add chain=forward action=accept protocol=udp dst-port=7 limit=10/1s,5:packet
 add chain=forward action=drop protocol=udp dst-port=7
 add chain=forward action=drop protocol=udp dst-port=9 nth=3,1
