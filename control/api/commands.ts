@@ -95,7 +95,8 @@ export function rowAttrs(row: Row, proplist?: ReadonlySet<string>, counters?: Co
     const vals = cols === undefined ? undefined : counters.statValues?.(spec.path, item.id);
     if (cols !== undefined && vals !== undefined) cols.forEach((k, i) => want(k) && out.set(k, String(vals[i] ?? 0)));
   }
-  if (spec.kind !== 'single') {
+  // a live table's rows (`/ip firewall connection`) are all the router's: RouterOS prints no dynamic/invalid there
+  if (spec.kind !== 'single' && spec.live !== 'table') {
     if (!table.prop('dynamic') && want('dynamic')) out.set('dynamic', item.dynamic ? 'true' : 'false');
     if (!table.prop('invalid') && want('invalid')) out.set('invalid', 'false');
   }

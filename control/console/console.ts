@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { FIXED_VERBS, LIST_VERBS, SINGLE_VERBS, type MenuSpec, type PropSpec, type ValueType } from '../menus/schema';
+import { FIXED_VERBS, LIST_VERBS, LIVE_VERBS, SINGLE_VERBS, type MenuSpec, type PropSpec, type ValueType } from '../menus/schema';
 import { INTERFACE_KINDS, menuRegistry, type MenuRegistry } from '../menus/registry';
 import type { ConfigError } from '../routeros/errors';
 import type { ScriptValue } from '../routeros/script';
@@ -189,6 +189,7 @@ export class Console {
   verbs(menu: readonly string[]): string[] {
     const path = pathOf(menu);
     const spec = this.registry.spec(path);
+    if (spec?.live === 'table') return [...new Set([...LIVE_VERBS, ...GLOBAL_COMMANDS])].sort();
     if (spec) {
       const std = spec.kind === 'single' ? SINGLE_VERBS : spec.kind === 'fixed' ? FIXED_VERBS : LIST_VERBS;
       return [...new Set([...std, ...spec.verbs, ...GLOBAL_COMMANDS])].sort();

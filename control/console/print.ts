@@ -104,6 +104,9 @@ interface FlagDef {
 
 /** The flags a menu shows, in legend order. */
 function flagDefs(tables: readonly MenuTable[]): FlagDef[] {
+  // A menu with flags of its own (`/ip firewall connection`: S - seen-reply, A - assured, ...).
+  const own = tables.length === 1 ? tables[0]!.spec.flags : undefined;
+  if (own !== undefined) return own.map((f) => ({ letter: f.letter, name: f.prop, group: f.group, has: (r) => r.item.values.get(f.prop) === 'yes' }));
   const defs: FlagDef[] = [];
   if (tables.some((t) => t.prop('disabled') !== undefined)) defs.push({ letter: 'X', name: 'disabled', group: 0, has: (r) => r.table.disabled(r.item) });
   // RouterOS shows an "invalid" flag on rules whose references do not resolve; flowplane rejects those at load.
@@ -126,6 +129,7 @@ function flagsOf(defs: readonly FlagDef[], row: Row): string {
 
 /** Property-form flags: one column per legend group (` 0 X  ...`, ` 0  D ...`), as RouterOS aligns them. */
 function flagColumns(defs: readonly FlagDef[], row: Row): string {
+  if (defs.length === 0) return '';
   const groups = Math.max(...defs.map((d) => d.group)) + 1;
   let s = '';
   for (let g = 0; g < groups; g++) s += defs.find((d) => d.group === g && d.has(row))?.letter ?? ' ';

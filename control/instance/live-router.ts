@@ -14,6 +14,10 @@ import { compileGeneration, type Generation } from '../compile/generation';
 import { exportConfig } from '../store/export';
 import type { ConsoleBackend } from '../console/console';
 import type { CounterSource } from '../console/print';
+import type { LiveTables } from '../store/live';
+import { connSnapshot, removeConnection } from '../../dataplane/conntrack/snapshot';
+import type { LogSink } from '../../dataplane/log-sink';
+import { connectionRows } from './live-rows';
 import type { ExecHooks } from '../store/exec';
 import { RouterInstance } from './router';
 import { ConfigError } from '../routeros/errors';
@@ -70,6 +74,7 @@ export class LiveRouter {
     for (const p of this.gen.firewall.problems) opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
     router.counters = this.counterSource();
     router.traffic = this;
+    router.liveTables = this.liveTables();
   }
 
   /** `/interface monitor-traffic` rates (traffic-monitor.ts), from the driver's counters sampled each second. */
@@ -118,6 +123,17 @@ export class LiveRouter {
     return { ok: true, rows };
   }
 
+  /**
+   * Where the flow's log lines go (firewall `log=yes`, in the port thread or from the workers): the router's
+   * `/log` and the run's log output.
+   */
+  private readonly flowLog: LogSink = {
+    log: (time, topics, message) => {
+      this.router.log.log(time, topics, message);
+      this.opts.log(topics, message);
+    },
+  };
+
   private newPool(): PacketPool {
     return new PacketPool({ slots: this.opts.slots ?? 8192, ...(this.opts.slotSize !== undefined ? { slotSize: this.opts.slotSize } : {}) });
   }
@@ -143,9 +159,11 @@ export class LiveRouter {
     }
     this.router.counters = null;
     this.router.traffic = null;
+    this.router.liveTables = null;
     this.router = next;
     next.counters = this.counterSource();
     next.traffic = this;
+    next.liveTables = this.liveTables();
     this.apply(`configuration reloaded from ${file}`);
     return true;
   }
@@ -167,7 +185,7 @@ export class LiveRouter {
     this.gen = compileGeneration(this.router.store);
     const workers = this.opts.workers ?? 0;
     if (workers > 0) return this.buildWorkers(workers, replaces);
-    this.flow = new Flow(this.gen, { pool, ...(replaces !== null ? { replaces } : {}) });
+    this.flow = new Flow(this.gen, { pool, log: this.flowLog, ...(replaces !== null ? { replaces } : {}) });
     return flowEngine(this.flow);
   }
 
@@ -191,6 +209,7 @@ export class LiveRouter {
         ...(this.opts.slots !== undefined ? { slots: this.opts.slots } : {}),
         ...(this.opts.slotSize !== undefined ? { slotSize: this.opts.slotSize } : {}),
         log: this.opts.log,
+        flowLog: this.flowLog,
       });
     } else {
       this.workerReload = this.workerEngine.reload(config, this.gen, fastClock);
@@ -277,13 +296,39 @@ export class LiveRouter {
         if (menu === '/queue simple' || menu === '/queue tree') {
           const q = this.gen.queues;
           const f = this.flow;
-          return queueItemStats(q, (code) => f.queueScheduler(code), f.queueClock(), menu, `*${id.toString(16).toUpperCase()}`);
+          // with workers the port thread's flow carries no traffic: the workers' queue counters, summed
+          const sums = this.workerEngine?.queueCounters();
+          const schedulers = sums !== undefined ? (code: number) => sums.get(code) ?? null : (code: number) => f.queueScheduler(code);
+          return queueItemStats(q, schedulers, f.queueClock(), menu, `*${id.toString(16).toUpperCase()}`);
         }
         if (!ifMenu(menu)) return undefined;
         const name = this.interfaceName(id);
         const b = this.driver.bindings.findIndex((x) => x.iface === name);
         if (b < 0) return undefined;
         return STAT_LC.map((c) => this.driver.counters[b * LC.COUNT + c]!);
+      },
+    };
+  }
+
+  /**
+   * Rows of the live menus (control/store/live.ts): `/ip firewall connection` from the running flow's
+   * connection table, or from every worker's (asked over their ports).
+   */
+  liveTables(): LiveTables {
+    const CONNECTIONS = '/ip firewall connection';
+    const marks = (): readonly string[] => (this.gen.firewall as { markNames?: readonly string[] }).markNames ?? [''];
+    return {
+      rows: (menu) => {
+        if (menu !== CONNECTIONS) return [];
+        if (this.workerEngine !== null) return this.workerEngine.connections().flatMap((s) => connectionRows(s, marks()));
+        const ct = this.flow.firewall?.ct;
+        return ct === undefined ? [] : connectionRows(connSnapshot(ct, this.flow.state.now), marks());
+      },
+      remove: (menu, ids) => {
+        if (menu !== CONNECTIONS || ids.length === 0) return 0;
+        if (this.workerEngine !== null) return this.workerEngine.removeConnections(ids);
+        const ct = this.flow.firewall?.ct;
+        return ct === undefined ? 0 : ids.filter((id) => removeConnection(ct, id)).length;
       },
     };
   }

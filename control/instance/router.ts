@@ -24,6 +24,7 @@ import { type ScriptValue, runScript } from '../routeros/script';
 import type { ResolvedCommand } from '../routeros/script';
 import { type ExecHooks, type QueryRequest, Executor, sortErrors } from '../store/exec';
 import { type LoadOptions, type LoadResult, commandOracle, loadConfig } from '../store/load';
+import { type Filled, type LiveTables, fillLive, liveMenuOfPath, liveMenusOfLine, stripLive } from '../store/live';
 import { menuChangeErrors } from '../store/paths';
 import { ConfigStore } from '../store/store';
 import { validateItems, validateStore } from '../store/validate';
@@ -98,6 +99,11 @@ export class RouterInstance {
   counters: CounterSource | null = null;
   /** Interface rates of the dataplane running this router (`/interface monitor-traffic`); null when none runs. */
   traffic: TrafficSource | null = null;
+  /**
+   * Rows the running dataplane makes (`/ip firewall connection`, learned ARP and bridge hosts), set by the
+   * live router; commands see them for their length (control/store/live.ts). Null when nothing runs.
+   */
+  liveTables: LiveTables | null = null;
   /** `/log` (memory logging, control/instance/log.ts): config loads, script `:log`, and the flow's firewall lines. */
   readonly log = new RouterLog();
   /** The time log lines written outside the flow get (seconds; the driver sets it, e.g. a capture's start). */
@@ -222,18 +228,37 @@ export class RouterInstance {
    * other change runs on a clone that is validated whole and swapped in (as a console line).
    */
   runCommand(cmd: ResolvedCommand, opts: { strict?: boolean } = {}): CommandOutcome {
-    if (READ_VERBS.has(cmd.verb) || (cmd.verb === 'add' && !opts.strict)) return this.runLive(cmd);
+    const liveMenus = this.liveTables === null ? [] : liveMenuOfPath(this.registry, cmd.path);
+    if (READ_VERBS.has(cmd.verb) || (cmd.verb === 'add' && !opts.strict)) {
+      if (liveMenus.length === 0) return this.runLive(cmd);
+      const filled = fillLive(this.store, this.liveTables!, liveMenus);
+      try {
+        return this.runLive(cmd);
+      } finally {
+        stripLive(this.store, filled);
+        this.live = undefined; // its indexes may have seen the live rows
+      }
+    }
     const work = this.store.clone();
+    const filled = liveMenus.length === 0 ? null : fillLive(work, this.liveTables!, liveMenus);
     const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}) });
     const r = ex.execute(cmd);
+    const removed = filled === null ? null : stripLive(work, filled);
     if (!r.ok) return { ok: false, errors: ex.settle([ConfigError.at(cmd.file, cmd.pos, r.message)]) };
     const v = validateStore(work, this.registry);
     if (v.errors.length > 0) return { ok: false, errors: v.errors };
     this.store.replaceWith(work);
+    this.dropLive(removed);
     this.afterCommit([]);
     const menus = changedMenus(cmd, ex);
     this.changed(menus === undefined ? { source: 'api' } : { source: 'api', menus });
     return r.value === undefined ? { ok: true } : { ok: true, value: r.value };
+  }
+
+  /** Rows a committed command removed from live menus: the dataplane drops them (connections, hosts). */
+  private dropLive(removed: Map<string, number[]> | null): void {
+    if (removed === null || this.liveTables === null) return;
+    for (const [menu, ids] of removed) this.liveTables.remove(menu, ids);
   }
 
   private runLive(cmd: ResolvedCommand): CommandOutcome {
@@ -308,14 +333,18 @@ export class RouterInstance {
       return { ok: false, output, errors: script.errors, warnings: script.warnings, menu: [...menu] };
     }
     const work = this.store.clone();
+    const liveMenus = this.liveTables === null ? [] : liveMenusOfLine(this.registry, line, menu);
+    const filled: Filled | null = liveMenus.length === 0 ? null : fillLive(work, this.liveTables!, liveMenus);
     const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}), hooks });
     const run = runScript(script, ex, { globals: this.globals });
+    const removed = filled === null ? null : stripLive(work, filled);
     const v = validateStore(work, this.registry);
     const errors = sortErrors([...menuChangeErrors(script.statements.slice(1), ex.menus, CONSOLE_FILE), ...ex.settle(run.errors), ...v.errors]);
     if (errors.length === 0) errors.push(...this.limits(work, CONSOLE_FILE));
     const warnings = sortErrors([...script.warnings, ...run.warnings, ...ex.warnings, ...v.warnings]);
     if (errors.length > 0) return { ok: false, output, errors, warnings, menu: [...menu] };
     this.store.replaceWith(work);
+    this.dropLive(removed);
     this.afterCommit(actions);
     this.changed({ source: 'console' });
     return { ok: true, output, errors, warnings, menu: nextMenu };

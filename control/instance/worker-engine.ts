@@ -36,7 +36,7 @@
  * counted (`ringDrops`), as a NIC drops on a full RX queue; the port thread never blocks for long.
  */
 import * as path from 'node:path';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { PacketPool } from '../../dataplane/buf/pool';
 import type { LiveEngine } from '../../dataplane/ports/live';
@@ -47,7 +47,9 @@ import { frameShard, isArpReply, shardWorker, SHARDS, type RouterAddrs } from '.
 import { COUNTER_TABLES, CTL, OUT_MAX_PORTS, OUT_MAX_SLOTS, OUT_TX, controlBlock, counterLayout, publishClock, type CounterTable } from '../../dataplane/worker/control';
 import type { Generation } from '../compile/generation';
 import { routerAddrs } from './compile-text';
-import type { LiveWorkerResult, LiveWorkerTask } from './worker-entry';
+import type { LogSink } from '../../dataplane/log-sink';
+import { type QueueCounters, sumQueueCounters } from '../../dataplane/queue/report';
+import type { FromWorker, LiveWorkerResult, LiveWorkerTask, ToWorker, WorkerAnswer, WorkerAsk } from './worker-entry';
 
 export interface WorkerEngineOptions {
   workers: number;
@@ -65,6 +67,8 @@ export interface WorkerEngineOptions {
   log: (topics: string, message: string) => void;
   /** The built worker file (default: dist/control/instance/worker-entry.js). */
   workerFile?: string;
+  /** Where the workers' flows' log lines go (firewall `log=yes`): the router's `/log`. */
+  flowLog?: LogSink;
 }
 
 /** What a reload did in the workers. */
@@ -92,6 +96,8 @@ const RELOAD_WAIT_MS = 60_000;
 const STATS_FRESH_MS = 100;
 /** Longest wait for the workers' counters (an idle worker looks every few ms). */
 const STATS_WAIT_MS = 200;
+/** Longest wait for the workers' answers to a request (connection rows, removes, queue counters). */
+const ASK_WAIT_MS = 1000;
 
 /** Where the built worker entry is (workers run built JavaScript, as bench's do). */
 export function liveWorkerFile(): string {
@@ -148,6 +154,12 @@ export class WorkerEngine implements LiveEngine {
   /** The workers' counters summed, and when. */
   private snap = new Float64Array(1);
   private snapAt = -Infinity;
+  /** The last request's number (WorkerAsk over the message ports, CTL.REQ). */
+  private askSeq = 0;
+  /** The workers' queue counters summed, and when (a print reads them once per queue). */
+  private queues: Map<number, QueueCounters> | null = null;
+  private queuesAt = -Infinity;
+  private readonly flowLog: LogSink | null;
 
   constructor(opts: WorkerEngineOptions) {
     const N = opts.workers;
@@ -155,6 +167,7 @@ export class WorkerEngine implements LiveEngine {
     if (opts.gen.portNames.length > OUT_MAX_PORTS) throw new RangeError(`a router with workers has at most ${OUT_MAX_PORTS} ports`);
     this.workers = N;
     this.log = opts.log;
+    this.flowLog = opts.flowLog ?? null;
     this.work = opts.slots ?? 8192;
     const total = this.work + N * OWN;
     if (total > OUT_MAX_SLOTS) throw new RangeError(`too many slots for workers (${total} > ${OUT_MAX_SLOTS})`);
@@ -203,6 +216,9 @@ export class WorkerEngine implements LiveEngine {
       this.outRings.push(outRing);
       this.retRings.push(retRing);
       this.ports.push(ch.port1);
+      // log lines arrive between requests; answers are read synchronously by ask()
+      ch.port1.on('message', (m: FromWorker) => this.fromWorker(k, m));
+      ch.port1.unref();
       this.batch.push(new Uint32Array(this.work));
       this.ret.push(new Uint32Array(OWN));
       const own0 = this.work + k * OWN;
@@ -429,7 +445,7 @@ export class WorkerEngine implements LiveEngine {
     this.stats = this.statsBuffers(gen);
     this.rules = rulesBuffers(gen);
     this.snapAt = -Infinity;
-    this.ports.forEach((p, k) => p.postMessage({ config, stats: this.stats[k]!.buffer, rules: this.rules }));
+    this.ports.forEach((p, k) => p.postMessage({ kind: 'config', config, stats: this.stats[k]!.buffer as SharedArrayBuffer, rules: this.rules } satisfies ToWorker));
     Atomics.store(ctl, CTL.GEN, g);
     Atomics.notify(ctl, CTL.GEN);
     for (const r of this.inRings) r.wake();
@@ -485,6 +501,62 @@ export class WorkerEngine implements LiveEngine {
     const n = ns[i]!;
     if (r < 0 || r >= n) return { packets: 0, bytes: 0 };
     return { packets: this.snap[offsets[i]! + r] ?? 0, bytes: this.snap[offsets[i]! + n + r] ?? 0 };
+  }
+
+  /** A message a worker posted: its log lines (answers to an abandoned request are dropped). */
+  private fromWorker(k: number, m: FromWorker): void {
+    if (m.kind !== 'log' || this.flowLog === null) return;
+    for (const [time, topics, message] of m.lines) this.flowLog.log(time, topics, message);
+    if (m.dropped > 0) this.flowLog.log(m.lines[m.lines.length - 1]?.[0] ?? 0, 'system,warning', `worker ${k}: ${m.dropped} log lines dropped (too many waiting)`);
+  }
+
+  /**
+   * Ask every worker (the console's and the APIs' prints: the slow path): the request goes to each port, the
+   * REQ word wakes them, and this waits (up to ASK_WAIT_MS, draining their output meanwhile) for each answer
+   * on its port. Answers in worker order; undefined for a worker that did not answer in time.
+   */
+  private ask(ask: WorkerAsk): (WorkerAnswer | undefined)[] {
+    const answers: (WorkerAnswer | undefined)[] = new Array(this.workers).fill(undefined);
+    if (this.closed || Atomics.load(this.ctl, CTL.FAILED) !== 0) return answers;
+    const seq = ++this.askSeq;
+    for (const p of this.ports) p.postMessage({ kind: 'ask', seq, ask } satisfies ToWorker);
+    Atomics.store(this.ctl, CTL.REQ, seq);
+    for (const ring of this.inRings) ring.wake();
+    const until = performance.now() + ASK_WAIT_MS;
+    for (let k = 0; k < this.workers; k++) {
+      while (answers[k] === undefined && performance.now() < until && Atomics.load(this.ctl, CTL.FAILED) === 0) {
+        const m = receiveMessageOnPort(this.ports[k]!);
+        if (m === undefined) {
+          this.drainOut();
+          Atomics.wait(this.sleepWord, 0, 0, 1);
+          continue;
+        }
+        const msg = m.message as FromWorker;
+        if (msg.kind === 'answer' && msg.seq === seq) answers[k] = msg.answer;
+        else this.fromWorker(k, msg);
+      }
+    }
+    return answers;
+  }
+
+  /** Every worker's connections (dataplane/conntrack/snapshot.ts rows; ids unique across workers). */
+  connections(): Float64Array[] {
+    return this.ask({ what: 'connections', workers: this.workers }).flatMap((a) => (a !== undefined && 'connections' in a ? [a.connections] : []));
+  }
+
+  /** Remove connections by row id in whichever worker holds them; returns how many were found. */
+  removeConnections(ids: readonly number[]): number {
+    return this.ask({ what: 'remove-connections', ids, workers: this.workers }).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
+  }
+
+  /** The workers' queue counters summed per scheduler code (each worker shapes its own copy of the queues). */
+  queueCounters(): Map<number, QueueCounters> {
+    const now = performance.now();
+    if (this.queues === null || now - this.queuesAt > STATS_FRESH_MS) {
+      this.queues = sumQueueCounters(this.ask({ what: 'queues' }).map((a) => (a !== undefined && 'queues' in a ? a.queues : [])));
+      this.queuesAt = performance.now();
+    }
+    return this.queues;
   }
 
   /** Stop the workers (their rings close; they finish the vectors they have) and the thread pool. */

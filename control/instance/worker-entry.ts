@@ -18,13 +18,22 @@
  *   added come in through another and are applied before the next vector (dataplane/worker/list-journal.ts);
  * - when the STATS word changes it copies its rule counters into its stats buffer and stores the request's
  *   number in its ack word (the console's `print stats` sums the workers');
+ * - when the REQ word changes it reads its message port and answers each request there (`WorkerAsk`: its
+ *   connections for `/ip firewall connection`, removing some, its queue counters for `/queue ... print
+ *   stats`): structured messages, on the slow path only;
+ * - its flow's log lines (firewall `log=yes`) are batched and posted to the port thread (at most every
+ *   LOG_FLUSH_MS, at most LOG_MAX lines waiting; more are counted and reported as dropped), which writes
+ *   them to the router's `/log`;
  * - when the generation word changes it takes the new config text from its message port, builds the new
  *   flow carrying the old one's connections (FlowOptions.replaces), gives back the dispatcher's slots the
  *   old flow still held (ARP queue, queues, reassembly: abandoned with it, as the one-thread reload does) and
  *   acknowledges. That happens between vectors, so no packet sees a mix of generations.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { connSnapshot, removeConnection } from '../../dataplane/conntrack/snapshot';
 import { Flow } from '../../dataplane/flow';
+import type { LogSink } from '../../dataplane/log-sink';
+import { copyQueueCounters, type QueueCounterCopy } from '../../dataplane/queue/report';
 import { PacketPool, type PoolShared } from '../../dataplane/buf/pool';
 import type { SharedRuleBuffers } from '../../dataplane/firewall/shared-rules';
 import { ListJournal } from '../../dataplane/worker/list-journal';
@@ -63,6 +72,39 @@ export interface LiveWorkerTask {
   listsCapacity: number;
 }
 
+/** A request the port thread sends a worker on its message port (answered with a `WorkerAnswer`). */
+export type WorkerAsk =
+  | { readonly what: 'connections'; readonly workers: number }
+  | { readonly what: 'remove-connections'; readonly ids: readonly number[]; readonly workers: number }
+  | { readonly what: 'queues' };
+
+export type WorkerAnswer = { readonly connections: Float64Array } | { readonly removed: number } | { readonly queues: QueueCounterCopy[] };
+
+/** Messages on a worker's port: from the port thread, and back. */
+export type ToWorker = { kind: 'config'; config: string; stats: SharedArrayBuffer; rules: SharedRuleBuffers } | { kind: 'ask'; seq: number; ask: WorkerAsk };
+export type FromWorker = { kind: 'answer'; seq: number; answer: WorkerAnswer } | { kind: 'log'; lines: [number, string, string][]; dropped: number };
+
+/** Log lines a worker holds at most before the port thread has them (more are dropped and counted). */
+export const LOG_MAX = 1000;
+/** A worker posts its log lines at most this often (ms). */
+export const LOG_FLUSH_MS = 20;
+
+/** A worker's answer to one request, from its running flow. */
+export function answerAsk(ask: WorkerAsk, flow: Flow, index: number): WorkerAnswer {
+  const ct = flow.firewall?.ct;
+  switch (ask.what) {
+    case 'connections':
+      return { connections: ct === undefined ? new Float64Array(0) : connSnapshot(ct, flow.state.now, ask.workers, index) };
+    case 'remove-connections': {
+      let removed = 0;
+      if (ct !== undefined) for (const id of ask.ids) if (removeConnection(ct, id, ask.workers, index)) removed++;
+      return { removed };
+    }
+    case 'queues':
+      return { queues: copyQueueCounters((code) => flow.queueScheduler(code), 2 + flow.tables.portNames.length, flow.queueClock()) };
+  }
+}
+
 export interface LiveWorkerResult {
   packets: number;
   reloads: number;
@@ -96,8 +138,27 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
     const tellLists = (f: Flow): void => {
       if (f.firewall !== null) f.firewall.lists.onDynamicAdd = (list, lo, hi, expires) => void listsOut.push(list, lo, hi, expires);
     };
+    // the flow's log lines, batched for the port thread (bounded: a flood of log=yes lines costs a count)
+    let logLines: [number, string, string][] = [];
+    let logDropped = 0;
+    let logAt = 0;
+    const log: LogSink = {
+      log(time, topics, message) {
+        if (logLines.length >= LOG_MAX) logDropped++;
+        else logLines.push([time, topics, message]);
+      },
+    };
+    const flushLog = (): void => {
+      const now = performance.now();
+      if (now - logAt < LOG_FLUSH_MS && logLines.length < LOG_MAX) return;
+      logAt = now;
+      const m: FromWorker = { kind: 'log', lines: logLines, dropped: logDropped };
+      task.port.postMessage(m);
+      logLines = [];
+      logDropped = 0;
+    };
     let gen = compileConfig(task.config, task.file, opts);
-    let flow = new Flow(gen, { pool, natShards: true, transmit, sharedRules: task.rules });
+    let flow = new Flow(gen, { pool, natShards: true, transmit, log, sharedRules: task.rules });
     tellLists(flow);
     let stats = new Float64Array(task.stats);
     const statsAck = new Int32Array(task.statsAck);
@@ -122,6 +183,21 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
     let clockSeq = readClock(ctl, -1, clock);
     if (clockSeq !== -1) flow.setClock(clock[0]!, clock[1]!);
     let generation = Atomics.load(ctl, CTL.GEN);
+    // the last request answered (the REQ word may be bumped before its message can be read: look until it is)
+    let reqAnswered = Atomics.load(ctl, CTL.REQ);
+    // configuration texts read from the port while looking for requests (and the other way round)
+    const configs: Extract<ToWorker, { kind: 'config' }>[] = [];
+    const readPort = (): void => {
+      for (let m = receiveMessageOnPort(task.port); m !== undefined; m = receiveMessageOnPort(task.port)) {
+        const msg = m.message as ToWorker;
+        if (msg.kind === 'config') configs.push(msg);
+        else {
+          const answer: FromWorker = { kind: 'answer', seq: msg.seq, answer: answerAsk(msg.ask, flow, task.index) };
+          task.port.postMessage(answer);
+          if (msg.seq > reqAnswered) reqAnswered = msg.seq;
+        }
+      }
+    };
     let packets = 0;
     let reloads = 0;
 
@@ -152,18 +228,20 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
         Atomics.store(statsAck, task.index, sq);
         Atomics.notify(statsAck, task.index);
       }
+      if (Atomics.load(ctl, CTL.REQ) !== reqAnswered) readPort();
+      if (logLines.length > 0 || logDropped > 0) flushLog();
       const g = Atomics.load(ctl, CTL.GEN);
       if (g !== generation) {
-        const msg = receiveMessageOnPort(task.port);
-        if (msg === undefined) {
+        readPort();
+        const m = configs.shift();
+        if (m === undefined) {
           // the text is posted before the word is bumped; wait for it to be delivered
           Atomics.wait(ctl, CTL.GEN, g, 1);
           continue;
         }
         generation = g;
-        const m = msg.message as { config: string; stats: SharedArrayBuffer; rules: SharedRuleBuffers };
         gen = compileConfig(m.config, task.file, opts);
-        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: flow, sharedRules: m.rules });
+        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: flow, log, sharedRules: m.rules });
         tellLists(flow);
         stats = new Float64Array(m.stats);
         reloads++;
@@ -199,6 +277,10 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
       flow.receive(vec, n);
       packets += n;
       handBack();
+    }
+    if (logLines.length > 0 || logDropped > 0) {
+      logAt = -Infinity;
+      flushLog();
     }
     return { packets, reloads };
   } catch (e) {

@@ -93,7 +93,50 @@ const LAYER7 = menu({
   doc: 'layer 7 patterns',
 });
 
+/**
+ * `/ip firewall connection`: the connection table of the running router (its rows come from the dataplane,
+ * control/store/live.ts; without one the menu is empty). Read-only; `remove` drops a connection. Flags as
+ * RouterOS v7 prints them; each its own legend group (UNCONFIRMED: v7's grouping of these flags).
+ */
+const CONNECTION_FLAGS: [string, string][] = [
+  ['E', 'expected'],
+  ['S', 'seen-reply'],
+  ['A', 'assured'],
+  ['C', 'confirmed'],
+  ['D', 'dying'],
+  ['F', 'fasttrack'],
+  ['s', 'srcnat'],
+  ['d', 'dstnat'],
+];
+const count = { t: 'int', min: 0 } as const;
+const CONNECTION = menu({
+  path: '/ip firewall connection',
+  noCommon: true,
+  live: 'table',
+  props: [
+    { name: 'protocol', type: str(), readOnly: true, doc: 'IP protocol (tcp, udp, icmp or a number)' },
+    { name: 'src-address', type: str(), readOnly: true, doc: 'source address[:port] of the original direction' },
+    { name: 'dst-address', type: str(), readOnly: true, doc: 'destination address[:port] of the original direction' },
+    { name: 'reply-src-address', type: str(), readOnly: true, doc: 'source address[:port] replies carry (after NAT)' },
+    { name: 'reply-dst-address', type: str(), readOnly: true, doc: 'destination address[:port] replies carry (after NAT)' },
+    { name: 'tcp-state', type: str(), readOnly: true, doc: 'TCP connection state (established, syn-sent, time-wait, ...)' },
+    { name: 'timeout', type: time(), readOnly: true, doc: 'time left before the connection is forgotten' },
+    { name: 'icmp-id', type: count, readOnly: true, doc: 'ICMP query identifier' },
+    { name: 'connection-type', type: str(), readOnly: true, doc: 'helper of the connection (ftp, tftp)' },
+    { name: 'connection-mark', type: str(), readOnly: true, doc: 'mark set by mangle mark-connection' },
+    { name: 'orig-packets', type: count, readOnly: true },
+    { name: 'orig-bytes', type: count, readOnly: true },
+    { name: 'repl-packets', type: count, readOnly: true },
+    { name: 'repl-bytes', type: count, readOnly: true },
+    ...CONNECTION_FLAGS.map(([, name]) => ({ name, type: bool(), readOnly: true })),
+  ],
+  columns: ['protocol', 'src-address', 'dst-address', 'tcp-state', 'timeout'],
+  flags: CONNECTION_FLAGS.map(([letter, prop], group) => ({ letter, prop, group })),
+  doc: 'connections the running router tracks (read-only; remove drops one)',
+});
+
 export const MENUS: MenuSpec[] = [
+  CONNECTION,
   ruleMenu('ip', 'filter'),
   ruleMenu('ip', 'nat'),
   ruleMenu('ip', 'mangle'),

@@ -44,6 +44,7 @@ export const EXPORT_ORDER: readonly string[] = [
   '/ip arp',
   '/ip dns',
   '/ip firewall address-list',
+  '/ip firewall connection',
   '/ip firewall connection tracking',
   '/ip firewall filter',
   '/ip firewall mangle',

@@ -132,7 +132,25 @@ export interface MenuSpec {
   readonly verbs: readonly string[];
   /** One line for the console's `?` help. */
   readonly doc?: string;
+  /**
+   * Rows the running router makes (control/store/live.ts): `table` — every row is the dataplane's (`/ip
+   * firewall connection`; only LIVE_VERBS, no configuration); `dynamic` — learned entries shown beside the
+   * configured ones as dynamic items (`/ip arp`, `/interface bridge host`), which `remove` may drop.
+   */
+  readonly live?: 'table' | 'dynamic';
+  /** Flags `print` shows for this menu instead of disabled/dynamic: a letter per yes/no property, legend order. */
+  readonly flags?: readonly FlagSpec[];
 }
+
+/** A print flag (`S - SEEN-REPLY`): shown when the boolean property is `yes`; `group` joins legends with `; `. */
+export interface FlagSpec {
+  readonly letter: string;
+  readonly prop: string;
+  readonly group: number;
+}
+
+/** Verbs of a `live: 'table'` menu: nothing in it is configuration. */
+export const LIVE_VERBS = ['remove', 'print', 'export', 'find', 'get'] as const;
 
 /** Standard verbs every menu understands (by kind: list menus add/remove/move; all set/print/export...). */
 export const LIST_VERBS = ['add', 'set', 'remove', 'enable', 'disable', 'comment', 'move', 'print', 'export', 'find', 'get', 'edit', 'unset', 'reset'] as const;
@@ -155,6 +173,8 @@ export interface MenuInit {
   doc?: string;
   /** Leave out the common `disabled`/`comment` properties (menus that have neither, e.g. settings). */
   noCommon?: boolean;
+  live?: 'table' | 'dynamic';
+  flags?: FlagSpec[];
 }
 
 const COMMON: PropSpec[] = [
@@ -183,6 +203,8 @@ export function menu(init: MenuInit): MenuSpec {
     ...(init.fixedItems !== undefined ? { fixedItems: init.fixedItems } : {}),
     ...(init.fixedKey !== undefined ? { fixedKey: init.fixedKey } : {}),
     ...(init.doc !== undefined ? { doc: init.doc } : {}),
+    ...(init.live !== undefined ? { live: init.live } : {}),
+    ...(init.flags !== undefined ? { flags: init.flags } : {}),
   };
   return spec;
 }

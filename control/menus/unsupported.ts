@@ -10,7 +10,7 @@
  * - menus of RouterOS v6 that v7 dropped are listed too (old configs still carry them): `/ip route rule`,
  *   `/ip route vrf`, `/routing ospf-v3`, `/routing prefix-lists`, `/tool user-manager`...
  *
- * Not listed on purpose: `/ip firewall connection` (parent of the modelled `/ip firewall connection tracking`),
+ * Not listed on purpose: `/ip firewall connection` (modelled: the live connection table),
  * `/ipv6 settings` (may be modelled with the IPv6 menus).
  */
 export const UNSUPPORTED_MENUS: string[] = [

@@ -20,7 +20,7 @@
  * (select.ts) so a 100k-line load stays linear; it must be the only writer of the store while it lives.
  */
 import { INTERFACE_KINDS, type MenuRegistry, menuRegistry } from '../menus/registry';
-import { FIXED_VERBS, LIST_VERBS, type PropSpec, SINGLE_VERBS } from '../menus/schema';
+import { FIXED_VERBS, LIST_VERBS, LIVE_VERBS, type PropSpec, SINGLE_VERBS } from '../menus/schema';
 import { ConfigError } from '../routeros/errors';
 import type { ExecResult, ResolvedArg, ResolvedCommand, ResolvedProp, ScriptHost } from '../routeros/script';
 import { type ScriptValue, NOTHING, num, str } from '../routeros/script-values';
@@ -316,7 +316,7 @@ export class Executor implements ScriptHost {
     let v = this.verbCache.get(key);
     if (v === undefined) {
       if (union) v = [...new Set([...VERBS.interfaces, ...view.tables.flatMap((t) => t.spec.verbs)])];
-      else v = [...VERBS[key!.spec.kind], ...key!.spec.verbs];
+      else v = key!.spec.live === 'table' ? [...LIVE_VERBS] : [...VERBS[key!.spec.kind], ...key!.spec.verbs];
       this.verbCache.set(key, v);
     }
     return v;
@@ -853,7 +853,7 @@ export class Executor implements ScriptHost {
     if (cmd.args.length > 0) c.error(cmd.args[0]!.pos, `unexpected argument '${cmd.args[0]!.value}' to remove`);
     for (const r of rows) {
       if (r.table.spec.kind !== 'list') c.error(cmd.selector?.pos ?? cmd.pos, `${r.table.spec.path} items cannot be removed (they belong to the router)`);
-      else if (r.item.dynamic) c.error(cmd.selector?.pos ?? cmd.pos, `${idText(r.item.id)} in ${r.table.spec.path} is dynamic and cannot be removed`);
+      else if (r.item.dynamic && r.table.spec.live === undefined) c.error(cmd.selector?.pos ?? cmd.pos, `${idText(r.item.id)} in ${r.table.spec.path} is dynamic and cannot be removed`);
     }
     c.check();
     const byTable = new Map<MenuTable, Set<Item>>();

@@ -41,7 +41,7 @@
  * found. If there is none it returns -1 and the caller drops the packet (`conntrack-full`).
  *
  * ## Memory
- * About 190 bytes per entry (64 of them TCP window tracking; the matcher columns add 37) plus 32 per
+ * About 194 bytes per entry (64 of them TCP window tracking; the matcher columns add 37) plus 32 per
  * entry of hash (`bytesUsed()`): 1M entries fit in ~220 MB, ~256 MB with the matcher columns (allocated only
  * when connection-rate or layer7-protocol rules exist). Helper state (FTP line tracking, sequence
  * adjustment) lives in a small extension pool only connections with a helper use.
@@ -189,6 +189,12 @@ export class ConnTable {
   readonly expires: Float64Array;
   /** Created at (router clock). */
   readonly created: Float64Array;
+  /**
+   * A number per connection, new at every alloc (wrapping at 2^32, never 0): what `/ip firewall connection`
+   * names an entry by while it lives (`.id`), since entry ids are reused. Read off the hot path only.
+   */
+  readonly serial: Uint32Array;
+  private nextSerial = 1;
   /** Master connection of a related one (-1 none). */
   readonly master: Int32Array;
   /** Protocol scratch for the state machines: TCP window tracking, TRACK_WORDS per entry (tcp-window.ts). */
@@ -268,6 +274,7 @@ export class ConnTable {
     this.mark = new Uint16Array(max);
     this.expires = new Float64Array(max);
     this.created = new Float64Array(max);
+    this.serial = new Uint32Array(max);
     this.master = new Int32Array(max);
     this.track = new Uint32Array(max * TRACK_WORDS);
     this.helper = new Uint8Array(max);
@@ -308,7 +315,7 @@ export class ConnTable {
    */
   bytesUsed(): number {
     let n = this.maxSlots * 8 + this.nextFree.byteLength;
-    for (const a of [this.tup, this.tupleH, this.packets, this.bytes, this.proto, this.status, this.pstate, this.mark, this.expires, this.created, this.master, this.track, this.ftPackets, this.ftBytes, this.rateSec, this.rateBase, this.rateBits, this.l7Buf, this.l7Match, this.l7Seen, this.l7Done, this.helper, this.ext, this.extWords]) {
+    for (const a of [this.tup, this.tupleH, this.packets, this.bytes, this.proto, this.status, this.pstate, this.mark, this.expires, this.created, this.serial, this.master, this.track, this.ftPackets, this.ftBytes, this.rateSec, this.rateBase, this.rateBits, this.l7Buf, this.l7Match, this.l7Seen, this.l7Done, this.helper, this.ext, this.extWords]) {
       n += a.byteLength;
     }
     return n;
@@ -376,6 +383,8 @@ export class ConnTable {
     this.mark[id] = 0;
     this.expires[id] = now + timeout;
     this.created[id] = now;
+    this.serial[id] = this.nextSerial;
+    this.nextSerial = (this.nextSerial + 1) >>> 0 || 1;
     this.master[id] = -1;
     this.track.fill(0, id * TRACK_WORDS, id * TRACK_WORDS + TRACK_WORDS);
     this.helper[id] = 0;

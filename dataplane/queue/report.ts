@@ -80,12 +80,12 @@ export const QUEUE_STAT_COLUMNS: readonly string[] = ['rate', 'bytes', 'packets'
  */
 export function queueItemStats(
   q: QueueTables,
-  schedulers: (code: number) => QueueScheduler | null,
+  schedulers: (code: number) => QueueCounters | null,
   now: number,
   menu: string,
   itemId: string,
 ): (string | number)[] | undefined {
-  const of = (s: QueueScheduler, c: number): (string | number)[] => [bps(s.rateAt(c, now)), s.stats.bytes[c]!, s.stats.packets[c]!, s.stats.dropped[c]!, s.stats.queuedPackets[c]!];
+  const of = (s: QueueCounters, c: number): (string | number)[] => [bps(s.rateAt(c, now)), s.stats.bytes[c]!, s.stats.packets[c]!, s.stats.dropped[c]!, s.stats.queuedPackets[c]!];
   if (menu === '/queue simple') {
     const s = schedulers(1);
     if (q.simple === null || s === null) return undefined;
@@ -98,11 +98,83 @@ export function queueItemStats(
     return u.map((x, i) => `${x}/${d[i]}`);
   }
   if (menu === '/queue tree') {
-    const trees: [SchedulerSpec | undefined, QueueScheduler | null][] = [[q.global?.sched, schedulers(0)], ...q.ports.map((p, k): [SchedulerSpec | undefined, QueueScheduler | null] => [p?.sched, schedulers(2 + k)])];
+    const trees: [SchedulerSpec | undefined, QueueCounters | null][] = [[q.global?.sched, schedulers(0)], ...q.ports.map((p, k): [SchedulerSpec | undefined, QueueCounters | null] => [p?.sched, schedulers(2 + k)])];
     for (const [spec, s] of trees) {
       const c = spec === undefined || s === null ? -1 : spec.itemIds.indexOf(itemId);
       if (c >= 0) return of(s!, c);
     }
   }
   return undefined;
+}
+
+/** What the stats of a scheduler show: its counter columns and its per-second rate (a scheduler is one). */
+export type QueueCounters = Pick<QueueScheduler, 'stats' | 'rateAt'>;
+
+/** One scheduler's counters copied out of a worker (plain typed arrays: they cross threads as they are). */
+export interface QueueCounterCopy {
+  /** Scheduler code: 0 global tree, 1 simple queues, 2 + port an interface HTB. */
+  code: number;
+  bytes: Float64Array;
+  packets: Float64Array;
+  dropped: Float64Array;
+  queuedPackets: Float64Array;
+  queuedBytes: Float64Array;
+  borrows: Float64Array;
+  lends: Float64Array;
+  /** Bits per class in the last whole second (rateAt at the copy's clock). */
+  rate: Float64Array;
+}
+
+/** Copies of the counters of every scheduler of codes 0..codes-1 that exists, at clock `now`. */
+export function copyQueueCounters(schedulers: (code: number) => QueueScheduler | null, codes: number, now: number): QueueCounterCopy[] {
+  const out: QueueCounterCopy[] = [];
+  for (let code = 0; code < codes; code++) {
+    const s = schedulers(code);
+    if (s === null) continue;
+    const st = s.stats;
+    const n = st.bytes.length;
+    const rate = new Float64Array(n);
+    for (let c = 0; c < n; c++) rate[c] = s.rateAt(c, now);
+    out.push({
+      code,
+      bytes: Float64Array.from(st.bytes),
+      packets: Float64Array.from(st.packets),
+      dropped: Float64Array.from(st.dropped),
+      queuedPackets: Float64Array.from(st.queuedPackets),
+      queuedBytes: Float64Array.from(st.queuedBytes),
+      borrows: Float64Array.from(st.borrows),
+      lends: Float64Array.from(st.lends),
+      rate,
+    });
+  }
+  return out;
+}
+
+/**
+ * The counters of several workers' copies summed per scheduler code (each worker shapes its own copy of the
+ * queues, docs/workers.md: the sum is what passed the router). Rates are summed too.
+ */
+export function sumQueueCounters(copies: readonly (readonly QueueCounterCopy[])[]): Map<number, QueueCounters> {
+  const sums = new Map<number, QueueCounterCopy>();
+  const cols = ['bytes', 'packets', 'dropped', 'queuedPackets', 'queuedBytes', 'borrows', 'lends', 'rate'] as const;
+  for (const list of copies) {
+    for (const c of list) {
+      const s = sums.get(c.code);
+      if (s === undefined) {
+        sums.set(c.code, { ...c, ...Object.fromEntries(cols.map((k) => [k, Float64Array.from(c[k])])) } as QueueCounterCopy);
+        continue;
+      }
+      for (const k of cols) {
+        const a = s[k];
+        const b = c[k];
+        for (let i = 0; i < a.length && i < b.length; i++) a[i] = a[i]! + b[i]!;
+      }
+    }
+  }
+  const out = new Map<number, QueueCounters>();
+  for (const [code, s] of sums) {
+    const stats = { bytes: s.bytes, packets: s.packets, dropped: s.dropped, queuedPackets: Uint32Array.from(s.queuedPackets), queuedBytes: s.queuedBytes, borrows: s.borrows, lends: s.lends };
+    out.set(code, { stats, rateAt: (cls: number) => s.rate[cls] ?? 0 });
+  }
+  return out;
 }

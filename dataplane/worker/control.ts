@@ -8,7 +8,7 @@
  * construction.
  */
 
-/** Words of the control block. READY..ACK: bench and live; CLOCK_*, KEPT, REFUSED, STATS: live. */
+/** Words of the control block. READY..ACK: bench and live; CLOCK_*, KEPT, REFUSED, STATS, REQ: live. */
 export const CTL = {
   /** Workers that are built and waiting for vectors. */
   READY: 0,
@@ -31,7 +31,12 @@ export const CTL = {
   REFUSED: 10,
   /** Live: a request for rule counters (a sequence number; each worker answers in its own ack word). */
   STATS: 11,
-  WORDS: 12,
+  /**
+   * Live: bumped when a request waits on the workers' message ports (rows of `/ip firewall connection`, a
+   * remove, queue counters): a worker seeing it change reads its port and answers there.
+   */
+  REQ: 12,
+  WORDS: 13,
 } as const;
 
 export function controlBlock(): Int32Array {

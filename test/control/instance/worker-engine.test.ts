@@ -17,6 +17,7 @@ import { compileGeneration } from '../../../control/compile/generation';
 import { compileConfig } from '../../../control/instance/compile-text';
 import { exportConfig } from '../../../control/store/export';
 import { MemPort } from '../../dataplane/ports/mem-port';
+import { runApiCommand } from '../../../control/api/commands';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const LAN_MAC = '02:00:00:00:11:02';
@@ -193,6 +194,47 @@ describe('the worker engine (run --workers 2)', () => {
       const udps = () => p2.sent.filter((f) => u16(f, 12) === 0x0800);
       await until(() => udps().length === 8, 'every waiting frame, from both workers');
       expect(udps().every((f) => ip(f, 30) === '203.0.113.1' && f[0] === 2 && f[5] === 2)).toBe(true);
+    } finally {
+      live.driver.stop();
+      await live.close();
+    }
+  });
+
+  test('live tables and counters from the workers: connections (unique ids, remove), log=yes lines, queue stats summed', async () => {
+    const config = CONFIG.replace('add chain=forward action=accept in-interface=ether1\n', 'add chain=forward action=accept in-interface=ether1 log=yes log-prefix=LAN\n') + '/queue simple\nadd name=lan target=10.1.0.0/24\n';
+    const { router, live, p1, p2 } = await setup(config);
+    try {
+      const engine = live.workerEngine!;
+      for (let i = 0; i < 16; i++) p1.inbox.push(out(50000 + i));
+      p1.ready!();
+      await until(() => p2.sent.length === 16, 'the masqueraded frames');
+      expect(engine.dispatched[0]).toBeGreaterThan(0);
+      expect(engine.dispatched[1]).toBeGreaterThan(0);
+      const natPorts = p2.sent.map((f) => u16(f, 34));
+      const user = { name: 't', policies: new Set(['read', 'write']) };
+      const print = (queries: string[] = []) => {
+        const r = runApiCommand(router, user, { path: ['ip', 'firewall', 'connection'], verb: 'print', attrs: [], queries });
+        if (!r.ok) throw new Error(r.message);
+        return r.rows.map((m) => Object.fromEntries(m));
+      };
+      const rows = print(['?protocol=udp']);
+      expect(rows.length).toBe(16);
+      expect(new Set(rows.map((r) => r['.id'])).size).toBe(16);
+      expect(rows.map((r) => r['src-address']).sort()).toEqual(Array.from({ length: 16 }, (_, i) => `10.1.0.2:${50000 + i}`).sort());
+      expect(rows.map((r) => r['reply-dst-address']).sort()).toEqual(natPorts.map((p) => `203.0.113.2:${p}`).sort());
+      expect(rows.every((r) => r['srcnat'] === 'true' && r['seen-reply'] === 'false')).toBe(true);
+      // the console's count and a remove through it: the worker holding each connection drops it
+      const con = live.consoleBackend();
+      const r = con.runConsoleLine('remove [find where src-address~":5000[0-7]"]', ['ip', 'firewall', 'connection']);
+      expect(r.errors.map((e) => e.message)).toEqual([]);
+      expect(print().map((x) => x['src-address']).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `10.1.0.2:${50008 + i}`));
+      // the log=yes rule's lines, from both workers, in the router's /log
+      await until(() => router.log.entries().filter((e) => e.topics === 'firewall,info').length === 16, 'the workers\' log lines');
+      expect(router.log.entries().find((e) => e.topics === 'firewall,info')!.message).toMatch(/^LAN forward: in:ether1 out:ether2, connection-state:new src-mac 02:00:00:00:11:02, proto UDP, 10\.1\.0\.2:500\d\d->203\.0\.113\.1:53, len 48$/);
+      // simple queue counters: both workers' summed (16 uploads of 62-byte frames)
+      const sq = router.store.table('/queue simple')!.items[0]!;
+      const vals = live.counterSource().statValues!('/queue simple', sq.id)!;
+      expect(vals.slice(1, 3)).toEqual(['992/0', '16/0']);
     } finally {
       live.driver.stop();
       await live.close();

@@ -131,6 +131,7 @@ describe('menu schemas: firewall, queue, ipv6', () => {
         '/ip firewall mangle',
         '/ip firewall raw',
         '/ip firewall address-list',
+        '/ip firewall connection',
         '/ip firewall connection tracking',
         '/ip firewall service-port',
         '/ip firewall layer7-protocol',
