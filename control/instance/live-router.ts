@@ -17,7 +17,7 @@ import type { CounterSource } from '../console/print';
 import type { LiveTables } from '../store/live';
 import { connSnapshot, removeConnection } from '../../dataplane/conntrack/snapshot';
 import type { LogSink } from '../../dataplane/log-sink';
-import { connectionRows } from './live-rows';
+import { LIVE_ID_BASE, addressListRows, arpReports, arpRows, connectionRows, forgetNeighbour } from './live-rows';
 import type { ExecHooks } from '../store/exec';
 import { RouterInstance } from './router';
 import { ConfigError } from '../routeros/errors';
@@ -196,6 +196,9 @@ export class LiveRouter {
   private buildWorkers(workers: number, replaces: Flow | null): LiveEngine {
     if (this.router.metarouter.guests.size > 0) throw new Error('MetaRouter guests do not run with workers');
     this.flow = new Flow(this.gen, { pool: new PacketPool({ slots: 256 }), ...(replaces !== null ? { replaces } : {}) });
+    // its clock (the wall clock, as the workers') loads its address lists, carrying the dynamic entries
+    const ms = performance.timeOrigin + performance.now();
+    this.flow.setClock(Math.floor(ms / 1000), Math.floor((ms % 1000) * 1e6));
     const config = fingerprint(this.router);
     const fastClock = this.flow.queueStages.length > 0;
     if (this.workerEngine === null) {
@@ -316,19 +319,55 @@ export class LiveRouter {
    */
   liveTables(): LiveTables {
     const CONNECTIONS = '/ip firewall connection';
+    const ARP = '/ip arp';
+    const LISTS = '/ip firewall address-list';
     const marks = (): readonly string[] => (this.gen.firewall as { markNames?: readonly string[] }).markNames ?? [''];
+    const listNames = (): readonly string[] => (this.gen.firewall as { addressListNames?: readonly string[] }).addressListNames ?? [];
+    // the live clock is the wall clock (seconds); the port thread's flow does not run it with workers
+    const now = (): number => (this.workerEngine !== null ? (performance.timeOrigin + performance.now()) / 1000 : this.flow.state.now);
+    /** The keys of the ARP rows printed last (what `remove` of one of them names). */
+    let arpKeys = new Map<number, [number, number]>();
     return {
       rows: (menu) => {
-        if (menu !== CONNECTIONS) return [];
-        if (this.workerEngine !== null) return this.workerEngine.connections().flatMap((s) => connectionRows(s, marks()));
-        const ct = this.flow.firewall?.ct;
-        return ct === undefined ? [] : connectionRows(connSnapshot(ct, this.flow.state.now), marks());
+        if (menu === CONNECTIONS) {
+          if (this.workerEngine !== null) return this.workerEngine.connections().flatMap((s) => connectionRows(s, marks()));
+          const ct = this.flow.firewall?.ct;
+          return ct === undefined ? [] : connectionRows(connSnapshot(ct, this.flow.state.now), marks());
+        }
+        if (menu === ARP) {
+          const reports = this.workerEngine !== null ? this.workerEngine.arp() : arpReports(this.flow.state.arp, 0);
+          const r = arpRows(reports, this.gen.ifNames, this.workerEngine?.workers ?? 1);
+          arpKeys = r.keys;
+          return r.rows;
+        }
+        if (menu === LISTS) {
+          // with workers the port thread's flow holds the router's copy of every worker's entries
+          const lists = this.flow.firewall?.lists;
+          return lists === undefined ? [] : addressListRows(lists.entries(now()), listNames(), now());
+        }
+        return [];
       },
       remove: (menu, ids) => {
-        if (menu !== CONNECTIONS || ids.length === 0) return 0;
-        if (this.workerEngine !== null) return this.workerEngine.removeConnections(ids);
-        const ct = this.flow.firewall?.ct;
-        return ct === undefined ? 0 : ids.filter((id) => removeConnection(ct, id)).length;
+        if (ids.length === 0) return 0;
+        if (menu === CONNECTIONS) {
+          if (this.workerEngine !== null) return this.workerEngine.removeConnections(ids);
+          const ct = this.flow.firewall?.ct;
+          return ct === undefined ? 0 : ids.filter((id) => removeConnection(ct, id)).length;
+        }
+        if (menu === ARP) {
+          const keys = ids.map((id) => arpKeys.get(id)).filter((k): k is [number, number] => k !== undefined);
+          if (this.workerEngine !== null) return this.workerEngine.removeArp(keys);
+          return keys.filter(([ip, ifIndex]) => forgetNeighbour(this.flow.state.arp, ip, ifIndex)).length;
+        }
+        if (menu === LISTS) {
+          const lists = this.flow.firewall?.lists;
+          if (lists === undefined) return 0;
+          const gone = lists.entries(now()).filter((e) => e.dynamic && ids.includes(LIVE_ID_BASE + e.id));
+          for (const e of gone) lists.remove(e.id);
+          this.workerEngine?.removeListEntries(gone);
+          return gone.length;
+        }
+        return 0;
       },
     };
   }

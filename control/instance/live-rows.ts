@@ -2,13 +2,18 @@
  * The running router's tables as RouterOS words them: a connection-table snapshot (dataplane/conntrack/
  * snapshot.ts, numbers) becomes `/ip firewall connection` rows of canonical text — `ip:port` addresses,
  * `tcp-state`, `timeout` as a RouterOS duration, counters, and the flags as yes/no properties (the APIs print
- * them true/false, the console as flag letters). Control plane only: it runs when somebody prints.
+ * them true/false, the console as flag letters); the learned ARP neighbours (`/ip arp`, flag D) and the
+ * address-list entries rules added (`/ip firewall address-list`, flag D) likewise. Control plane only: it
+ * runs when somebody prints.
  */
 import { CS } from '../../dataplane/conntrack/snapshot';
 import { CtStatus, HELPER_NAMES } from '../../dataplane/conntrack/table';
 import { TCP_STATE_NAMES } from '../../dataplane/conntrack/tcp-state';
 import { formatIpv4, formatTime } from '../routeros/values';
 import type { LiveRow } from '../store/live';
+import { ArpFlag, ArpState, COMPLETE_MASK as COMPLETE_STATES, type ArpTable } from '../../dataplane/tables/arp-table';
+import type { AddressListEntry } from '../../dataplane/tables/address-list';
+
 
 /** Protocol names `/ip firewall connection` prints (others print as their number). */
 const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 132: 'sctp', 136: 'udp-lite' };
@@ -62,6 +67,107 @@ export function connectionRows(snap: Float64Array, markNames: readonly string[])
     v.set('repl-bytes', String(snap[o + CS.R_BYTES]!));
     for (const [name, bit] of FLAG_PROPS) v.set(name, (status & bit) !== 0 ? 'yes' : 'no');
     rows.push({ id: snap[o + CS.ID]!, values: v });
+  }
+  return rows;
+}
+
+/** Live rows of learned tables get ids from here up, clear of configured items' ids. */
+export const LIVE_ID_BASE = 0x10_0000;
+
+/** `XX:XX:XX:XX:XX:XX` of a MAC kept as 16 high and 32 low bits. */
+function macText(hi: number, lo: number): string {
+  const b = [(hi >>> 8) & 0xff, hi & 0xff, (lo >>> 24) & 0xff, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff];
+  return b.map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
+}
+
+/** A learned ARP entry as a worker (or the port thread) reports it: its table entry and where it lives. */
+export interface ArpReport {
+  readonly worker: number;
+  readonly index: number;
+  readonly ip: number;
+  readonly ifIndex: number;
+  readonly macHi: number;
+  readonly macLo: number;
+  readonly state: number;
+  readonly flags: number;
+  readonly status: string;
+  readonly updated: number;
+}
+
+/** What one ARP table holds, as ArpReports of worker `worker` (0 for the port thread). */
+export function arpReports(arp: ArpTable, worker: number): ArpReport[] {
+  const out: ArpReport[] = [];
+  arp.forEach((e) => out.push({ worker, index: e.index, ip: e.ip, ifIndex: e.ifIndex, macHi: e.macHi, macLo: e.macLo, state: e.state, flags: e.flags, status: e.status, updated: e.updated }));
+  return out;
+}
+
+/**
+ * `remove` of a learned neighbour: the entry goes (the next packet to it resolves afresh). An entry still
+ * resolving, with packets waiting on it, is left to finish (it is seconds from REACHABLE or FAILED).
+ */
+export function forgetNeighbour(arp: ArpTable, ip: number, ifIndex: number): boolean {
+  const e = arp.lookup(ip, ifIndex);
+  if (e < 0 || arp.queued(e) > 0 || arp.state(e) === ArpState.PERMANENT) return false;
+  arp.remove(ip, ifIndex);
+  return true;
+}
+
+/**
+ * `/ip arp` rows of the learned (non-permanent) neighbours. With workers every worker keeps its own table
+ * (docs/workers.md): one row per (address, interface), from the worker whose entry has a MAC and changed
+ * last. Returns the rows and, per row id, the key `remove` needs.
+ */
+export function arpRows(reports: readonly ArpReport[], ifNames: readonly string[], workers: number): { rows: LiveRow[]; keys: Map<number, [number, number]> } {
+  const best = new Map<string, ArpReport>();
+  for (const r of reports) {
+    if (r.state === ArpState.PERMANENT || r.state === ArpState.NONE) continue; // configured entries are items already
+    const k = `${r.ip}/${r.ifIndex}`;
+    const b = best.get(k);
+    const has = (x: ArpReport) => ((COMPLETE_STATES >> x.state) & 1) === 1;
+    if (b === undefined || (has(r) && !has(b)) || (has(r) === has(b) && r.updated > b.updated)) best.set(k, r);
+  }
+  const rows: LiveRow[] = [];
+  const keys = new Map<number, [number, number]>();
+  for (const r of [...best.values()].sort((a, b) => a.ifIndex - b.ifIndex || (a.ip >>> 0) - (b.ip >>> 0))) {
+    const complete = ((COMPLETE_STATES >> r.state) & 1) === 1;
+    const v = new Map<string, string>();
+    v.set('address', formatIpv4(r.ip >>> 0));
+    if (complete) v.set('mac-address', macText(r.macHi, r.macLo));
+    v.set('interface', ifNames[r.ifIndex] ?? String(r.ifIndex));
+    v.set('published', (r.flags & ArpFlag.PUBLISHED) !== 0 ? 'yes' : 'no');
+    v.set('status', r.status);
+    v.set('dynamic', 'yes');
+    v.set('complete', complete ? 'yes' : 'no');
+    const id = LIVE_ID_BASE + r.index * workers + r.worker;
+    keys.set(id, [r.ip, r.ifIndex]);
+    rows.push({ id, values: v });
+  }
+  return { rows, keys };
+}
+
+/** The text of an address-list entry: an address, a prefix when the range is one, else `first-last`. */
+function entryText(lo: number, hi: number): string {
+  if (lo === hi) return formatIpv4(lo);
+  const size = hi - lo + 1;
+  const len = 32 - Math.log2(size);
+  if (Number.isInteger(len) && lo % size === 0) return `${formatIpv4(lo)}/${len}`;
+  return `${formatIpv4(lo)}-${formatIpv4(hi)}`;
+}
+
+/**
+ * `/ip firewall address-list` rows of the dynamic entries rules added (`add-src-to-address-list`), with the
+ * time they have left (`timeout`, whole seconds, as RouterOS counts it down). Ids: LIVE_ID_BASE + the entry.
+ */
+export function addressListRows(entries: readonly AddressListEntry[], listNames: readonly string[], now: number): LiveRow[] {
+  const rows: LiveRow[] = [];
+  for (const e of entries) {
+    if (!e.dynamic) continue;
+    const v = new Map<string, string>();
+    v.set('list', listNames[e.list] ?? String(e.list));
+    v.set('address', entryText(e.lo >>> 0, e.hi >>> 0));
+    if (Number.isFinite(e.expires)) v.set('timeout', formatTime(Math.floor(Math.max(0, e.expires - now)) * 1000));
+    v.set('dynamic', 'yes');
+    rows.push({ id: LIVE_ID_BASE + e.id, values: v });
   }
   return rows;
 }

@@ -228,7 +228,8 @@ export class RouterInstance {
    * other change runs on a clone that is validated whole and swapped in (as a console line).
    */
   runCommand(cmd: ResolvedCommand, opts: { strict?: boolean } = {}): CommandOutcome {
-    const liveMenus = this.liveTables === null ? [] : liveMenuOfPath(this.registry, cmd.path);
+    // (an `add` needs no live rows: live tables refuse it, learned rows cannot clash with a new item's id)
+    const liveMenus = this.liveTables === null || cmd.verb === 'add' ? [] : liveMenuOfPath(this.registry, cmd.path);
     if (READ_VERBS.has(cmd.verb) || (cmd.verb === 'add' && !opts.strict)) {
       if (liveMenus.length === 0) return this.runLive(cmd);
       const filled = fillLive(this.store, this.liveTables!, liveMenus);

@@ -41,7 +41,7 @@ import { Piscina } from 'piscina';
 import { PacketPool } from '../../dataplane/buf/pool';
 import type { LiveEngine } from '../../dataplane/ports/live';
 import { sharedRuleBuffers, type SharedRuleBuffers } from '../../dataplane/firewall/shared-rules';
-import { ListJournal } from '../../dataplane/worker/list-journal';
+import { ListJournal, REMOVED } from '../../dataplane/worker/list-journal';
 import { VectorRing } from '../../dataplane/worker/ring';
 import { frameShard, isArpReply, shardWorker, SHARDS, type RouterAddrs } from '../../dataplane/worker/shard';
 import { COUNTER_TABLES, CTL, OUT_MAX_PORTS, OUT_MAX_SLOTS, OUT_TX, controlBlock, counterLayout, publishClock, type CounterTable } from '../../dataplane/worker/control';
@@ -49,6 +49,7 @@ import type { Generation } from '../compile/generation';
 import { routerAddrs } from './compile-text';
 import type { LogSink } from '../../dataplane/log-sink';
 import { type QueueCounters, sumQueueCounters } from '../../dataplane/queue/report';
+import type { ArpReport } from './live-rows';
 import type { FromWorker, LiveWorkerResult, LiveWorkerTask, ToWorker, WorkerAnswer, WorkerAsk } from './worker-entry';
 
 export interface WorkerEngineOptions {
@@ -547,6 +548,22 @@ export class WorkerEngine implements LiveEngine {
   /** Remove connections by row id in whichever worker holds them; returns how many were found. */
   removeConnections(ids: readonly number[]): number {
     return this.ask({ what: 'remove-connections', ids, workers: this.workers }).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
+  }
+
+  /** Every worker's ARP table (each learns on its own: docs/workers.md). */
+  arp(): ArpReport[] {
+    return this.ask({ what: 'arp' }).flatMap((a) => (a !== undefined && 'arp' in a ? a.arp : []));
+  }
+
+  /** Forget learned neighbours (address, interface index) in every worker; returns how many entries went. */
+  removeArp(keys: readonly (readonly [number, number])[]): number {
+    return this.ask({ what: 'remove-arp', keys }).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
+  }
+
+  /** Take address-list entries out of every worker's lists (the router's copy removed them: console, API). */
+  removeListEntries(entries: readonly { list: number; lo: number; hi: number }[]): void {
+    for (const e of entries) for (const j of this.listsIn) j.push(e.list, e.lo, e.hi, REMOVED);
+    for (const r of this.inRings) r.wake();
   }
 
   /** The workers' queue counters summed per scheduler code (each worker shapes its own copy of the queues). */

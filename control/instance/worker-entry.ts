@@ -36,11 +36,12 @@ import type { LogSink } from '../../dataplane/log-sink';
 import { copyQueueCounters, type QueueCounterCopy } from '../../dataplane/queue/report';
 import { PacketPool, type PoolShared } from '../../dataplane/buf/pool';
 import type { SharedRuleBuffers } from '../../dataplane/firewall/shared-rules';
-import { ListJournal } from '../../dataplane/worker/list-journal';
+import { ListJournal, REMOVED } from '../../dataplane/worker/list-journal';
 import { VectorRing } from '../../dataplane/worker/ring';
 import { COUNTER_TABLES, CTL, counterLayout, outTx, readClock } from '../../dataplane/worker/control';
 import type { Generation } from '../compile/generation';
 import { compileConfig } from './compile-text';
+import { arpReports, forgetNeighbour, type ArpReport } from './live-rows';
 
 export interface LiveWorkerTask {
   index: number;
@@ -76,9 +77,11 @@ export interface LiveWorkerTask {
 export type WorkerAsk =
   | { readonly what: 'connections'; readonly workers: number }
   | { readonly what: 'remove-connections'; readonly ids: readonly number[]; readonly workers: number }
-  | { readonly what: 'queues' };
+  | { readonly what: 'queues' }
+  | { readonly what: 'arp' }
+  | { readonly what: 'remove-arp'; readonly keys: readonly (readonly [number, number])[] };
 
-export type WorkerAnswer = { readonly connections: Float64Array } | { readonly removed: number } | { readonly queues: QueueCounterCopy[] };
+export type WorkerAnswer = { readonly connections: Float64Array } | { readonly removed: number } | { readonly queues: QueueCounterCopy[] } | { readonly arp: ArpReport[] };
 
 /** Messages on a worker's port: from the port thread, and back. */
 export type ToWorker = { kind: 'config'; config: string; stats: SharedArrayBuffer; rules: SharedRuleBuffers } | { kind: 'ask'; seq: number; ask: WorkerAsk };
@@ -98,6 +101,13 @@ export function answerAsk(ask: WorkerAsk, flow: Flow, index: number): WorkerAnsw
     case 'remove-connections': {
       let removed = 0;
       if (ct !== undefined) for (const id of ask.ids) if (removeConnection(ct, id, ask.workers, index)) removed++;
+      return { removed };
+    }
+    case 'arp':
+      return { arp: arpReports(flow.state.arp, index) };
+    case 'remove-arp': {
+      let removed = 0;
+      for (const [ip, ifIndex] of ask.keys) if (forgetNeighbour(flow.state.arp, ip, ifIndex)) removed++;
       return { removed };
     }
     case 'queues':
@@ -213,7 +223,13 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
     Atomics.notify(ctl, CTL.READY);
     for (;;) {
       // address-list entries the other workers' rules added
-      if (flow.firewall !== null) while (listsIn.pop(rec)) flow.firewall.lists.addFromPeer(rec[0]!, rec[1]!, rec[2]!, rec[3]!);
+      if (flow.firewall !== null) {
+        const lists = flow.firewall.lists;
+        while (listsIn.pop(rec)) {
+          if (rec[3]! === REMOVED) lists.removeMatching(rec[0]!, rec[1]!, rec[2]!);
+          else lists.addFromPeer(rec[0]!, rec[1]!, rec[2]!, rec[3]!);
+        }
+      }
       // own slots the port thread has written
       for (let n = retRing.pop(vec); n >= 0; n = retRing.pop(vec)) for (let i = 0; i < n; i++) pool.free(vec[i]!);
       const seq = readClock(ctl, clockSeq, clock);

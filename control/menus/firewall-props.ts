@@ -564,6 +564,8 @@ export function addressListMenu(family: Family): MenuSpec {
     ],
     columns: ['list', 'address', 'creation-time', 'timeout'],
     unique: [['list', 'address']],
+    // a running router also lists the entries its rules added (flag D)
+    ...(family === 'ip' ? { live: 'dynamic' as const } : {}),
     doc: `${family === 'ip' ? 'IPv4' : 'IPv6'} firewall address lists`,
   });
 }

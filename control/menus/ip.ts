@@ -61,7 +61,8 @@ const address = menu({
 
 const arp = menu({
   path: '/ip arp',
-  doc: 'ARP table; static entries are added here',
+  doc: 'ARP table; static entries are added here (a running router also lists what it learned, flag D)',
+  live: 'dynamic',
   props: [
     { name: 'address', type: ip4(), doc: 'IPv4 address' },
     { name: 'mac-address', type: mac(), doc: 'MAC address of the host' },

@@ -173,6 +173,15 @@ export class AddressLists {
     }
   }
 
+  /** Remove the entry `lo..hi` of `list` if there is one (a peer or the console removed it); true if found. */
+  removeMatching(list: number, lo: number, hi: number): boolean {
+    if (list < 0 || list >= this.dirty.length) return false;
+    const id = lo === hi ? this.findHost(list, lo >>> 0) : this.findRange(list, lo >>> 0, hi >>> 0);
+    if (id < 0) return false;
+    this.remove(id);
+    return true;
+  }
+
   /** Remove entry `id`. */
   remove(id: number): void {
     if (id < 0 || id >= this.cap || this.nextFree[id] !== -2) return;

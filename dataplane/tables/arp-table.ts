@@ -90,7 +90,7 @@ export const ArpFlag = {
 } as const;
 
 /** Bit set of the states that hold a usable MAC. */
-const COMPLETE_MASK = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 7);
+export const COMPLETE_MASK = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 7);
 
 export interface ArpTimeouts {
   /** Seconds an entry stays REACHABLE after a confirmation (RouterOS arp-timeout). */

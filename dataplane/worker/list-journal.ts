@@ -9,6 +9,9 @@
  * within one dispatch round (microseconds under load, a few ms when idle), as an entry added by another core
  * of a Linux router becomes visible after its RCU grace period.
  *
+ * A record whose expiry is REMOVED (negative) takes the entry out instead: the console or an API removed
+ * it from the router's copy (the port thread writes those only into the workers' incoming journals).
+ *
  * A journal is a single-producer single-consumer ring of records (list, lo, hi, expires) in a
  * SharedArrayBuffer: Float64 data and two Int32 indexes published with Atomics. Nothing allocates per record.
  * A full journal drops the record and counts it (`lost`): the port thread drains every round, so that needs
@@ -16,6 +19,8 @@
  */
 
 const REC = 4;
+/** The expiry of a record that removes its entry. */
+export const REMOVED = -1;
 /** Header words: head (consumer), tail (producer), lost (producer). */
 const HEAD = 0;
 const TAIL = 1;

@@ -90,6 +90,8 @@ maybe('state shared by the workers of one router', () => {
     const blocked = portOn(ssh, 1, 41000);
     const after = portOn(ssh, 1, blocked + 1);
     expect(workerOf(knock(k1))).not.toBe(workerOf(ssh(after)));
+    const told: number[][] = [];
+    engine.onListAdd = (list, lo, hi, expires) => told.push([list, lo, hi, expires]);
     sent = [];
     await send([ssh(blocked)], 1);
     expect(sent.filter((s) => s.sport === blocked)).toEqual([]);
@@ -98,6 +100,8 @@ maybe('state shared by the workers of one router', () => {
     engine.drainOut();
     await send([ssh(after)], 3);
     expect(sent.filter((s) => s.sport === after).length).toBe(1);
+    // the router's own copy (what /ip firewall address-list prints) heard it once: 192.168.88.10 for 1m
+    expect(told).toEqual([[0, 0xc0a8580a, 0xc0a8580a, 1_700_000_002 + 60]]);
   });
 
   test('limit=20/1s,10: both workers together pass the burst once', async () => {
