@@ -15,7 +15,8 @@
  * - when the STATS word changes it copies its rule counters into its stats buffer and stores the request's
  *   number in its ack word (the console's `print stats` sums the workers');
  * - when the generation word changes it takes the new config text from its message port, builds the new
- *   flow carrying the old one's connections (FlowOptions.replaces), gives back the dispatcher's slots the
+ *   flow carrying the old one's connections (FlowOptions.replaces) and the rule and queue counters the message's
+ *   `carry` maps name (dataplane/counter-carry.ts), gives back the dispatcher's slots the
  *   old flow still held (ARP queue, queues, reassembly: abandoned with it, as the one-thread reload does) and
  *   acknowledges. That happens between vectors, so no packet sees a mix of generations.
  */
@@ -23,7 +24,8 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Flow } from '../../dataplane/flow';
 import { PacketPool, type PoolShared } from '../../dataplane/buf/pool';
 import { VectorRing } from '../../dataplane/worker/ring';
-import { COUNTER_TABLES, CTL, counterLayout, outTx, readClock } from '../../dataplane/worker/control';
+import { COUNTER_TABLES, CTL, counterColumns, counterCounts, counterLayout, outTx, readClock } from '../../dataplane/worker/control';
+import { carryCounters, type CounterCarry } from '../../dataplane/counter-carry';
 import type { Generation } from '../compile/generation';
 import { compileConfig } from './compile-text';
 
@@ -84,16 +86,16 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
     const statsAck = new Int32Array(task.statsAck);
     let statsSeq = 0;
     const writeStats = (g: Generation, f: Flow): void => {
-      const fw = f.firewall;
-      const { offsets } = counterLayout(COUNTER_TABLES.map((t) => g.firewall[t].n));
+      const ns = counterCounts(g);
+      const { offsets } = counterLayout(ns);
       stats.fill(0);
-      if (fw !== null) {
-        COUNTER_TABLES.forEach((t, i) => {
-          const n = g.firewall[t].n;
-          stats.set(fw[t].packets.subarray(0, n), offsets[i]!);
-          stats.set(fw[t].bytes.subarray(0, n), offsets[i]! + n);
-        });
-      }
+      COUNTER_TABLES.forEach((t, i) => {
+        const c = counterColumns(f, t);
+        const n = ns[i]!;
+        if (c === null) return;
+        stats.set(c.packets.subarray(0, n), offsets[i]!);
+        stats.set(c.bytes.subarray(0, n), offsets[i]! + n);
+      });
     };
     const inRing = new VectorRing(task.inCapacity, V, task.inRing);
     const outRing = new VectorRing(task.outCapacity, V, task.outRing);
@@ -140,9 +142,11 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
           continue;
         }
         generation = g;
-        const m = msg.message as { config: string; stats: SharedArrayBuffer };
+        const m = msg.message as { config: string; stats: SharedArrayBuffer; carry?: CounterCarry };
         gen = compileConfig(m.config, task.file, opts);
-        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: flow });
+        const prev = flow;
+        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: prev });
+        if (m.carry !== undefined) carryCounters(prev, flow, m.carry);
         stats = new Float64Array(m.stats);
         reloads++;
         for (let s = 0; s < work; s++) {
