@@ -25,7 +25,7 @@ import { packageVersion } from '../paths';
 import { type Management, type ServiceName, startManagement } from '../../control/api/services';
 
 const USAGE = `usage: flowplane run --config FILE.rsc [--tap IF=DEV ...] [--pcap-if IF=DEV ...] [--console] [--persist]
-                     [--slots N] [--tap-offload] [--busy-poll US] [--workers N] [--guest NAME=FILE ...]
+                     [--slots N] [--tap-offload] [--tap-queues N] [--busy-poll US] [--workers N] [--guest NAME=FILE ...]
                      [--api-port N] [--rest-port N] [--api-ssl-port N] [--rest-ssl-port N]
                      [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--no-empty] [--strict] [--ethernet-ports N]
 
@@ -71,6 +71,7 @@ interface RunOptions {
   strict: boolean;
   ethernetPorts?: number;
   tapOffload: boolean;
+  tapQueues?: number;
   busyPollUs?: number;
   workers?: number;
 }
@@ -135,6 +136,17 @@ const OPTIONS: OptionRow[] = [
     name: '--tap-offload',
     help: 'open TAPs with vnet headers and TSO/checksum offloads (64 KiB TCP super-frames; default 1024 slots of 64 KiB)',
     set: (o) => ((o.tapOffload = true), null),
+  },
+  {
+    name: '--tap-queues',
+    arg: 'N',
+    help: 'open each TAP as N queues (IFF_MULTI_QUEUE, 1..16; default 1): all are read, a flow is sent on the queue of its hash',
+    set: (o, v) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 1 || n > 16) return `--tap-queues wants 1..16, got ${v}`;
+      o.tapQueues = n;
+      return null;
+    },
   },
   {
     name: '--busy-poll',
@@ -278,7 +290,7 @@ function openPorts(o: RunOptions, router: RouterInstance, io: Io): LiveBinding[]
     for (const [iface] of [...o.taps, ...o.pcapIfs]) {
       if (!names.has(iface)) throw new Error(`${iface}: not an ethernet interface of the config (${[...names].join(', ')})`);
     }
-    for (const [iface, dev] of o.taps) bindings.push({ iface, io: new TapPort(dev, { persist: o.persist, offload: o.tapOffload }) });
+    for (const [iface, dev] of o.taps) bindings.push({ iface, io: new TapPort(dev, { persist: o.persist, offload: o.tapOffload, ...(o.tapQueues !== undefined ? { queues: o.tapQueues } : {}) }) });
     for (const [iface, dev] of o.pcapIfs) bindings.push({ iface, io: new PcapPort(dev) });
     return bindings;
   } catch (e) {

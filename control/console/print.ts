@@ -54,6 +54,8 @@ export interface CounterSource {
   counters(menu: string, id: number): Counters | undefined;
   statColumns?(menu: string): readonly string[] | undefined;
   statValues?(menu: string, id: number): readonly (number | string)[] | undefined;
+  /** `reset-counters` / `reset-counters-all`: the counters of items `ids` of `menu` start from zero. */
+  reset?(menu: string, ids: readonly number[]): void;
 }
 
 /**

@@ -6,8 +6,9 @@
  * file, the console edits the store — and each change is the same step: compile the store into a new
  * generation, build a new Flow that carries the old one's connections (FlowOptions.replaces), and swap it
  * into the driver between two vectors. A config that does not load is not applied: the old one keeps
- * running and the log says why. Counters per interface live in the driver and survive the swap; firewall
- * rule counters restart with the new flow (RouterOS keeps those of unchanged rules: not done yet).
+ * running and the log says why. Counters per interface live in the driver and survive the swap; the new
+ * flow takes over the counters of the rules (firewall, bridge filter/nat) and queues that still exist
+ * (control/instance/counter-carry.ts says which: by id after an edit, by identical rule after a reload).
  */
 import { Col as MonCol, TrafficMonitor, type TrafficRates } from './traffic-monitor';
 import { compileGeneration, type Generation } from '../compile/generation';
@@ -27,6 +28,10 @@ import { LC, LiveDriver, flowEngine, type LiveBinding, type LiveDriverOptions, t
 import { MetaLab } from './lab';
 import { QUEUE_STAT_COLUMNS, queueItemStats } from '../../dataplane/queue/report';
 import { WorkerEngine, type WorkerReload } from './worker-engine';
+import { counterCarry, type CompiledConfig } from './counter-carry';
+import { carryCounters, resetRuleCounters, type CounterCarry } from '../../dataplane/counter-carry';
+import type { CounterTable } from '../../dataplane/worker/control';
+import type { ConfigStore } from '../store/store';
 
 export interface LiveRouterOptions {
   /** Slots per flow's packet pool (default 8192). */
@@ -158,13 +163,14 @@ export class LiveRouter {
       return false;
     }
     this.router.counters = null;
+    const oldStore = this.router.store;
     this.router.traffic = null;
     this.router.liveTables = null;
     this.router = next;
     next.counters = this.counterSource();
     next.traffic = this;
     next.liveTables = this.liveTables();
-    this.apply(`configuration reloaded from ${file}`);
+    this.apply(`configuration reloaded from ${file}`, { by: 'rule', store: oldStore });
     return true;
   }
 
@@ -172,7 +178,7 @@ export class LiveRouter {
    * Compile the router (and its MetaRouter guests) into what the driver runs: one Flow carrying `replaces`'s
    * connections, or, with guests, a MetaLab (a new lab starts its routers' connection tables afresh).
    */
-  private build(replaces: Flow | null): LiveEngine {
+  private build(replaces: Flow | null, carryFrom: { old: CompiledConfig; by: 'id' | 'rule' } | null = null): LiveEngine {
     const pool = this.newPool();
     if (this.router.metarouter.guests.size > 0) {
       const ml = new MetaLab(this.router, { pool });
@@ -183,9 +189,11 @@ export class LiveRouter {
     }
     this.lab = null;
     this.gen = compileGeneration(this.router.store);
+    const carry = carryFrom === null ? null : counterCarry(carryFrom.old, { gen: this.gen, store: this.router.store }, carryFrom.by);
     const workers = this.opts.workers ?? 0;
-    if (workers > 0) return this.buildWorkers(workers, replaces);
+    if (workers > 0) return this.buildWorkers(workers, replaces, carry);
     this.flow = new Flow(this.gen, { pool, log: this.flowLog, ...(replaces !== null ? { replaces } : {}) });
+    if (replaces !== null && carry !== null) carryCounters(replaces, this.flow, carry);
     return flowEngine(this.flow);
   }
 
@@ -193,12 +201,13 @@ export class LiveRouter {
    * The worker engine: started with the store's export as its config text (each worker compiles it), or,
    * when it runs already, switched to the new text (every worker between two vectors, carrying connections).
    */
-  private buildWorkers(workers: number, replaces: Flow | null): LiveEngine {
+  private buildWorkers(workers: number, replaces: Flow | null, carry: CounterCarry | null): LiveEngine {
     if (this.router.metarouter.guests.size > 0) throw new Error('MetaRouter guests do not run with workers');
     this.flow = new Flow(this.gen, { pool: new PacketPool({ slots: 256 }), ...(replaces !== null ? { replaces } : {}) });
     // its clock (the wall clock, as the workers') loads its address lists, carrying the dynamic entries
     const ms = performance.timeOrigin + performance.now();
     this.flow.setClock(Math.floor(ms / 1000), Math.floor((ms % 1000) * 1e6));
+    if (replaces !== null && carry !== null) carryCounters(replaces, this.flow, carry);
     const config = fingerprint(this.router);
     const fastClock = this.flow.queueStages.length > 0;
     if (this.workerEngine === null) {
@@ -215,7 +224,7 @@ export class LiveRouter {
         flowLog: this.flowLog,
       });
     } else {
-      this.workerReload = this.workerEngine.reload(config, this.gen, fastClock);
+      this.workerReload = this.workerEngine.reload(config, this.gen, fastClock, carry ?? undefined);
     }
     // the router's own copy of the workers' dynamic address-list entries (the port thread's flow, which a
     // reload carries like the workers' own)
@@ -233,10 +242,15 @@ export class LiveRouter {
     await this.workerEngine?.close();
   }
 
-  /** Compile the current store and swap the new flow in, carrying connections. */
-  apply(what: string): void {
+  /**
+   * Compile the current store and swap the new flow in, carrying connections and counters: by item id (the
+   * store was edited: console, API), or by identical rule (`from.by: 'rule'`, with the store the running
+   * flow was compiled from: the file reloaded).
+   */
+  apply(what: string, from: { by: 'rule'; store: ConfigStore } | null = null): void {
     const old = this.flow;
-    this.driver.swap(this.build(old));
+    const carryFrom = this.lab !== null ? null : from === null ? { old: { gen: this.gen, store: this.router.store }, by: 'id' as const } : { old: { gen: this.gen, store: from.store }, by: 'rule' as const };
+    this.driver.swap(this.build(old, carryFrom));
     const gen = this.gen;
     const flow = this.flow;
     this.applied = fingerprint(this.router);
@@ -282,17 +296,43 @@ export class LiveRouter {
       '/ip firewall nat': 'nat',
     };
     const ifMenu = (menu: string) => menu === '/interface' || menu.startsWith('/interface ');
+    /** The counter table and row of rule `id` of `menu` in the running flow (undefined: none). */
+    const ruleOf = (menu: string, id: number): { t: CounterTable; r: number } | undefined => {
+      if (menu === '/interface bridge filter' || menu === '/interface bridge nat') {
+        const R = this.gen.bridgeRules;
+        const table = menu.slice('/interface bridge '.length);
+        for (let c = 0; c + 1 < R.chainStart.length; c++) {
+          const name = R.chainNames[c] ?? '';
+          if ((c < 3 ? 'filter' : c < 5 ? 'nat' : name.slice(0, name.indexOf(':'))) !== table) continue;
+          for (let r = R.chainStart[c]!; r < R.chainStart[c + 1]!; r++) if (R.id[r] === id) return { t: 'bridge', r };
+        }
+        return undefined;
+      }
+      const t = tables[menu];
+      const fw = this.flow.firewall;
+      if (t === undefined || fw === null) return undefined;
+      const r = fw.tables[t].ids.indexOf(`*${id.toString(16).toUpperCase()}`);
+      return r < 0 ? undefined : { t, r };
+    };
     return {
       counters: (menu, id) => {
-        const t = tables[menu];
-        const fw = this.flow.firewall;
-        if (t === undefined || fw === null) return undefined;
-        const table = fw.tables[t];
-        const r = table.ids.indexOf(`*${id.toString(16).toUpperCase()}`);
-        if (r < 0) return undefined;
+        const at = ruleOf(menu, id);
+        if (at === undefined) return undefined;
         // with workers the port thread's flow carries no traffic: the workers' counters, summed
-        if (this.workerEngine !== null) return this.workerEngine.ruleCounters(t, r);
-        return { bytes: fw[t].bytes[r]!, packets: fw[t].packets[r]! };
+        if (this.workerEngine !== null) return this.workerEngine.ruleCounters(at.t, at.r);
+        const c = at.t === 'bridge' ? this.flow.state.bridgeWalk : this.flow.firewall![at.t];
+        return { bytes: c.bytes[at.r]!, packets: c.packets[at.r]! };
+      },
+      reset: (menu, ids) => {
+        const t = menu.startsWith('/interface bridge ') ? 'bridge' : tables[menu];
+        if (t === undefined) return;
+        const rows: number[] = [];
+        for (const id of ids) {
+          const at = ruleOf(menu, id);
+          if (at !== undefined) rows.push(at.r);
+        }
+        if (this.workerEngine !== null) this.workerEngine.resetRuleCounters(t, rows);
+        else resetRuleCounters(this.flow, t, rows);
       },
       statColumns: (menu) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : menu === '/queue simple' || menu === '/queue tree' ? QUEUE_STAT_COLUMNS : undefined),
       statValues: (menu, id) => {

@@ -148,23 +148,32 @@ export class RouterInstance {
     return [new ConfigError(file, 1, 1, msg)];
   }
 
-  /** Action hooks (`/metarouter start`...) collected while a line or file runs, applied once it commits. */
-  private actionHook(into: Array<[string, string[]]>, outer?: ExecHooks['action']): ExecHooks['action'] {
-    return (path: string, verb: string, keys: string[], pos: Pos) => {
-      if (path === '/metarouter') into.push([verb, keys]);
-      outer?.(path, verb, keys, pos);
+  /**
+   * Action hooks (`/metarouter start`..., `reset-counters`) collected while a line or file runs, applied once
+   * it commits.
+   */
+  private actionHook(into: Action[], outer?: ExecHooks['action']): ExecHooks['action'] {
+    return (path: string, verb: string, keys: string[], pos: Pos, ids: number[]) => {
+      into.push({ path, verb, keys, ids });
+      outer?.(path, verb, keys, pos, ids);
     };
   }
 
-  /** After a committed change: guests follow the host's `/metarouter` items, then queued actions run. */
-  private afterCommit(actions: Array<[string, string[]]>): void {
+  /**
+   * After a committed change: guests follow the host's `/metarouter` items, then queued actions run (counter
+   * resets go to the running dataplane's `counters`; without one there is nothing to reset).
+   */
+  private afterCommit(actions: Action[]): void {
     this.metarouter.sync();
-    for (const [verb, keys] of actions) this.metarouter.action(verb, keys);
+    for (const a of actions) {
+      if (a.path === '/metarouter') this.metarouter.action(a.verb, a.keys);
+      else if (a.verb === 'reset-counters' || a.verb === 'reset-counters-all') this.counters?.reset?.(a.path, a.ids);
+    }
   }
 
   /** Load a configuration script: all of it, or nothing when anything is wrong (see control/store/load.ts). */
   load(text: string, file: string, opts: LoadOptions = {}): LoadResult {
-    const actions: Array<[string, string[]]> = [];
+    const actions: Action[] = [];
     const hooks: ExecHooks = {
       ...opts.hooks,
       log: (topic, message, pos) => {
@@ -242,7 +251,8 @@ export class RouterInstance {
     }
     const work = this.store.clone();
     const filled = liveMenus.length === 0 ? null : fillLive(work, this.liveTables!, liveMenus);
-    const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}) });
+    const actions: Action[] = [];
+    const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}), hooks: { action: this.actionHook(actions) } });
     const r = ex.execute(cmd);
     const removed = filled === null ? null : stripLive(work, filled);
     if (!r.ok) return { ok: false, errors: ex.settle([ConfigError.at(cmd.file, cmd.pos, r.message)]) };
@@ -250,7 +260,7 @@ export class RouterInstance {
     if (v.errors.length > 0) return { ok: false, errors: v.errors };
     this.store.replaceWith(work);
     this.dropLive(removed);
-    this.afterCommit([]);
+    this.afterCommit(actions);
     const menus = changedMenus(cmd, ex);
     this.changed(menus === undefined ? { source: 'api' } : { source: 'api', menus });
     return r.value === undefined ? { ok: true } : { ok: true, value: r.value };
@@ -315,7 +325,7 @@ export class RouterInstance {
       start: { line: 0, offset: -(Buffer.byteLength(prefix) + 1) },
     });
     const output: string[] = [];
-    const actions: Array<[string, string[]]> = [];
+    const actions: Action[] = [];
     const hooks: ExecHooks = {
       ...opts.hooks,
       action: this.actionHook(actions, opts.hooks?.action),
@@ -362,6 +372,14 @@ export class RouterInstance {
     const error = r.errors.map((x) => `${x.message} (line ${x.line} column ${x.col})`).join('\n');
     return output === '' ? { ok: false, error } : { ok: false, output, error };
   }
+}
+
+/** A menu verb that acts on the running router (ExecHooks.action), kept until the change commits. */
+interface Action {
+  path: string;
+  verb: string;
+  keys: string[];
+  ids: number[];
 }
 
 /** The id counters of the store's tables (shared ones once), to see what an add handed out. */

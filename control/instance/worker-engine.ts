@@ -44,7 +44,8 @@ import { sharedRuleBuffers, type SharedRuleBuffers } from '../../dataplane/firew
 import { ListJournal, REMOVED } from '../../dataplane/worker/list-journal';
 import { VectorRing } from '../../dataplane/worker/ring';
 import { frameShard, isArpReply, shardWorker, SHARDS, type RouterAddrs } from '../../dataplane/worker/shard';
-import { COUNTER_TABLES, CTL, OUT_MAX_PORTS, OUT_MAX_SLOTS, OUT_TX, controlBlock, counterLayout, publishClock, type CounterTable } from '../../dataplane/worker/control';
+import { COUNTER_TABLES, CTL, OUT_MAX_PORTS, OUT_MAX_SLOTS, OUT_TX, controlBlock, counterCounts, counterLayout, publishClock, type CounterTable } from '../../dataplane/worker/control';
+import type { CounterCarry } from '../../dataplane/counter-carry';
 import type { Generation } from '../compile/generation';
 import { routerAddrs } from './compile-text';
 import type { LogSink } from '../../dataplane/log-sink';
@@ -161,6 +162,11 @@ export class WorkerEngine implements LiveEngine {
   private queues: Map<number, QueueCounters> | null = null;
   private queuesAt = -Infinity;
   private readonly flowLog: LogSink | null;
+  /**
+   * What `reset-counters` zeroed: the summed counters at that moment, subtracted from what the workers count
+   * (the workers' own counters go on; so do their `limit`/`nth` states). Same layout as a stats buffer.
+   */
+  private base: Float64Array = new Float64Array(1);
 
   constructor(opts: WorkerEngineOptions) {
     const N = opts.workers;
@@ -437,16 +443,17 @@ export class WorkerEngine implements LiveEngine {
    * connections: the text goes to each worker's message port, the generation word is bumped, and this
    * waits until all have acknowledged (each between two vectors). Returns what they carried.
    */
-  reload(config: string, gen: Generation, fastClock: boolean): WorkerReload {
+  reload(config: string, gen: Generation, fastClock: boolean, carry?: CounterCarry): WorkerReload {
     if (gen.portNames.length > OUT_MAX_PORTS) throw new RangeError(`a router with workers has at most ${OUT_MAX_PORTS} ports`);
     const ctl = this.ctl;
     Atomics.store(ctl, CTL.KEPT, 0);
     Atomics.store(ctl, CTL.REFUSED, 0);
     const g = ++this.generation;
+    this.base = carry === undefined ? new Float64Array(1) : carryBase(this.base, counterCounts(this.gen), counterCounts(gen), carry);
     this.stats = this.statsBuffers(gen);
     this.rules = rulesBuffers(gen);
     this.snapAt = -Infinity;
-    this.ports.forEach((p, k) => p.postMessage({ kind: 'config', config, stats: this.stats[k]!.buffer as SharedArrayBuffer, rules: this.rules } satisfies ToWorker));
+    this.ports.forEach((p, k) => p.postMessage({ kind: 'config', config, stats: this.stats[k]!.buffer as SharedArrayBuffer, rules: this.rules, ...(carry !== undefined ? { carry } : {}) } satisfies ToWorker));
     Atomics.store(ctl, CTL.GEN, g);
     Atomics.notify(ctl, CTL.GEN);
     for (const r of this.inRings) r.wake();
@@ -469,7 +476,7 @@ export class WorkerEngine implements LiveEngine {
   }
 
   private statsBuffers(gen: Generation): Float64Array[] {
-    const { length } = counterLayout(COUNTER_TABLES.map((t) => gen.firewall[t].n));
+    const { length } = counterLayout(counterCounts(gen));
     return Array.from({ length: this.workers }, () => new Float64Array(new SharedArrayBuffer(8 * length)));
   }
 
@@ -479,10 +486,38 @@ export class WorkerEngine implements LiveEngine {
    * not answer within STATS_WAIT_MS contributes what it wrote last.
    */
   ruleCounters(table: CounterTable, r: number): { packets: number; bytes: number } {
-    const ns = COUNTER_TABLES.map((t) => this.gen.firewall[t].n);
+    const ns = counterCounts(this.gen);
+    const { offsets } = counterLayout(ns);
+    this.collect(false);
+    const i = COUNTER_TABLES.indexOf(table);
+    const n = ns[i]!;
+    if (r < 0 || r >= n) return { packets: 0, bytes: 0 };
+    const p = offsets[i]! + r;
+    const b = p + n;
+    return { packets: (this.snap[p] ?? 0) - (this.base[p] ?? 0), bytes: (this.snap[b] ?? 0) - (this.base[b] ?? 0) };
+  }
+
+  /** RouterOS `reset-counters`: rules `rules` of `table` (null: all of them) count from zero again. */
+  resetRuleCounters(table: CounterTable, rules: readonly number[] | null): void {
+    const ns = counterCounts(this.gen);
     const { offsets, length } = counterLayout(ns);
+    this.collect(true);
+    if (this.base.length !== length) this.base = new Float64Array(length);
+    const i = COUNTER_TABLES.indexOf(table);
+    const n = ns[i]!;
+    for (let r = 0; r < n; r++) {
+      if (rules !== null && !rules.includes(r)) continue;
+      const p = offsets[i]! + r;
+      this.base[p] = this.snap[p] ?? 0;
+      this.base[p + n] = this.snap[p + n] ?? 0;
+    }
+  }
+
+  /** The workers' counters summed into `snap` (unless a collection is fresh enough and `force` is not set). */
+  private collect(force: boolean): void {
+    const { length } = counterLayout(counterCounts(this.gen));
     const now = performance.now();
-    if (now - this.snapAt > STATS_FRESH_MS && !this.closed && Atomics.load(this.ctl, CTL.FAILED) === 0) {
+    if ((force || now - this.snapAt > STATS_FRESH_MS) && !this.closed && Atomics.load(this.ctl, CTL.FAILED) === 0) {
       const seq = ++this.statsSeq;
       Atomics.store(this.ctl, CTL.STATS, seq);
       for (const ring of this.inRings) ring.wake();
@@ -498,10 +533,6 @@ export class WorkerEngine implements LiveEngine {
       this.snap = snap;
       this.snapAt = performance.now();
     }
-    const i = COUNTER_TABLES.indexOf(table);
-    const n = ns[i]!;
-    if (r < 0 || r >= n) return { packets: 0, bytes: 0 };
-    return { packets: this.snap[offsets[i]! + r] ?? 0, bytes: this.snap[offsets[i]! + n + r] ?? 0 };
   }
 
   /** A message a worker posted: its log lines (answers to an abandoned request are dropped). */
@@ -593,6 +624,27 @@ export class WorkerEngine implements LiveEngine {
 function rulesBuffers(gen: Generation): SharedRuleBuffers {
   const f = gen.firewall;
   return sharedRuleBuffers({ raw: f.raw.n, filter: f.filter.n, mangle: f.mangle.n, nat: f.nat.n });
+}
+
+/**
+ * The reset baselines (`base`, laid out for rule counts `oldNs`) moved to the new generation's rules
+ * (`newNs`) as the counters themselves are carried: a carried rule keeps its baseline, a new one has none.
+ */
+function carryBase(base: Float64Array, oldNs: readonly number[], newNs: readonly number[], carry: CounterCarry): Float64Array {
+  const o = counterLayout(oldNs);
+  const n = counterLayout(newNs);
+  const out = new Float64Array(n.length);
+  if (base.length !== o.length) return out;
+  COUNTER_TABLES.forEach((t, i) => {
+    const map = carry[t];
+    for (let r = 0; r < newNs[i]! && r < map.length; r++) {
+      const k = map[r]!;
+      if (k < 0 || k >= oldNs[i]!) continue;
+      out[n.offsets[i]! + r] = base[o.offsets[i]! + k]!;
+      out[n.offsets[i]! + newNs[i]! + r] = base[o.offsets[i]! + oldNs[i]! + k]!;
+    }
+  });
+  return out;
 }
 
 /** Atomics.waitAsync (Node 16+, ES2024: not in this project's lib). */

@@ -25,7 +25,8 @@
  *   LOG_FLUSH_MS, at most LOG_MAX lines waiting; more are counted and reported as dropped), which writes
  *   them to the router's `/log`;
  * - when the generation word changes it takes the new config text from its message port, builds the new
- *   flow carrying the old one's connections (FlowOptions.replaces), gives back the dispatcher's slots the
+ *   flow carrying the old one's connections (FlowOptions.replaces) and the rule and queue counters the message's
+ *   `carry` maps name (dataplane/counter-carry.ts), gives back the dispatcher's slots the
  *   old flow still held (ARP queue, queues, reassembly: abandoned with it, as the one-thread reload does) and
  *   acknowledges. That happens between vectors, so no packet sees a mix of generations.
  */
@@ -38,7 +39,8 @@ import { PacketPool, type PoolShared } from '../../dataplane/buf/pool';
 import type { SharedRuleBuffers } from '../../dataplane/firewall/shared-rules';
 import { ListJournal, REMOVED } from '../../dataplane/worker/list-journal';
 import { VectorRing } from '../../dataplane/worker/ring';
-import { COUNTER_TABLES, CTL, counterLayout, outTx, readClock } from '../../dataplane/worker/control';
+import { COUNTER_TABLES, CTL, counterColumns, counterCounts, counterLayout, outTx, readClock } from '../../dataplane/worker/control';
+import { carryCounters, type CounterCarry } from '../../dataplane/counter-carry';
 import type { Generation } from '../compile/generation';
 import { compileConfig } from './compile-text';
 import { arpReports, forgetNeighbour, type ArpReport } from './live-rows';
@@ -84,7 +86,7 @@ export type WorkerAsk =
 export type WorkerAnswer = { readonly connections: Float64Array } | { readonly removed: number } | { readonly queues: QueueCounterCopy[] } | { readonly arp: ArpReport[] };
 
 /** Messages on a worker's port: from the port thread, and back. */
-export type ToWorker = { kind: 'config'; config: string; stats: SharedArrayBuffer; rules: SharedRuleBuffers } | { kind: 'ask'; seq: number; ask: WorkerAsk };
+export type ToWorker = { kind: 'config'; config: string; stats: SharedArrayBuffer; rules: SharedRuleBuffers; carry?: CounterCarry } | { kind: 'ask'; seq: number; ask: WorkerAsk };
 export type FromWorker = { kind: 'answer'; seq: number; answer: WorkerAnswer } | { kind: 'log'; lines: [number, string, string][]; dropped: number };
 
 /** Log lines a worker holds at most before the port thread has them (more are dropped and counted). */
@@ -174,16 +176,16 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
     const statsAck = new Int32Array(task.statsAck);
     let statsSeq = 0;
     const writeStats = (g: Generation, f: Flow): void => {
-      const fw = f.firewall;
-      const { offsets } = counterLayout(COUNTER_TABLES.map((t) => g.firewall[t].n));
+      const ns = counterCounts(g);
+      const { offsets } = counterLayout(ns);
       stats.fill(0);
-      if (fw !== null) {
-        COUNTER_TABLES.forEach((t, i) => {
-          const n = g.firewall[t].n;
-          stats.set(fw[t].packets.subarray(0, n), offsets[i]!);
-          stats.set(fw[t].bytes.subarray(0, n), offsets[i]! + n);
-        });
-      }
+      COUNTER_TABLES.forEach((t, i) => {
+        const c = counterColumns(f, t);
+        const n = ns[i]!;
+        if (c === null) return;
+        stats.set(c.packets.subarray(0, n), offsets[i]!);
+        stats.set(c.bytes.subarray(0, n), offsets[i]! + n);
+      });
     };
     const inRing = new VectorRing(task.inCapacity, V, task.inRing);
     const outRing = new VectorRing(task.outCapacity, V, task.outRing);
@@ -257,8 +259,10 @@ export default function run(task: LiveWorkerTask): LiveWorkerResult {
         }
         generation = g;
         gen = compileConfig(m.config, task.file, opts);
-        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: flow, log, sharedRules: m.rules });
+        const prev = flow;
+        flow = new Flow(gen, { pool, natShards: true, transmit, replaces: prev, log, sharedRules: m.rules });
         tellLists(flow);
+        if (m.carry !== undefined) carryCounters(prev, flow, m.carry);
         stats = new Float64Array(m.stats);
         reloads++;
         for (let s = 0; s < work; s++) {

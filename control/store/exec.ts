@@ -59,10 +59,11 @@ export interface ExecHooks {
   log?(topic: string, message: string, pos: Pos): void;
   /**
    * A menu's own verb that acts on the running router rather than the configuration (`/metarouter start 0`,
-   * `shut-down`, `reboot`): the menu, the verb and the key values of the selected items. Called once the
+   * `shut-down`, `reboot`, `reset-counters` and `reset-counters-all` of the rule menus): the menu, the verb, the
+   * key values and the ids of the selected items (`reset-counters-all`: every item). Called once the
    * selection resolved; the RouterInstance applies it after the line (or file) committed.
    */
-  action?(path: string, verb: string, keys: string[], pos: Pos): void;
+  action?(path: string, verb: string, keys: string[], pos: Pos, ids: number[]): void;
 }
 
 export interface ExecOptions {
@@ -300,9 +301,15 @@ export class Executor implements ScriptHost {
         if (hook !== undefined && ACTION_VERBS.has(`${view.path} ${verb}`)) {
           const table = view.tables[0]!;
           const key = table.spec.key;
-          const rows = this.rowsFor(view, cmd, c);
+          const rows = this.rowsFor(view, cmd, c, verb === 'reset-counters-all');
           c.check();
-          hook(view.path, verb, rows.map((r) => (key !== undefined ? (table.value(r.item, key) ?? '') : '')), cmd.pos);
+          hook(
+            view.path,
+            verb,
+            rows.map((r) => (key !== undefined ? (table.value(r.item, key) ?? '') : '')),
+            cmd.pos,
+            rows.map((r) => r.item.id),
+          );
         }
         return undefined;
       }
@@ -966,7 +973,15 @@ export class Executor implements ScriptHost {
 }
 
 /** Menu verbs that act on the running router (ExecHooks.action). */
-const ACTION_VERBS = new Set(['/metarouter start', '/metarouter shut-down', '/metarouter reboot']);
+const ACTION_VERBS = new Set([
+  '/metarouter start',
+  '/metarouter shut-down',
+  '/metarouter reboot',
+  ...['/ip firewall filter', '/ip firewall nat', '/ip firewall mangle', '/ip firewall raw', '/interface bridge filter', '/interface bridge nat'].flatMap((m) => [
+    `${m} reset-counters`,
+    `${m} reset-counters-all`,
+  ]),
+]);
 
 /** The derived MAC of a name as text (control/compile/generation.ts derivedMac, which control/store cannot import). */
 function macText(b: Uint8Array): string {

@@ -8,6 +8,8 @@
  * construction.
  */
 
+import type { Flow, FlowTables } from '../flow';
+
 /** Words of the control block. READY..ACK: bench and live; CLOCK_*, KEPT, REFUSED, STATS, REQ: live. */
 export const CTL = {
   /** Workers that are built and waiting for vectors. */
@@ -88,9 +90,23 @@ export function outIsTx(e: number): boolean {
   return (e & OUT_TX) !== 0;
 }
 
-/** The firewall tables whose rule counters live workers report, in the order of their stats buffer. */
-export const COUNTER_TABLES = ['raw', 'filter', 'mangle', 'nat'] as const;
+/**
+ * The rule tables whose counters live workers report, in the order of their stats buffer: the IPv4 firewall's
+ * four, then the bridge filter/nat rows.
+ */
+export const COUNTER_TABLES = ['raw', 'filter', 'mangle', 'nat', 'bridge'] as const;
 export type CounterTable = (typeof COUNTER_TABLES)[number];
+
+/** Rules per COUNTER_TABLES table of a generation (counterLayout's `ruleCounts`). */
+export function counterCounts(t: FlowTables): number[] {
+  return COUNTER_TABLES.map((k) => (k === 'bridge' ? t.bridgeRules.count : (t.firewall?.[k].n ?? 0)));
+}
+
+/** A flow's packet and byte counters of table `t` (null: the flow has no firewall state). */
+export function counterColumns(f: Flow, t: CounterTable): { packets: Float64Array; bytes: Float64Array } | null {
+  if (t === 'bridge') return f.state.bridgeWalk;
+  return f.firewall === null ? null : f.firewall[t];
+}
 
 /**
  * A worker's rule counters buffer: per table of COUNTER_TABLES with `n` rules, `n` packet counts then `n`

@@ -18,9 +18,11 @@
  * unread data sends a RST below the server's highest ack, which conntrack calls invalid (Linux's "invalid
  * rst"), and an invalid packet is not NATed — without the rule it would leave with its private source.
  *
- * The whole suite runs twice: the flow in the port thread, then in two worker threads (`--workers 2`).
+ * The whole suite runs three times: the flow in the port thread, then in two worker threads (`--workers 2`),
+ * then with two workers and every TAP opened as two queues (`--tap-queues 2`: the port thread reads both,
+ * each flow leaves on one).
  *
- * Names start with `fpl<pid>` (`fpl<pid>x` with workers); afterAll removes the namespaces and stops the router whatever happened.
+ * Names start with `fpl<pid>` (`fpl<pid>x` with workers, `fpl<pid>q` with queues); afterAll removes the namespaces and stops the router whatever happened.
  * Needs root (skipped with a printed reason outside CI otherwise) and a built flowplane (npm run build).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -91,8 +93,8 @@ while True:
  * frames dispatched by flow hash, masquerade ports steered back to their worker, SIGHUP switching every
  * worker). Each run has its own names (`fpl<pid>` and `fpl<pid>x`).
  */
-function suite(workers: number): void {
-  const P = `fpl${process.pid}${workers > 0 ? 'x' : ''}`;
+function suite(workers: number, tapQueues = 1): void {
+  const P = `fpl${process.pid}${tapQueues > 1 ? 'q' : workers > 0 ? 'x' : ''}`;
   const LAN = `${P}l`;
   const WAN = `${P}w`;
   const TAP_LAN = `${P}a`;
@@ -100,7 +102,8 @@ function suite(workers: number): void {
   const VH = `${P}v`;
   const VETH_R = `${P}r`;
   const VETH_H = `${P}h`;
-  maybe(`flowplane run with TAPs in network namespaces${workers > 0 ? ` (--workers ${workers})` : ''}`, () => {
+  const opts = [...(workers > 0 ? ['--workers', String(workers)] : []), ...(tapQueues > 1 ? ['--tap-queues', String(tapQueues)] : [])];
+  maybe(`flowplane run with TAPs in network namespaces${opts.length > 0 ? ` (${opts.join(' ')})` : ''}`, () => {
     let router: ChildProcess | null = null;
     let log = '';
     const servers: ChildProcess[] = [];
@@ -128,7 +131,7 @@ function suite(workers: number): void {
       fs.writeFileSync(cfg, CONFIG);
       pcapHost(VH, VETH_R, VETH_H, '10.3.0.10/24', '10.3.0.1');
       router = startRouter(
-        ['--config', cfg, '--tap', `ether1=${TAP_LAN}`, '--tap', `ether2=${TAP_WAN}`, '--pcap-if', `ether3=${VETH_R}`, ...(workers > 0 ? ['--workers', String(workers)] : [])],
+        ['--config', cfg, '--tap', `ether1=${TAP_LAN}`, '--tap', `ether2=${TAP_WAN}`, '--pcap-if', `ether3=${VETH_R}`, ...opts],
         (d) => (log += d),
       );
       await waitFor(() => log.includes('router started'), 10_000, 'the router to start');
@@ -148,6 +151,10 @@ function suite(workers: number): void {
     });
 
     test('prints its interfaces with their addresses', () => {
+      if (tapQueues > 1) {
+        expect(sh('ip', ['-n', WAN, '-d', 'link', 'show', TAP_WAN])).toMatch(/multi_queue/);
+        expect(inNs(WAN, ['ls', `/sys/class/net/${TAP_WAN}/queues`]).split('\n')).toContain(`rx-${tapQueues - 1}`);
+      }
       expect(log).toMatch(new RegExp(`ether1\\s+tap ${TAP_LAN}\\s+02:00:00:00:01:01\\s+192\\.168\\.88\\.1/24`));
       expect(log).toMatch(new RegExp(`ether2\\s+tap ${TAP_WAN}\\s+02:00:00:00:02:01\\s+203\\.0\\.113\\.2/24`));
       if (workers > 0) expect(log).toContain(`system,info packet flow in ${workers} worker threads`);
@@ -232,7 +239,7 @@ function suite(workers: number): void {
       const r = JSON.parse(out) as { end: { sum_received: { bits_per_second: number; bytes: number } } };
       const mbps = r.end.sum_received.bits_per_second / 1e6;
       // eslint-disable-next-line no-console
-      console.log(`live e2e: iperf3 TCP through flowplane (TAPs, no offloads${workers > 0 ? `, ${workers} workers` : ''}): ${mbps.toFixed(0)} Mbit/s`);
+      console.log(`live e2e: iperf3 TCP through flowplane (TAPs, no offloads${opts.length > 0 ? `, ${opts.join(' ')}` : ''}): ${mbps.toFixed(0)} Mbit/s`);
       expect(r.end.sum_received.bytes).toBeGreaterThan(1e6);
       expect(mbps).toBeGreaterThan(10);
       await Promise.race([new Promise((res) => cap.once('exit', res)), sleep(2000)]);
@@ -255,3 +262,4 @@ function suite(workers: number): void {
 
 suite(0);
 suite(2);
+suite(2, 2);
