@@ -31,6 +31,7 @@ import type { IdSpace, Item, MenuTable } from '../store/store';
 import { RouterLog } from './log';
 import type { CounterSource } from '../console/print';
 import { MetaRouter } from './metarouter';
+import { PasswordMemory } from './password-memory';
 import type { Pos } from '../routeros/source';
 
 export interface RouterOptions {
@@ -101,10 +102,12 @@ export class RouterInstance {
   logTime = 0;
   /** MetaRouter guests (control/instance/metarouter.ts): RouterInstances of their own, owned by this one. */
   readonly metarouter: MetaRouter;
+  /** Passwords as written, in memory only, for the API's old challenge login (password-memory.ts). */
+  readonly passwords = new PasswordMemory();
 
   private readonly listeners = new Set<(change: StoreChange) => void>();
   /** The executor API commands run through while nothing else wrote the store (it keeps its indexes). */
-  private live: { ex: Executor; captured: { query: QueryRequest | undefined } } | undefined;
+  private live: { ex: Executor; captured: { query: QueryRequest | undefined; written: Array<[string, string]> } } | undefined;
 
   constructor(opts: RouterOptions = {}) {
     this.name = opts.name ?? 'MikroTik';
@@ -147,6 +150,19 @@ export class RouterInstance {
     };
   }
 
+  /** Collects the passwords a line, file or command writes (remembered only once it commits). */
+  private passwordHook(into: Array<[string, string]>, outer?: ExecHooks['password']): ExecHooks['password'] {
+    return (text: string, stored: string) => {
+      into.push([text, stored]);
+      outer?.(text, stored);
+    };
+  }
+
+  private remember(written: Array<[string, string]>): void {
+    for (const [text, stored] of written) this.passwords.remember(text, stored);
+    written.length = 0;
+  }
+
   /** After a committed change: guests follow the host's `/metarouter` items, then queued actions run. */
   private afterCommit(actions: Array<[string, string[]]>): void {
     this.metarouter.sync();
@@ -156,6 +172,7 @@ export class RouterInstance {
   /** Load a configuration script: all of it, or nothing when anything is wrong (see control/store/load.ts). */
   load(text: string, file: string, opts: LoadOptions = {}): LoadResult {
     const actions: Array<[string, string[]]> = [];
+    const written: Array<[string, string]> = [];
     const hooks: ExecHooks = {
       ...opts.hooks,
       log: (topic, message, pos) => {
@@ -163,9 +180,11 @@ export class RouterInstance {
         opts.hooks?.log?.(topic, message, pos);
       },
       action: this.actionHook(actions, opts.hooks?.action),
+      password: this.passwordHook(written, opts.hooks?.password),
     };
     const r = loadConfig(this.store, text, file, { registry: this.registry, ...opts, hooks, check: (w, f) => this.limits(w, f) });
     if (r.ok) {
+      this.remember(written);
       this.afterCommit(actions);
       this.changed({ source: 'load' });
     }
@@ -188,6 +207,12 @@ export class RouterInstance {
   /** Tell the listeners; `live` says the change went through the live executor (its indexes stay right). */
   private changed(change: StoreChange, live = false): void {
     if (!live) this.live = undefined;
+    if (this.passwords.size > 0 && (change.menus === undefined || change.menus.includes('/user'))) {
+      const users = this.store.table('/user');
+      const stored = new Set<string>();
+      if (users !== undefined) for (const u of users.items) stored.add(users.value(u, 'password') ?? '');
+      this.passwords.prune(stored);
+    }
     for (const l of [...this.listeners]) {
       try {
         l(change);
@@ -197,10 +222,11 @@ export class RouterInstance {
     }
   }
 
-  private liveExecutor(): { ex: Executor; captured: { query: QueryRequest | undefined } } {
+  private liveExecutor(): { ex: Executor; captured: { query: QueryRequest | undefined; written: Array<[string, string]> } } {
     if (this.live !== undefined) return this.live;
-    const captured: { query: QueryRequest | undefined } = { query: undefined };
+    const captured: { query: QueryRequest | undefined; written: Array<[string, string]> } = { query: undefined, written: [] };
     const hooks: ExecHooks = {
+      password: this.passwordHook(captured.written),
       print: (req) => {
         captured.query = req;
       },
@@ -221,12 +247,14 @@ export class RouterInstance {
   runCommand(cmd: ResolvedCommand, opts: { strict?: boolean } = {}): CommandOutcome {
     if (READ_VERBS.has(cmd.verb) || (cmd.verb === 'add' && !opts.strict)) return this.runLive(cmd);
     const work = this.store.clone();
-    const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}) });
+    const written: Array<[string, string]> = [];
+    const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}), hooks: { password: this.passwordHook(written) } });
     const r = ex.execute(cmd);
     if (!r.ok) return { ok: false, errors: ex.settle([ConfigError.at(cmd.file, cmd.pos, r.message)]) };
     const v = validateStore(work, this.registry);
     if (v.errors.length > 0) return { ok: false, errors: v.errors };
     this.store.replaceWith(work);
+    this.remember(written);
     this.afterCommit([]);
     const menus = changedMenus(cmd, ex);
     this.changed(menus === undefined ? { source: 'api' } : { source: 'api', menus });
@@ -239,6 +267,7 @@ export class RouterInstance {
     const adding = cmd.verb === 'add';
     const before = adding ? idCounters(this.store) : undefined;
     captured.query = undefined;
+    captured.written.length = 0;
     const r = ex.execute(cmd);
     ex.warnings.length = 0;
     ex.lines.clear();
@@ -268,6 +297,7 @@ export class RouterInstance {
       this.live = undefined; // its indexes saw the items
       return { ok: false, errors: sortErrors(errors) };
     }
+    this.remember(captured.written);
     this.changed({ source: 'api', menus: made.map((m) => m.path) }, true);
     return r.value === undefined ? { ok: true } : { ok: true, value: r.value };
   }
@@ -287,9 +317,11 @@ export class RouterInstance {
     });
     const output: string[] = [];
     const actions: Array<[string, string[]]> = [];
+    const written: Array<[string, string]> = [];
     const hooks: ExecHooks = {
       ...opts.hooks,
       action: this.actionHook(actions, opts.hooks?.action),
+      password: this.passwordHook(written, opts.hooks?.password),
       put: (text, pos) => {
         output.push(text);
         opts.hooks?.put?.(text, pos);
@@ -313,6 +345,7 @@ export class RouterInstance {
     const warnings = sortErrors([...script.warnings, ...run.warnings, ...ex.warnings, ...v.warnings]);
     if (errors.length > 0) return { ok: false, output, errors, warnings, menu: [...menu] };
     this.store.replaceWith(work);
+    this.remember(written);
     this.afterCommit(actions);
     this.changed({ source: 'console' });
     return { ok: true, output, errors, warnings, menu: nextMenu };

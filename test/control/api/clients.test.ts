@@ -56,6 +56,21 @@ describe('node-routeros', () => {
     }
   });
 
+  test('falls back to the MD5 challenge when the server answers like RouterOS before 6.43', async () => {
+    const old = await apiServer(r, { emptyReply: false, challengeOnly: true });
+    try {
+      const conn = new RouterOSAPI({ host: '127.0.0.1', port: old.port, user: 'api', password: 'secret', timeout: 5 });
+      await conn.connect();
+      const users = await conn.write('/user/print', ['=.proplist=name']);
+      expect(users.map((x: Record<string, string>) => x['name'])).toEqual(['admin', 'api', 'viewer']);
+      await conn.close();
+      const bad = new RouterOSAPI({ host: '127.0.0.1', port: old.port, user: 'api', password: 'wrong', timeout: 5 });
+      await expect(bad.connect()).rejects.toThrow(/invalid|CANTLOGIN/i);
+    } finally {
+      await old.server.close();
+    }
+  });
+
   test('a wrong password is refused', async () => {
     const conn = new RouterOSAPI({ host: '127.0.0.1', port: apiPort, user: 'api', password: 'wrong', timeout: 5 });
     await expect(conn.connect()).rejects.toThrow(/invalid/i);
@@ -86,13 +101,25 @@ out['after'] = len(list(al))
 api.close()
 old = connect(host='127.0.0.1', port=${apiPort}, username='legacy', password='', login_method=token)
 out['legacy'] = len(list(old.path('user')))
+old.close()
+# The MD5 challenge login of a user with a password (the text the router was given, kept in memory).
+old = connect(host='127.0.0.1', port=${apiPort}, username='api', password='secret', login_method=token)
+out['legacy-password'] = [x['name'] for x in old.path('user').select(Key('name'))]
+old.close()
+try:
+  connect(host='127.0.0.1', port=${apiPort}, username='api', password='wrong', login_method=token)
+  out['legacy-wrong'] = 'logged in'
+except Exception as e:
+  out['legacy-wrong'] = str(e)
 print(json.dumps(out))
 `;
     // The server runs in this process: the client must run asynchronously.
     const res = await run(py!, ['-c', script]);
     expect(res.stderr).toBe('');
     const out = JSON.parse(res.stdout);
-    expect(out).toEqual({ before: ['10.0.0.1', '10.0.0.2', '192.168.1.0/24'], ret: '*4', query: ['from python'], after: 3, legacy: 4 });
+    expect(out).toMatchObject({ before: ['10.0.0.1', '10.0.0.2', '192.168.1.0/24'], ret: '*4', query: ['from python'], after: 3, legacy: 4 });
+    expect(out['legacy-password']).toEqual(['admin', 'api', 'viewer', 'legacy']);
+    expect(out['legacy-wrong']).toMatch(/invalid user name or password/);
   });
 });
 
