@@ -32,6 +32,7 @@ import { RouterLog } from './log';
 import type { CounterSource } from '../console/print';
 import { MetaRouter } from './metarouter';
 import { PasswordMemory } from './password-memory';
+import { ScriptJobs } from './script-jobs';
 import type { Pos } from '../routeros/source';
 
 export interface RouterOptions {
@@ -104,6 +105,8 @@ export class RouterInstance {
   readonly metarouter: MetaRouter;
   /** Passwords as written, in memory only, for the API's old challenge login (password-memory.ts). */
   readonly passwords = new PasswordMemory();
+  /** Scripts running in the background (`/execute` without `as-string`; script-jobs.ts). */
+  readonly jobs = new ScriptJobs();
 
   private readonly listeners = new Set<(change: StoreChange) => void>();
   /** The executor API commands run through while nothing else wrote the store (it keeps its indexes). */

@@ -164,6 +164,39 @@ describe('REST with curl', () => {
     expect(r.store.table('/ip firewall address-list')!.items).toHaveLength(3);
   });
 
+  withTool(curl, 'curl')('POST /rest/execute: as-string waits for the output; without, a background job id', async () => {
+    const exec = (body: unknown, user?: string) => call('POST', `${base()}/execute`, body, user);
+    expect(await exec({ script: ':put hello', 'as-string': '' })).toEqual({ status: 200, json: { ret: 'hello' } });
+    // Presence is what counts: even false waits.
+    expect(await exec({ script: ':put a; :put [/ip firewall address-list print count-only]', 'as-string': false })).toEqual({ status: 200, json: { ret: 'a\n3' } });
+    const printed = await exec({ script: '/ip firewall address-list print where list=allowed', 'as-string': 'yes' });
+    expect(printed.json.ret).toMatch(/allowed\s+192\.168\.1\.0\/24/);
+    expect(await exec({ script: '/ip firewall address-list add list=exec address=5.5.5.5', 'as-string': '' })).toEqual({ status: 200, json: { ret: '' } });
+    expect(r.store.table('/ip firewall address-list')!.items.map((i) => r.store.table('/ip firewall address-list')!.value(i, 'address'))).toContain('5.5.5.5');
+    // A failing script applies nothing and says why.
+    const bad = await exec({ script: '/ip firewall address-list add list=exec address=6.6.6.6\n/nosuch thing', 'as-string': '' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.detail).toMatch(/line 2/);
+    expect(await exec({ 'as-string': '' })).toEqual({ status: 400, json: { detail: 'missing =script=', error: 400, message: 'Bad Request' } });
+    // A read-only user may not run scripts.
+    const ro = await exec({ script: '/ip firewall address-list add list=ro address=7.7.7.7', 'as-string': '' }, 'viewer:look');
+    expect(ro.status).toBe(400);
+    expect(ro.json.detail).toMatch(/permissions/);
+    // Background: the answer is the job id; the job runs after it.
+    const bg = await exec({ script: '/ip firewall address-list add list=bg address=8.8.4.4' });
+    expect(bg.status).toBe(200);
+    expect(bg.json.ret).toMatch(/^\*[0-9A-F]+$/);
+    const addrs = () => r.store.table('/ip firewall address-list')!.items.map((i) => r.store.table('/ip firewall address-list')!.value(i, 'address'));
+    for (let k = 0; k < 50 && !addrs().includes('8.8.4.4'); k++) await new Promise((res) => setTimeout(res, 20));
+    expect(addrs()).toContain('8.8.4.4');
+    expect(addrs()).not.toContain('6.6.6.6');
+    expect(addrs()).not.toContain('7.7.7.7');
+    const bg2 = await exec({ script: '/nosuch' });
+    expect(bg2.json.ret).not.toBe(bg.json.ret);
+    for (let k = 0; k < 50 && !/script,error/.test(r.log.format()); k++) await new Promise((res) => setTimeout(res, 20));
+    expect(r.log.format()).toMatch(/script,error .*nosuch \(line 1 column 1\)/);
+  });
+
   const openssl = haveTool('openssl', ['version']);
   withTool(curl && openssl, 'curl and openssl')('HTTPS (www-ssl) with a self-signed certificate made by openssl', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-tls-'));

@@ -130,6 +130,22 @@ describe('binary API server', () => {
     });
   });
 
+  test('/execute: as-string answers the output in =ret=; a failing script traps (category 3); a read user may not', async () => {
+    const c = await client();
+    await c.login();
+    expect(await c.call(['/execute', '=script=:local n [/ip firewall address-list print count-only]; :put "n=$n"', '=as-string='])).toEqual([['!done', '=ret=n=3']]);
+    const bad = await c.call(['/execute', '=script=:put ok; /ip firewall address-list add list=x address=nonsense!', '=as-string=']);
+    expect(bad[0]![0]).toBe('!trap');
+    expect(bad[0]![1]).toBe('=category=3');
+    expect(bad[0]![2]).toMatch(/address.*\(line 1 column \d+\)/);
+    const bg = await c.call(['/execute', '=script=:put quiet']);
+    expect(bg).toHaveLength(1);
+    expect(bg[0]![1]).toMatch(/^=ret=\*[0-9A-F]+$/);
+    const v = await client();
+    await v.login('viewer', 'look');
+    expect(await v.call(['/execute', '=script=:put hi', '=as-string='])).toEqual([['!trap', '=category=4', '=message=not enough permissions (9)'], ['!done']]);
+  });
+
   test('add returns =ret=*id; set, disable, enable, remove; bad values trap and change nothing', async () => {
     const c = await client();
     await c.login();
