@@ -73,6 +73,11 @@ export interface StoreChange {
   readonly source: 'load' | 'console' | 'api';
   /** Full menu paths of the tables the change touched; absent after a load or a console line. */
   readonly menus?: readonly string[];
+  /**
+   * When the change only added items (an API `add`): the items, per menu. A running dataplane may take
+   * them in without recompiling (the live router does for address lists).
+   */
+  readonly added?: readonly { readonly path: string; readonly items: readonly Item[] }[];
 }
 
 /** What one API command did: its value (`add` → the new id) and, for print/export, what it selected. */
@@ -301,7 +306,7 @@ export class RouterInstance {
       return { ok: false, errors: sortErrors(errors) };
     }
     this.remember(captured.written);
-    this.changed({ source: 'api', menus: made.map((m) => m.path) }, true);
+    this.changed({ source: 'api', menus: made.map((m) => m.path), added: made.map((m) => ({ path: m.path, items: m.items })) }, true);
     return r.value === undefined ? { ok: true } : { ok: true, value: r.value };
   }
 
