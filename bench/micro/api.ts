@@ -5,7 +5,8 @@
  *
  * The registered cases drive a server connection in process (a socket stand-in: no TCP, whose cost is the
  * kernel's); run this file directly for the same over real loopback TCP with pipelined commands:
- * `npm run build && node dist/bench/micro/api.js`.
+ * `npm run build && node dist/bench/micro/api.js`. The same adds on a live router whose dataplane forwards
+ * meanwhile: bench/macro/api-live-adds.ts (`npm run bench:api`).
  */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';

@@ -411,16 +411,9 @@ async function run(args: string[], io: Io, until?: Promise<void>): Promise<numbe
     await live.close();
     return 1;
   }
-  // Changes through the APIs reach the running dataplane (the console's own lines do already): recompiled
-  // once per burst of API commands (50 ms), so 100k adds do not mean 100k compiles.
-  let pending: NodeJS.Timeout | null = null;
-  const watch = (): (() => void) =>
-    live.router.onChange(() => {
-      pending ??= setTimeout(() => {
-        pending = null;
-        live.applyIfChanged('configuration changed through the API');
-      }, 50);
-    });
+  // Changes through the APIs reach the running dataplane (the console's own lines do already): address-list
+  // adds straight into the running flow, anything else recompiled once per burst of API commands (50 ms).
+  const watch = (): (() => void) => live.followChanges(50);
   let unwatch = watch();
   live.driver.start();
   live.startSampling();
@@ -433,7 +426,6 @@ async function run(args: string[], io: Io, until?: Promise<void>): Promise<numbe
       done = true;
       uninstall();
       unwatch();
-      if (pending !== null) clearTimeout(pending);
       live.driver.stop();
       live.stopSampling();
       log('system,info', `router stopped${o.persist ? ' (TAP devices kept)' : ''}`);

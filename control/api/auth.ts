@@ -8,8 +8,11 @@
  * - Failed logins are counted per source address: after `maxFailures` in a row the source is locked out
  *   for a time that doubles with each further failure (up to `maxLockMs`), and its attempts fail without a
  *   password check. A success clears the count. The table is bounded (oldest sources forgotten first).
- * - The old challenge login (MD5 of 0, password, challenge) needs the password itself, which flowplane
- *   does not keep: it works only for users without a password, and says so otherwise.
+ * - The old challenge login (MD5 of 0, password, challenge) needs the password itself: the store keeps
+ *   only a hash, so it is checked against the text the router was given when the password was set, kept
+ *   in memory only (control/instance/password-memory.ts). A user whose password was loaded as a hash
+ *   (an `export show-sensitive` read back) has no text there and can use the current login only. The
+ *   password is taken as UTF-8 bytes (UNCONFIRMED for non-ASCII passwords: clients send ASCII).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
@@ -60,6 +63,11 @@ export function addressAllowed(list: string | undefined, addr: string): boolean 
   }
 }
 
+/** MD5(0, password as UTF-8, challenge): what the old login's `=response=` carries after its `00`. */
+export function challengeResponse(password: string, challenge: Buffer): Buffer {
+  return createHash('md5').update(Buffer.from([0])).update(Buffer.from(password, 'utf8')).update(challenge).digest();
+}
+
 export class Authenticator {
   private readonly fails = new Map<string, { count: number; until: number }>();
   private readonly verified = new Set<string>();
@@ -106,9 +114,9 @@ export class Authenticator {
     if (this.locked(source)) return { ok: false, message: 'too many failed logins from this address, try again later' };
     const u = this.lookup(name, source, policy);
     let good = false;
-    if (u !== undefined && u.stored === '' && /^00[0-9a-fA-F]{32}$/.test(response)) {
-      const want = createHash('md5').update(Buffer.from([0])).update(challenge).digest();
-      good = timingSafeEqual(want, Buffer.from(response.slice(2), 'hex'));
+    const text = u === undefined ? undefined : u.stored === '' ? '' : this.router.passwords.text(u.stored);
+    if (text !== undefined && /^00[0-9a-fA-F]{32}$/.test(response)) {
+      good = timingSafeEqual(challengeResponse(text, challenge), Buffer.from(response.slice(2), 'hex'));
     }
     return this.outcome(good ? u : undefined, source);
   }

@@ -22,6 +22,7 @@ import type { ResolvedCommand, ResolvedProp, ResolvedSelector, ScriptValue } fro
 import type { Pos } from '../routeros/source';
 import type { Row } from '../store/select';
 import { idText } from '../store/store';
+import { executeCommand } from './execute';
 import { type Query, compileQuery, queryMatches } from './query';
 
 /** A logged-in user: name and the policies of their group. */
@@ -154,6 +155,7 @@ export function parseProplist(v: string | undefined): Set<string> | undefined {
 
 /** Run one API command for `user`. */
 export function runApiCommand(router: RouterInstance, user: ApiUser, c: ApiCommand): ApiResult {
+  if (c.path.length === 0 && c.verb === 'execute') return executeCommand(router, user, c.attrs);
   const verb = c.verb === 'getall' ? 'print' : c.verb;
   const reads = READ_ONLY_VERBS.has(verb);
   if (reads ? !user.policies.has('read') : !user.policies.has('write')) {

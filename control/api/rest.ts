@@ -267,7 +267,7 @@ export class RestServer {
         if (words.length < 1) throw new RestError(400, 'no such command or directory ()');
         const path = words.slice(0, -1);
         const verb = words[words.length - 1]!;
-        if (!this.isMenu(path)) throw new RestError(400, `no such command or directory (${path[path.length - 1] ?? verb})`);
+        if (!this.isMenu(path) && !(path.length === 0 && verb === 'execute')) throw new RestError(400, `no such command or directory (${path[path.length - 1] ?? verb})`);
         const b = body!;
         const attrs = args(b, ['.proplist', '.query']);
         if (b['.proplist'] !== undefined) attrs.push(['.proplist', withId(textOf(b['.proplist']))]);

@@ -4,7 +4,8 @@
  *
  * Per connection: a bounded sentence reader (words.ts; small limits and a login deadline before login, a
  * `!fatal` and close when they are passed or a reserved control byte arrives), `/login` (name and password,
- * or the old MD5 challenge), then commands. Each reply carries the request's `.tag`. Commands run one after
+ * or the old MD5 challenge, checked against the password text the router keeps in memory: auth.ts), then
+ * commands. Each reply carries the request's `.tag`. Commands run one after
  * another as they arrive (each is synchronous and atomic); `listen` stays open and streams changes of its
  * menu (`!re` per changed item, `=.dead=yes` for a removed one) until `/cancel` (its tag, or all), which
  * ends it with `!trap =category=2 =message=interrupted` and `!done`. `!empty` answers a print that found
@@ -29,6 +30,11 @@ import { type ReaderLimits, SentenceReader, encodeSentence } from './words';
 export interface ApiServerOptions {
   /** Answer an empty print with `!empty` then `!done` (RouterOS 7.18+; default true). */
   emptyReply?: boolean;
+  /**
+   * Answer every `/login` without `=response=` with a challenge, as RouterOS before 6.43 did (clients that
+   * send name and password first, like node-routeros, then fall back to the challenge; default false).
+   */
+  challengeOnly?: boolean;
   /** TLS (api-ssl): key and certificate, PEM. */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Milliseconds a connection has to log in (default 10 s). */
@@ -165,7 +171,7 @@ class Connection {
     const name = get('name');
     const password = get('password');
     const response = get('response');
-    if (name === undefined) {
+    if (name === undefined || (response === undefined && this.server.challengeOnly)) {
       // The old form, first step: a challenge.
       this.challenge = randomBytes(16);
       this.send('!done', [['ret', this.challenge.toString('hex')]], tag);
@@ -248,6 +254,7 @@ export class ApiServer {
   readonly server: net.Server;
   readonly auth: Authenticator;
   readonly emptyReply: boolean;
+  readonly challengeOnly: boolean;
   readonly loginTimeoutMs: number;
   readonly preLogin: ReaderLimits;
   readonly postLogin: ReaderLimits;
@@ -260,6 +267,7 @@ export class ApiServer {
   ) {
     this.auth = opts.auth ?? new Authenticator(router, opts.authOptions);
     this.emptyReply = opts.emptyReply ?? true;
+    this.challengeOnly = opts.challengeOnly ?? false;
     this.loginTimeoutMs = opts.loginTimeoutMs ?? 10_000;
     this.preLogin = opts.preLogin ?? PRE_LOGIN;
     this.postLogin = opts.postLogin ?? POST_LOGIN;

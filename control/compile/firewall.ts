@@ -1030,15 +1030,12 @@ export function compileFirewall(store: ConfigStore, ifs: InterfaceIndex, opts: F
     const addr = at!.value(item, 'address');
     if (list === undefined || addr === undefined) continue;
     const id = lists.id(list) - 1;
-    const p = parseIpv4Spec(addr);
-    if (!p.ok) {
+    const e = addressEntry(id, addr, item.values.get('timeout'));
+    if (e === null) {
       cx.problems.push({ table: 'filter', id: idText(item.id), message: `address-list entry ${addr}: DNS names are not resolved by flowplane` });
       continue;
     }
-    const [lo, hi] = specRange(p.value);
-    const to = item.values.get('timeout');
-    const tp = to === undefined ? undefined : parseTime(to);
-    staticAddresses.push({ list: id, lo, hi, timeout: tp?.ok ? tp.value / 1000 : Infinity });
+    staticAddresses.push(e);
   }
   const raw = compileTable(store, 'raw', cx, member);
   const filter = compileTable(store, 'filter', cx, member);
@@ -1060,6 +1057,19 @@ export function compileFirewall(store: ConfigStore, ifs: InterfaceIndex, opts: F
     conntrack: compileConntrackSettings(store),
     problems: cx.problems,
   };
+}
+
+/**
+ * One configured address-list entry as the dataplane holds it (list id, address range, timeout in seconds
+ * or Infinity); null for what flowplane cannot load (a DNS name). Also used to add entries to a running
+ * flow without recompiling (control/instance/live-router.ts).
+ */
+export function addressEntry(list: number, address: string, timeout: string | undefined): { list: number; lo: number; hi: number; timeout: number } | null {
+  const p = parseIpv4Spec(address);
+  if (!p.ok) return null;
+  const [lo, hi] = specRange(p.value);
+  const tp = timeout === undefined ? undefined : parseTime(timeout);
+  return { list, lo, hi, timeout: tp?.ok ? tp.value / 1000 : Infinity };
 }
 
 /** A router's address lists, loaded with the configured entries (timeouts counted from `now`). */

@@ -33,6 +33,8 @@ import { RouterLog } from './log';
 import type { CounterSource } from '../console/print';
 import type { TrafficSource } from './traffic-monitor';
 import { MetaRouter } from './metarouter';
+import { PasswordMemory } from './password-memory';
+import { ScriptJobs } from './script-jobs';
 import type { Pos } from '../routeros/source';
 
 export interface RouterOptions {
@@ -73,6 +75,11 @@ export interface StoreChange {
   readonly source: 'load' | 'console' | 'api';
   /** Full menu paths of the tables the change touched; absent after a load or a console line. */
   readonly menus?: readonly string[];
+  /**
+   * When the change only added items (an API `add`): the items, per menu. A running dataplane may take
+   * them in without recompiling (the live router does for address lists).
+   */
+  readonly added?: readonly { readonly path: string; readonly items: readonly Item[] }[];
 }
 
 /** What one API command did: its value (`add` → the new id) and, for print/export, what it selected. */
@@ -110,10 +117,14 @@ export class RouterInstance {
   logTime = 0;
   /** MetaRouter guests (control/instance/metarouter.ts): RouterInstances of their own, owned by this one. */
   readonly metarouter: MetaRouter;
+  /** Passwords as written, in memory only, for the API's old challenge login (password-memory.ts). */
+  readonly passwords = new PasswordMemory();
+  /** Scripts running in the background (`/execute` without `as-string`; script-jobs.ts). */
+  readonly jobs = new ScriptJobs();
 
   private readonly listeners = new Set<(change: StoreChange) => void>();
   /** The executor API commands run through while nothing else wrote the store (it keeps its indexes). */
-  private live: { ex: Executor; captured: { query: QueryRequest | undefined } } | undefined;
+  private live: { ex: Executor; captured: { query: QueryRequest | undefined; written: Array<[string, string]> } } | undefined;
 
   constructor(opts: RouterOptions = {}) {
     this.name = opts.name ?? 'MikroTik';
@@ -159,6 +170,19 @@ export class RouterInstance {
     };
   }
 
+  /** Collects the passwords a line, file or command writes (remembered only once it commits). */
+  private passwordHook(into: Array<[string, string]>, outer?: ExecHooks['password']): ExecHooks['password'] {
+    return (text: string, stored: string) => {
+      into.push([text, stored]);
+      outer?.(text, stored);
+    };
+  }
+
+  private remember(written: Array<[string, string]>): void {
+    for (const [text, stored] of written) this.passwords.remember(text, stored);
+    written.length = 0;
+  }
+
   /**
    * After a committed change: guests follow the host's `/metarouter` items, then queued actions run (counter
    * resets go to the running dataplane's `counters`; without one there is nothing to reset).
@@ -174,6 +198,7 @@ export class RouterInstance {
   /** Load a configuration script: all of it, or nothing when anything is wrong (see control/store/load.ts). */
   load(text: string, file: string, opts: LoadOptions = {}): LoadResult {
     const actions: Action[] = [];
+    const written: Array<[string, string]> = [];
     const hooks: ExecHooks = {
       ...opts.hooks,
       log: (topic, message, pos) => {
@@ -181,9 +206,11 @@ export class RouterInstance {
         opts.hooks?.log?.(topic, message, pos);
       },
       action: this.actionHook(actions, opts.hooks?.action),
+      password: this.passwordHook(written, opts.hooks?.password),
     };
     const r = loadConfig(this.store, text, file, { registry: this.registry, ...opts, hooks, check: (w, f) => this.limits(w, f) });
     if (r.ok) {
+      this.remember(written);
       this.afterCommit(actions);
       this.changed({ source: 'load' });
     }
@@ -206,6 +233,12 @@ export class RouterInstance {
   /** Tell the listeners; `live` says the change went through the live executor (its indexes stay right). */
   private changed(change: StoreChange, live = false): void {
     if (!live) this.live = undefined;
+    if (this.passwords.size > 0 && (change.menus === undefined || change.menus.includes('/user'))) {
+      const users = this.store.table('/user');
+      const stored = new Set<string>();
+      if (users !== undefined) for (const u of users.items) stored.add(users.value(u, 'password') ?? '');
+      this.passwords.prune(stored);
+    }
     for (const l of [...this.listeners]) {
       try {
         l(change);
@@ -215,10 +248,11 @@ export class RouterInstance {
     }
   }
 
-  private liveExecutor(): { ex: Executor; captured: { query: QueryRequest | undefined } } {
+  private liveExecutor(): { ex: Executor; captured: { query: QueryRequest | undefined; written: Array<[string, string]> } } {
     if (this.live !== undefined) return this.live;
-    const captured: { query: QueryRequest | undefined } = { query: undefined };
+    const captured: { query: QueryRequest | undefined; written: Array<[string, string]> } = { query: undefined, written: [] };
     const hooks: ExecHooks = {
+      password: this.passwordHook(captured.written),
       print: (req) => {
         captured.query = req;
       },
@@ -252,7 +286,8 @@ export class RouterInstance {
     const work = this.store.clone();
     const filled = liveMenus.length === 0 ? null : fillLive(work, this.liveTables!, liveMenus);
     const actions: Action[] = [];
-    const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}), hooks: { action: this.actionHook(actions) } });
+    const written: Array<[string, string]> = [];
+    const ex = new Executor(work, { registry: this.registry, ...(opts.strict ? { strict: true } : {}), hooks: { action: this.actionHook(actions), password: this.passwordHook(written) } });
     const r = ex.execute(cmd);
     const removed = filled === null ? null : stripLive(work, filled);
     if (!r.ok) return { ok: false, errors: ex.settle([ConfigError.at(cmd.file, cmd.pos, r.message)]) };
@@ -260,6 +295,7 @@ export class RouterInstance {
     if (v.errors.length > 0) return { ok: false, errors: v.errors };
     this.store.replaceWith(work);
     this.dropLive(removed);
+    this.remember(written);
     this.afterCommit(actions);
     const menus = changedMenus(cmd, ex);
     this.changed(menus === undefined ? { source: 'api' } : { source: 'api', menus });
@@ -278,6 +314,7 @@ export class RouterInstance {
     const adding = cmd.verb === 'add';
     const before = adding ? idCounters(this.store) : undefined;
     captured.query = undefined;
+    captured.written.length = 0;
     const r = ex.execute(cmd);
     ex.warnings.length = 0;
     ex.lines.clear();
@@ -307,7 +344,8 @@ export class RouterInstance {
       this.live = undefined; // its indexes saw the items
       return { ok: false, errors: sortErrors(errors) };
     }
-    this.changed({ source: 'api', menus: made.map((m) => m.path) }, true);
+    this.remember(captured.written);
+    this.changed({ source: 'api', menus: made.map((m) => m.path), added: made.map((m) => ({ path: m.path, items: m.items })) }, true);
     return r.value === undefined ? { ok: true } : { ok: true, value: r.value };
   }
 
@@ -326,9 +364,11 @@ export class RouterInstance {
     });
     const output: string[] = [];
     const actions: Action[] = [];
+    const written: Array<[string, string]> = [];
     const hooks: ExecHooks = {
       ...opts.hooks,
       action: this.actionHook(actions, opts.hooks?.action),
+      password: this.passwordHook(written, opts.hooks?.password),
       put: (text, pos) => {
         output.push(text);
         opts.hooks?.put?.(text, pos);
@@ -356,6 +396,7 @@ export class RouterInstance {
     if (errors.length > 0) return { ok: false, output, errors, warnings, menu: [...menu] };
     this.store.replaceWith(work);
     this.dropLive(removed);
+    this.remember(written);
     this.afterCommit(actions);
     this.changed({ source: 'console' });
     return { ok: true, output, errors, warnings, menu: nextMenu };

@@ -64,6 +64,11 @@ export interface ExecHooks {
    * selection resolved; the RouterInstance applies it after the line (or file) committed.
    */
   action?(path: string, verb: string, keys: string[], pos: Pos, ids: number[]): void;
+  /**
+   * A password value was written: the text and the hash it is stored as (the router keeps the text in
+   * memory for the API's old challenge login once the change commits; control/instance/password-memory.ts).
+   */
+  password?(text: string, stored: string): void;
 }
 
 export interface ExecOptions {
@@ -368,7 +373,10 @@ export class Executor implements ScriptHost {
   /** Canonical value of a property, or an error at the value's position. */
   private value(ps: PropSpec, p: ResolvedProp, c: Ctx): string | undefined {
     const r = canonical(ps.type, p.value!, ps.negatable ?? false);
-    if (r.ok) return r.value;
+    if (r.ok) {
+      if (ps.type.t === 'password') this.opts.hooks?.password?.(p.value!, r.value);
+      return r.value;
+    }
     c.error(p.valuePos ?? p.pos, `${ps.name}: ${r.expected}`);
     return undefined;
   }

@@ -56,6 +56,21 @@ describe('node-routeros', () => {
     }
   });
 
+  test('falls back to the MD5 challenge when the server answers like RouterOS before 6.43', async () => {
+    const old = await apiServer(r, { emptyReply: false, challengeOnly: true });
+    try {
+      const conn = new RouterOSAPI({ host: '127.0.0.1', port: old.port, user: 'api', password: 'secret', timeout: 5 });
+      await conn.connect();
+      const users = await conn.write('/user/print', ['=.proplist=name']);
+      expect(users.map((x: Record<string, string>) => x['name'])).toEqual(['admin', 'api', 'viewer']);
+      await conn.close();
+      const bad = new RouterOSAPI({ host: '127.0.0.1', port: old.port, user: 'api', password: 'wrong', timeout: 5 });
+      await expect(bad.connect()).rejects.toThrow(/invalid|CANTLOGIN/i);
+    } finally {
+      await old.server.close();
+    }
+  });
+
   test('a wrong password is refused', async () => {
     const conn = new RouterOSAPI({ host: '127.0.0.1', port: apiPort, user: 'api', password: 'wrong', timeout: 5 });
     await expect(conn.connect()).rejects.toThrow(/invalid/i);
@@ -86,13 +101,25 @@ out['after'] = len(list(al))
 api.close()
 old = connect(host='127.0.0.1', port=${apiPort}, username='legacy', password='', login_method=token)
 out['legacy'] = len(list(old.path('user')))
+old.close()
+# The MD5 challenge login of a user with a password (the text the router was given, kept in memory).
+old = connect(host='127.0.0.1', port=${apiPort}, username='api', password='secret', login_method=token)
+out['legacy-password'] = [x['name'] for x in old.path('user').select(Key('name'))]
+old.close()
+try:
+  connect(host='127.0.0.1', port=${apiPort}, username='api', password='wrong', login_method=token)
+  out['legacy-wrong'] = 'logged in'
+except Exception as e:
+  out['legacy-wrong'] = str(e)
 print(json.dumps(out))
 `;
     // The server runs in this process: the client must run asynchronously.
     const res = await run(py!, ['-c', script]);
     expect(res.stderr).toBe('');
     const out = JSON.parse(res.stdout);
-    expect(out).toEqual({ before: ['10.0.0.1', '10.0.0.2', '192.168.1.0/24'], ret: '*4', query: ['from python'], after: 3, legacy: 4 });
+    expect(out).toMatchObject({ before: ['10.0.0.1', '10.0.0.2', '192.168.1.0/24'], ret: '*4', query: ['from python'], after: 3, legacy: 4 });
+    expect(out['legacy-password']).toEqual(['admin', 'api', 'viewer', 'legacy']);
+    expect(out['legacy-wrong']).toMatch(/invalid user name or password/);
   });
 });
 
@@ -135,6 +162,39 @@ describe('REST with curl', () => {
     const bad = await run('curl', ['-s', '-u', 'api:secret', '-X', 'POST', '-H', 'content-type: application/json', '--data', '{not json', '-w', '\\n%{http_code}', `${base()}/ip/address/print`], { encoding: 'utf8' });
     expect(bad.stdout.endsWith('\n400')).toBe(true);
     expect(r.store.table('/ip firewall address-list')!.items).toHaveLength(3);
+  });
+
+  withTool(curl, 'curl')('POST /rest/execute: as-string waits for the output; without, a background job id', async () => {
+    const exec = (body: unknown, user?: string) => call('POST', `${base()}/execute`, body, user);
+    expect(await exec({ script: ':put hello', 'as-string': '' })).toEqual({ status: 200, json: { ret: 'hello' } });
+    // Presence is what counts: even false waits.
+    expect(await exec({ script: ':put a; :put [/ip firewall address-list print count-only]', 'as-string': false })).toEqual({ status: 200, json: { ret: 'a\n3' } });
+    const printed = await exec({ script: '/ip firewall address-list print where list=allowed', 'as-string': 'yes' });
+    expect(printed.json.ret).toMatch(/allowed\s+192\.168\.1\.0\/24/);
+    expect(await exec({ script: '/ip firewall address-list add list=exec address=5.5.5.5', 'as-string': '' })).toEqual({ status: 200, json: { ret: '' } });
+    expect(r.store.table('/ip firewall address-list')!.items.map((i) => r.store.table('/ip firewall address-list')!.value(i, 'address'))).toContain('5.5.5.5');
+    // A failing script applies nothing and says why.
+    const bad = await exec({ script: '/ip firewall address-list add list=exec address=6.6.6.6\n/nosuch thing', 'as-string': '' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.detail).toMatch(/line 2/);
+    expect(await exec({ 'as-string': '' })).toEqual({ status: 400, json: { detail: 'missing =script=', error: 400, message: 'Bad Request' } });
+    // A read-only user may not run scripts.
+    const ro = await exec({ script: '/ip firewall address-list add list=ro address=7.7.7.7', 'as-string': '' }, 'viewer:look');
+    expect(ro.status).toBe(400);
+    expect(ro.json.detail).toMatch(/permissions/);
+    // Background: the answer is the job id; the job runs after it.
+    const bg = await exec({ script: '/ip firewall address-list add list=bg address=8.8.4.4' });
+    expect(bg.status).toBe(200);
+    expect(bg.json.ret).toMatch(/^\*[0-9A-F]+$/);
+    const addrs = () => r.store.table('/ip firewall address-list')!.items.map((i) => r.store.table('/ip firewall address-list')!.value(i, 'address'));
+    for (let k = 0; k < 50 && !addrs().includes('8.8.4.4'); k++) await new Promise((res) => setTimeout(res, 20));
+    expect(addrs()).toContain('8.8.4.4');
+    expect(addrs()).not.toContain('6.6.6.6');
+    expect(addrs()).not.toContain('7.7.7.7');
+    const bg2 = await exec({ script: '/nosuch' });
+    expect(bg2.json.ret).not.toBe(bg.json.ret);
+    for (let k = 0; k < 50 && !/script,error/.test(r.log.format()); k++) await new Promise((res) => setTimeout(res, 20));
+    expect(r.log.format()).toMatch(/script,error .*nosuch \(line 1 column 1\)/);
   });
 
   const openssl = haveTool('openssl', ['version']);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { challengeResponse } from '../../../control/api/auth';
 import type { ApiServer } from '../../../control/api/server';
+import { exportConfig } from '../../../control/store/export';
 import type { RouterInstance } from '../../../control/instance/router';
 import { RawClient, apiServer, router } from './helpers';
 
@@ -67,6 +69,81 @@ describe('binary API server', () => {
     const md5 = createHash('md5').update(Buffer.concat([Buffer.from([0]), Buffer.from(''), Buffer.from(ret, 'hex')])).digest('hex');
     expect(await c.call(['/login', '=name=nopw', `=response=00${md5}`])).toEqual([['!done']]);
     expect((await c.call(['/ip/firewall/address-list/print', '=count-only=']))[0]).toEqual(['!done', '=ret=3']);
+  });
+
+  describe('old MD5 challenge login for users with passwords', () => {
+    /** The challenge step, then the response made here (not by the server's code). */
+    async function challengeLogin(c: RawClient, name: string, password: string): Promise<string[][]> {
+      const ch = await c.call(['/login']);
+      const ret = ch[0]!.find((w) => w.startsWith('=ret='))!.slice(5);
+      const md5 = createHash('md5').update(Buffer.concat([Buffer.from([0]), Buffer.from(password, 'utf8'), Buffer.from(ret, 'hex')])).digest('hex');
+      return c.call(['/login', `=name=${name}`, `=response=00${md5}`]);
+    }
+
+    test('the response is MD5(0, password, challenge) (known answers computed with Python hashlib)', () => {
+      expect(challengeResponse('secret', Buffer.from('0123456789abcdef0123456789abcdef', 'hex')).toString('hex')).toBe('ebbe7c3df6b3d902bfd1f355c6e63289');
+      expect(challengeResponse('pässword', Buffer.from('ffeeddccbbaa99887766554433221100', 'hex')).toString('hex')).toBe('9700e1d96cfbd933b14264d0f3b265e8');
+    });
+
+    test('a password from the config, the console and the API works; a wrong one fails', async () => {
+      expect(await challengeLogin(await client(), 'api', 'secret')).toEqual([['!done']]);
+      const wrong = await challengeLogin(await client(), 'api', 'secreT');
+      expect(wrong[0]![0]).toBe('!trap');
+      expect(r.runConsoleLine('set viewer password=fromconsole', ['user']).ok).toBe(true);
+      expect(await challengeLogin(await client(), 'viewer', 'fromconsole')).toEqual([['!done']]);
+      const c = await client();
+      await c.login();
+      expect(await c.call(['/user/add', '=name=apiuser', '=group=read', '=password=fromapi'])).toEqual([['!done', '=ret=*4']]);
+      expect(await challengeLogin(await client(), 'apiuser', 'fromapi')).toEqual([['!done']]);
+      expect(await c.call(['/user/set', '=.id=apiuser', '=password=changed'])).toEqual([['!done']]);
+      expect(await challengeLogin(await client(), 'apiuser', 'changed')).toEqual([['!done']]);
+    });
+
+    test('the text is forgotten when the password changes or the user goes, and never exported', async () => {
+      expect(r.passwords.size).toBe(2); // api, viewer
+      expect(r.runConsoleLine('set api password=other', ['user']).ok).toBe(true);
+      expect(r.passwords.size).toBe(2);
+      expect((await challengeLogin(await client(), 'api', 'secret'))[0]![0]).toBe('!trap');
+      expect(r.runConsoleLine('remove viewer', ['user']).ok).toBe(true);
+      expect(r.passwords.size).toBe(1);
+      const exported = exportConfig(r.store, { showSensitive: true });
+      expect(exported).toMatch(/password=pbkdf2-sha256/);
+      expect(exported).not.toMatch(/other|secret|look/);
+      // A failed command that wrote a password remembers nothing.
+      expect(r.runConsoleLine('add name=x group=nosuch password=neverkept', ['user']).ok).toBe(false);
+      expect(r.passwords.size).toBe(1);
+    });
+
+    test('a password loaded as a hash has no text: the challenge login fails, the current one works', async () => {
+      const hash = r.store.table('/user')!.value(r.store.table('/user')!.byKey('api')!, 'password')!;
+      const r2 = router(`/user add name=hashed group=full password=${hash}`);
+      const s2 = await apiServer(r2);
+      try {
+        const c = new RawClient(s2.port);
+        clients.push(c);
+        await c.ready();
+        expect((await challengeLogin(c, 'hashed', 'secret'))[0]![0]).toBe('!trap');
+        expect(await c.login('hashed', 'secret')).toEqual([['!done']]);
+      } finally {
+        await s2.server.close();
+      }
+    });
+  });
+
+  test('/execute: as-string answers the output in =ret=; a failing script traps (category 3); a read user may not', async () => {
+    const c = await client();
+    await c.login();
+    expect(await c.call(['/execute', '=script=:local n [/ip firewall address-list print count-only]; :put "n=$n"', '=as-string='])).toEqual([['!done', '=ret=n=3']]);
+    const bad = await c.call(['/execute', '=script=:put ok; /ip firewall address-list add list=x address=nonsense!', '=as-string=']);
+    expect(bad[0]![0]).toBe('!trap');
+    expect(bad[0]![1]).toBe('=category=3');
+    expect(bad[0]![2]).toMatch(/address.*\(line 1 column \d+\)/);
+    const bg = await c.call(['/execute', '=script=:put quiet']);
+    expect(bg).toHaveLength(1);
+    expect(bg[0]![1]).toMatch(/^=ret=\*[0-9A-F]+$/);
+    const v = await client();
+    await v.login('viewer', 'look');
+    expect(await v.call(['/execute', '=script=:put hi', '=as-string='])).toEqual([['!trap', '=category=4', '=message=not enough permissions (9)'], ['!done']]);
   });
 
   test('add returns =ret=*id; set, disable, enable, remove; bad values trap and change nothing', async () => {

@@ -22,7 +22,9 @@ describe('RouterInstance.runCommand and onChange', () => {
     r.onChange((c) => seen.push(c));
     const out = r.runCommand(cmd(['ip', 'firewall', 'address-list'], 'add', { list: 'a', address: '1.2.3.4' }));
     expect(out).toEqual({ ok: true, value: { type: 'id', text: '*1' } });
-    expect(seen).toEqual([{ source: 'api', menus: ['/ip firewall address-list'] }]);
+    expect(seen).toMatchObject([{ source: 'api', menus: ['/ip firewall address-list'] }]);
+    // The change names the items the add made (a live dataplane takes address-list entries in place).
+    expect(seen[0]!.added!.map((a) => [a.path, a.items.map((i) => i.values.get('address'))])).toEqual([['/ip firewall address-list', ['1.2.3.4']]]);
     expect(exportConfig(r.store, {})).toContain('/ip firewall address-list\nadd address=1.2.3.4 list=a');
   });
 
