@@ -19,7 +19,7 @@ import type { CounterSource } from '../console/print';
 import type { LiveTables } from '../store/live';
 import { connSnapshot, removeConnection } from '../../dataplane/conntrack/snapshot';
 import type { LogSink } from '../../dataplane/log-sink';
-import { LIVE_ID_BASE, addressListRows, arpReports, arpRows, connectionRows, forgetNeighbour } from './live-rows';
+import { LIVE_ID_BASE, addressListRows, arpReports, arpRows, bridgeHostRows, connectionRows, fdbReports, forgetHost, forgetNeighbour } from './live-rows';
 import type { ExecHooks } from '../store/exec';
 import { RouterInstance, type StoreChange } from './router';
 import { ConfigError } from '../routeros/errors';
@@ -433,12 +433,14 @@ export class LiveRouter {
     const CONNECTIONS = '/ip firewall connection';
     const ARP = '/ip arp';
     const LISTS = '/ip firewall address-list';
+    const HOSTS = '/interface bridge host';
     const marks = (): readonly string[] => (this.gen.firewall as { markNames?: readonly string[] }).markNames ?? [''];
     const listNames = (): readonly string[] => (this.gen.firewall as { addressListNames?: readonly string[] }).addressListNames ?? [];
     // the live clock is the wall clock (seconds); the port thread's flow does not run it with workers
     const now = (): number => (this.workerEngine !== null ? (performance.timeOrigin + performance.now()) / 1000 : this.flow.state.now);
     /** The keys of the ARP rows printed last (what `remove` of one of them names). */
     let arpKeys = new Map<number, [number, number]>();
+    let hostKeys = new Map<number, [number, number, number, number]>();
     return {
       rows: (menu) => {
         if (menu === CONNECTIONS) {
@@ -450,6 +452,14 @@ export class LiveRouter {
           const reports = this.workerEngine !== null ? this.workerEngine.arp() : arpReports(this.flow.state.arp, 0);
           const r = arpRows(reports, this.gen.ifNames, this.workerEngine?.workers ?? 1);
           arpKeys = r.keys;
+          return r.rows;
+        }
+        if (menu === HOSTS) {
+          const g = this.gen;
+          const reports = this.workerEngine !== null ? this.workerEngine.fdb() : fdbReports(this.flow.state.fdbs, 0);
+          const portName = (p: number) => g.portNames[p] ?? g.ifNames[g.bridgeIf[p - g.portNames.length] ?? -1] ?? `port ${p}`;
+          const r = bridgeHostRows(reports, Array.from(g.bridgeIf, (i) => g.ifNames[i] ?? '?'), portName, this.workerEngine?.workers ?? 1);
+          hostKeys = r.keys;
           return r.rows;
         }
         if (menu === LISTS) {
@@ -470,6 +480,11 @@ export class LiveRouter {
           const keys = ids.map((id) => arpKeys.get(id)).filter((k): k is [number, number] => k !== undefined);
           if (this.workerEngine !== null) return this.workerEngine.removeArp(keys);
           return keys.filter(([ip, ifIndex]) => forgetNeighbour(this.flow.state.arp, ip, ifIndex)).length;
+        }
+        if (menu === HOSTS) {
+          const keys = ids.map((id) => hostKeys.get(id)).filter((k): k is [number, number, number, number] => k !== undefined);
+          if (this.workerEngine !== null) return this.workerEngine.removeFdb(keys);
+          return keys.filter(([br, hi, lo, vid]) => forgetHost(this.flow.state.fdbs, br, hi, lo, vid)).length;
         }
         if (menu === LISTS) {
           const lists = this.flow.firewall?.lists;

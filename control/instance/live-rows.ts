@@ -13,6 +13,7 @@ import { formatIpv4, formatTime } from '../routeros/values';
 import type { LiveRow } from '../store/live';
 import { ArpFlag, ArpState, COMPLETE_MASK as COMPLETE_STATES, type ArpTable } from '../../dataplane/tables/arp-table';
 import type { AddressListEntry } from '../../dataplane/tables/address-list';
+import { FdbFlag, type Fdb } from '../../dataplane/tables/fdb';
 
 
 /** Protocol names `/ip firewall connection` prints (others print as their number). */
@@ -170,4 +171,75 @@ export function addressListRows(entries: readonly AddressListEntry[], listNames:
     rows.push({ id: LIVE_ID_BASE + e.id, values: v });
   }
   return rows;
+}
+
+/** A learned bridge host as a worker (or the port thread) reports it. */
+export interface FdbReport {
+  readonly worker: number;
+  readonly bridge: number;
+  readonly slot: number;
+  readonly hi: number;
+  readonly lo: number;
+  readonly vid: number;
+  readonly port: number;
+  readonly flags: number;
+  readonly lastSeen: number;
+}
+
+/** What the bridges' forwarding databases hold besides configured hosts, as FdbReports of `worker`. */
+export function fdbReports(fdbs: readonly Fdb[], worker: number): FdbReport[] {
+  const out: FdbReport[] = [];
+  fdbs.forEach((fdb, bridge) =>
+    fdb.forEach((e) => {
+      if ((e.flags & FdbFlag.STATIC) === 0) out.push({ worker, bridge, slot: e.slot, hi: e.hi, lo: e.lo, vid: e.vid, port: e.port, flags: e.flags, lastSeen: e.lastSeen });
+    }),
+  );
+  return out;
+}
+
+/**
+ * `/interface bridge host` rows of the learned hosts and the bridges' own MACs (RouterOS flags D, and L for
+ * local), one per (bridge, MAC, VLAN): with workers from whichever worker saw the MAC last. `portName` names
+ * a flow port (a bridge's own virtual port is the bridge). Returns the rows and, per id, the key `remove`
+ * needs: [bridge, hi, lo, vid].
+ */
+export function bridgeHostRows(
+  reports: readonly FdbReport[],
+  bridgeNames: readonly string[],
+  portName: (port: number) => string,
+  workers: number,
+): { rows: LiveRow[]; keys: Map<number, [number, number, number, number]> } {
+  const best = new Map<string, FdbReport>();
+  for (const r of reports) {
+    const k = `${r.bridge}/${r.hi}/${r.lo}/${r.vid}`;
+    const b = best.get(k);
+    if (b === undefined || r.lastSeen > b.lastSeen) best.set(k, r);
+  }
+  const rows: LiveRow[] = [];
+  const keys = new Map<number, [number, number, number, number]>();
+  const ordered = [...best.values()].sort((a, b) => a.bridge - b.bridge || a.hi - b.hi || a.lo - b.lo || a.vid - b.vid);
+  for (const r of ordered) {
+    const v = new Map<string, string>();
+    const on = portName(r.port);
+    v.set('mac-address', macText(r.hi, r.lo));
+    if (r.vid > 0) v.set('vid', String(r.vid));
+    v.set('bridge', bridgeNames[r.bridge] ?? String(r.bridge));
+    v.set('interface', on);
+    v.set('on-interface', on);
+    v.set('local', (r.flags & FdbFlag.LOCAL) !== 0 ? 'yes' : 'no');
+    v.set('external', 'no');
+    const id = LIVE_ID_BASE + (r.slot * Math.max(1, bridgeNames.length) + r.bridge) * workers + r.worker;
+    keys.set(id, [r.bridge, r.hi, r.lo, r.vid]);
+    rows.push({ id, values: v });
+  }
+  return { rows, keys };
+}
+
+/** `remove` of a learned host: the bridge forgets it (its next frame is flooded, then learned again). */
+export function forgetHost(fdbs: readonly Fdb[], bridge: number, hi: number, lo: number, vid: number): boolean {
+  const fdb = fdbs[bridge];
+  if (fdb === undefined) return false;
+  const at = fdb.find(hi, lo, vid);
+  if (at < 0 || (fdb.flags[at]! & FdbFlag.DYNAMIC) === 0) return false;
+  return fdb.remove(hi, lo, vid);
 }

@@ -50,7 +50,7 @@ import type { Generation } from '../compile/generation';
 import { routerAddrs } from './compile-text';
 import type { LogSink } from '../../dataplane/log-sink';
 import { type QueueCounters, sumQueueCounters } from '../../dataplane/queue/report';
-import type { ArpReport } from './live-rows';
+import type { ArpReport, FdbReport } from './live-rows';
 import type { FromWorker, LiveWorkerResult, LiveWorkerTask, ToWorker, WorkerAnswer, WorkerAsk } from './worker-entry';
 
 export interface WorkerEngineOptions {
@@ -589,6 +589,16 @@ export class WorkerEngine implements LiveEngine {
   /** Forget learned neighbours (address, interface index) in every worker; returns how many entries went. */
   removeArp(keys: readonly (readonly [number, number])[]): number {
     return this.ask({ what: 'remove-arp', keys }).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
+  }
+
+  /** Every worker's bridge forwarding databases (each learns on its own). */
+  fdb(): FdbReport[] {
+    return this.ask({ what: 'fdb' }).flatMap((a) => (a !== undefined && 'fdb' in a ? a.fdb : []));
+  }
+
+  /** Forget learned hosts ([bridge, hi, lo, vid]) in every worker; returns how many entries went. */
+  removeFdb(keys: readonly (readonly [number, number, number, number])[]): number {
+    return this.ask({ what: 'remove-fdb', keys }).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
   }
 
   /** Take address-list entries out of every worker's lists (the router's copy removed them: console, API). */

@@ -43,7 +43,7 @@ import { COUNTER_TABLES, CTL, counterColumns, counterCounts, counterLayout, outT
 import { carryCounters, type CounterCarry } from '../../dataplane/counter-carry';
 import type { Generation } from '../compile/generation';
 import { compileConfig } from './compile-text';
-import { arpReports, forgetNeighbour, type ArpReport } from './live-rows';
+import { arpReports, fdbReports, forgetHost, forgetNeighbour, type ArpReport, type FdbReport } from './live-rows';
 
 export interface LiveWorkerTask {
   index: number;
@@ -81,9 +81,11 @@ export type WorkerAsk =
   | { readonly what: 'remove-connections'; readonly ids: readonly number[]; readonly workers: number }
   | { readonly what: 'queues' }
   | { readonly what: 'arp' }
-  | { readonly what: 'remove-arp'; readonly keys: readonly (readonly [number, number])[] };
+  | { readonly what: 'remove-arp'; readonly keys: readonly (readonly [number, number])[] }
+  | { readonly what: 'fdb' }
+  | { readonly what: 'remove-fdb'; readonly keys: readonly (readonly [number, number, number, number])[] };
 
-export type WorkerAnswer = { readonly connections: Float64Array } | { readonly removed: number } | { readonly queues: QueueCounterCopy[] } | { readonly arp: ArpReport[] };
+export type WorkerAnswer = { readonly connections: Float64Array } | { readonly removed: number } | { readonly queues: QueueCounterCopy[] } | { readonly arp: ArpReport[] } | { readonly fdb: FdbReport[] };
 
 /** Messages on a worker's port: from the port thread, and back. */
 export type ToWorker = { kind: 'config'; config: string; stats: SharedArrayBuffer; rules: SharedRuleBuffers; carry?: CounterCarry } | { kind: 'ask'; seq: number; ask: WorkerAsk };
@@ -110,6 +112,13 @@ export function answerAsk(ask: WorkerAsk, flow: Flow, index: number): WorkerAnsw
     case 'remove-arp': {
       let removed = 0;
       for (const [ip, ifIndex] of ask.keys) if (forgetNeighbour(flow.state.arp, ip, ifIndex)) removed++;
+      return { removed };
+    }
+    case 'fdb':
+      return { fdb: fdbReports(flow.state.fdbs, index) };
+    case 'remove-fdb': {
+      let removed = 0;
+      for (const [br, hi, lo, vid] of ask.keys) if (forgetHost(flow.state.fdbs, br, hi, lo, vid)) removed++;
       return { removed };
     }
     case 'queues':

@@ -267,7 +267,8 @@ const bridgeVlan = menu({
 
 const bridgeHost = menu({
   path: '/interface bridge host',
-  doc: 'Bridge forwarding database; static entries are added here',
+  doc: 'Bridge forwarding database; static entries are added here (a running router also lists what it learned, flag D)',
+  live: 'dynamic',
   props: [
     { name: 'mac-address', type: mac(), required: true, doc: 'host MAC address' },
     { name: 'bridge', type: ref('/interface bridge'), required: true, doc: 'the bridge' },

@@ -99,6 +99,8 @@ export interface FdbOptions {
 
 /** One entry as `forEach` reports it (off the hot path). */
 export interface FdbEntry {
+  /** The entry's slot (stable while the entry lives). */
+  slot: number;
   hi: number;
   lo: number;
   vid: number;
@@ -442,6 +444,7 @@ export class Fdb {
       const kw = keys[i << 1]!;
       if (kw === 0) continue;
       fn({
+        slot: i,
         hi: (kw >>> 12) & 0xffff,
         lo: keys[(i << 1) + 1]! >>> 0,
         vid: kw & 0xfff,

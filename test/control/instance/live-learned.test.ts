@@ -121,3 +121,46 @@ test('/ip firewall address-list: entries rules added, with the time left; removi
     live.driver.stop();
   }
 });
+
+test('/interface bridge host: the bridge`s own MACs (local) and the learned hosts; remove makes it flood again', () => {
+  const router = new RouterInstance();
+  const res = router.load(
+    `/interface bridge
+add name=br1
+/interface bridge port
+add bridge=br1 interface=ether1
+add bridge=br1 interface=ether2
+add bridge=br1 interface=ether3
+`,
+    'bridge.rsc',
+  );
+  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
+  const ports = [new MemPort('tapA'), new MemPort('tapB'), new MemPort('tapC')];
+  const live = new LiveRouter(router, ports.map((io, i) => ({ iface: `ether${i + 1}`, io })), { log: () => {}, driver: { clock: () => [T, 0], tickMs: 1000 } });
+  live.driver.start();
+  const A = '02:00:00:00:AA:01';
+  const B = '02:00:00:00:BB:02';
+  const l2 = (src: string, dst: string) => frame().eth({ src, dst, type: 0x88b5 }).payload('hello').build();
+  const feed = (i: number, f: Uint8Array) => {
+    ports[i]!.inbox.push(f);
+    ports[i]!.ready!();
+  };
+  try {
+    feed(0, l2(A, B)); // A on ether1: learned, flooded
+    feed(1, l2(B, A)); // B on ether2: learned, unicast to ether1
+    expect(ports[2]!.sent.length).toBe(1); // only the first frame was flooded to ether3
+    const rows = api(router, ['interface', 'bridge', 'host']);
+    const learned = rows.filter((r) => r['local'] === 'false');
+    expect(learned.map((r) => [r['mac-address'], r['on-interface'], r['bridge'], r['dynamic']])).toEqual([
+      [A, 'ether1', 'br1', 'true'],
+      [B, 'ether2', 'br1', 'true'],
+    ]);
+    expect(rows.filter((r) => r['local'] === 'true').length).toBeGreaterThanOrEqual(1); // the bridge's own MAC
+    api(router, ['interface', 'bridge', 'host'], 'remove', [['.id', learned[0]!['.id']!]]);
+    feed(1, l2(B, A)); // A forgotten: flooded to ether3 as well
+    expect(ports[2]!.sent.length).toBe(2);
+    expect(api(router, ['interface', 'bridge', 'host']).filter((r) => r['local'] === 'false').map((r) => r['mac-address'])).toEqual([B]);
+  } finally {
+    live.driver.stop();
+  }
+});
