@@ -10,6 +10,7 @@
  * flow takes over the counters of the rules (firewall, bridge filter/nat) and queues that still exist
  * (control/instance/counter-carry.ts says which: by id after an edit, by identical rule after a reload).
  */
+import { M, R_STATEFUL } from '../../dataplane/firewall/rules';
 import { Col as MonCol, TrafficMonitor, type TrafficRates } from './traffic-monitor';
 import { compileGeneration, type Generation } from '../compile/generation';
 import { addressEntry } from '../compile/firewall';
@@ -84,6 +85,7 @@ export class LiveRouter {
     this.applied = fingerprint(router);
     this.driver = new LiveDriver(this.build(null), bindings, { ...opts.driver, log: opts.log });
     for (const p of this.gen.firewall.problems) opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
+    this.warnPerWorker();
     router.counters = this.counterSource();
     router.traffic = this;
     router.liveTables = this.liveTables();
@@ -267,8 +269,25 @@ export class LiveRouter {
     const kept = wr !== null ? (wr.refused > 0 ? `, connections dropped in ${wr.refused} workers` : fw !== null ? `, ${wr.kept} connections kept` : '') : fw !== null && fw.carried ? `, ${fw.ct.confirmed} connections kept` : fw?.carryRefused ? `, connections dropped: ${fw.carryRefused}` : '';
     this.opts.log('system,info', `${what}${kept}`);
     for (const p of gen.firewall.problems) this.opts.log('firewall,warning', `${p.table} ${p.id}: ${p.message}`);
+    this.warnPerWorker();
     const lost = this.driver.unboundInterfaces();
     if (lost.length > 0) this.opts.log('interface,warning', `no such interface in the configuration: ${lost.join(', ')} (frames from it are dropped)`);
+  }
+
+  /**
+   * With workers, say which configured state each worker keeps on its own (docs/workers.md "Who owns
+   * what"): queues shape per worker, and dst-limit / psd count per worker, so their limits apply N times.
+   */
+  private warnPerWorker(): void {
+    const n = this.workerEngine?.workers ?? 1;
+    if (n < 2) return;
+    if (this.flow.queueStages.length > 0) this.opts.log('system,warning', `queues: each of the ${n} workers shapes its own copy, so a queue's limits apply per worker (docs/workers.md)`);
+    const f = this.gen.firewall;
+    const perWorker = [f.raw, f.filter, f.mangle, f.nat].some((t) => {
+      for (let r = 0; r < t.n; r++) if ((t.has[r]! & M.RARE) !== 0 && (t.has2[r]! & R_STATEFUL) !== 0) return true;
+      return false;
+    });
+    if (perWorker) this.opts.log('firewall,warning', `dst-limit/psd rules count per worker: with ${n} workers up to ${n} times the rate passes (docs/workers.md)`);
   }
 
   /** Apply the store if it differs from what the running flow was compiled from (API changes). */

@@ -202,8 +202,11 @@ describe('the worker engine (run --workers 2)', () => {
 
   test('live tables and counters from the workers: connections (unique ids, remove), log=yes lines, queue stats summed', async () => {
     const config = CONFIG.replace('add chain=forward action=accept in-interface=ether1\n', 'add chain=forward action=accept in-interface=ether1 log=yes log-prefix=LAN\n') + '/queue simple\nadd name=lan target=10.1.0.0/24\n';
-    const { router, live, p1, p2 } = await setup(config);
+    const { router, live, p1, p2, logs } = await setup(config);
     try {
+      // the queue shapes per worker, and the router says so at start
+      expect(logs.filter((l) => l.startsWith('system,warning queues: each of the 2 workers'))).toHaveLength(1);
+      expect(logs.some((l) => l.includes('dst-limit/psd'))).toBe(false);
       const engine = live.workerEngine!;
       for (let i = 0; i < 16; i++) p1.inbox.push(out(50000 + i));
       p1.ready!();
