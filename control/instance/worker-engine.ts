@@ -358,13 +358,15 @@ export class WorkerEngine implements LiveEngine {
   }
 
   /** Take what the workers handed back: transmit what they sent, free what they dropped. */
-  drainOut(): void {
+  drainOut(): number {
     const back = this.back;
     const pool = this.pool;
     const tx = this.transmit;
+    let got = 0;
     for (let k = 0; k < this.workers; k++) {
       const r = this.outRings[k]!;
       for (let n = r.pop(back); n >= 0; n = r.pop(back)) {
+        got += n;
         for (let i = 0; i < n; i++) {
           const e = back[i]!;
           if ((e & OUT_TX) !== 0) tx(e & 0xff_ffff, (e >>> 24) & 0x7f);
@@ -374,6 +376,12 @@ export class WorkerEngine implements LiveEngine {
     }
     this.pushReturns();
     this.relayLists();
+    return got;
+  }
+
+  /** LiveEngine.poll: what the workers handed back since (a busy-polling driver asks every round). */
+  poll(): number {
+    return this.drainOut();
   }
 
   /**

@@ -54,6 +54,11 @@ export interface LiveEngine {
    * back: control/instance/worker-engine.ts) call `fn` after queueing them, and the driver writes them.
    */
   setFlush?(fn: () => void): void;
+  /**
+   * Such engines also hand frames back when polled: a busy-polling driver calls this every round (the event
+   * loop that would deliver their doorbell is held by the polling); returns the frames handed back.
+   */
+  poll?(): number;
 }
 
 /** One router's flow as the driver's engine. */
@@ -291,6 +296,11 @@ export class LiveDriver {
     while (this.running) {
       let n = 0;
       for (let b = 0; b < this.bindings.length; b++) n += this.drain(b);
+      const eng = this.engineNow;
+      if (eng.poll !== undefined && eng.poll() > 0) {
+        this.flush();
+        n++;
+      }
       now = performance.now();
       if (n > 0) this.lastFrameMs = now;
       else if (now - this.lastFrameMs >= this.busyPollMs) break;
