@@ -387,6 +387,8 @@ export class LiveRouter {
       '/ip firewall nat': 'nat',
     };
     const ifMenu = (menu: string) => menu === '/interface' || menu.startsWith('/interface ');
+    const statColumns = (menu: string) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : menu === '/queue simple' || menu === '/queue tree' ? QUEUE_STAT_COLUMNS : undefined);
+    const rawStats = this.rawStatsOf(ifMenu);
     /** The counter table and row of rule `id` of `menu` in the running flow (undefined: none). */
     const ruleOf = (menu: string, id: number): { t: CounterTable; r: number } | undefined => {
       if (menu === '/interface bridge filter' || menu === '/interface bridge nat') {
@@ -415,6 +417,14 @@ export class LiveRouter {
         return { bytes: c.bytes[at.r]!, packets: c.packets[at.r]! };
       },
       reset: (menu, ids) => {
+        if (menu === '/queue simple' || menu === '/queue tree' || (ifMenu(menu) && !menu.startsWith('/interface bridge '))) {
+          // queues and interfaces: what is counted now becomes the zero these counters are shown from
+          for (const id of ids) {
+            const v = rawStats(menu, id);
+            if (v !== undefined) this.statBase.set(this.baseKey(menu, id), v);
+          }
+          return;
+        }
         const t = menu.startsWith('/interface bridge ') ? 'bridge' : tables[menu];
         if (t === undefined) return;
         const rows: number[] = [];
@@ -425,23 +435,40 @@ export class LiveRouter {
         if (this.workerEngine !== null) this.workerEngine.resetRuleCounters(t, rows);
         else resetRuleCounters(this.flow, t, rows);
       },
-      statColumns: (menu) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : menu === '/queue simple' || menu === '/queue tree' ? QUEUE_STAT_COLUMNS : undefined),
+      statColumns,
       statValues: (menu, id) => {
-        if (menu === '/queue simple' || menu === '/queue tree') {
-          const q = this.gen.queues;
-          const f = this.flow;
-          // with workers the port thread's flow carries no traffic: the workers' queue counters, summed
-          const sums = this.workerEngine?.queueCounters();
-          const schedulers = sums !== undefined ? (code: number) => sums.get(code) ?? null : (code: number) => f.queueScheduler(code);
-          return queueItemStats(q, schedulers, f.queueClock(), menu, `*${id.toString(16).toUpperCase()}`);
-        }
-        if (!ifMenu(menu)) return undefined;
-        const name = this.interfaceName(id);
-        const b = this.driver.bindings.findIndex((x) => x.iface === name);
-        if (b < 0) return undefined;
-        return STAT_LC.map((c) => this.driver.counters[b * LC.COUNT + c]!);
+        const v = rawStats(menu, id);
+        const base = this.statBase.get(this.baseKey(menu, id));
+        return v === undefined || base === undefined ? v : v.map((x, i) => (COUNTED_COLUMN.test((statColumns(menu) ?? [])[i] ?? '') ? minus(x, base[i]) : x));
       },
     };
+  }
+
+  /** Per `menu:id` of a queue or interface: its stat values when `reset-counters` ran (shown minus these). */
+  private readonly statBase = new Map<string, readonly (number | string)[]>();
+
+  /** An interface's or queue's stat values as counted (reset-counters not applied). */
+  private rawStatsOf(ifMenu: (m: string) => boolean): (menu: string, id: number) => (number | string)[] | undefined {
+    return (menu, id) => {
+      if (menu === '/queue simple' || menu === '/queue tree') {
+        const q = this.gen.queues;
+        const f = this.flow;
+        // with workers the port thread's flow carries no traffic: the workers' queue counters, summed
+        const sums = this.workerEngine?.queueCounters();
+        const schedulers = sums !== undefined ? (code: number) => sums.get(code) ?? null : (code: number) => f.queueScheduler(code);
+        return queueItemStats(q, schedulers, f.queueClock(), menu, `*${id.toString(16).toUpperCase()}`);
+      }
+      if (!ifMenu(menu)) return undefined;
+      const name = this.interfaceName(id);
+      const b = this.driver.bindings.findIndex((x) => x.iface === name);
+      if (b < 0) return undefined;
+      return STAT_LC.map((c) => this.driver.counters[b * LC.COUNT + c]!);
+    };
+  }
+
+  /** Where a reset baseline is kept: an interface by name (every interface menu shows it), a queue by id. */
+  private baseKey(menu: string, id: number): string {
+    return menu === '/queue simple' || menu === '/queue tree' ? `${menu}:${id}` : `if:${this.interfaceName(id) ?? id}`;
   }
 
   /**
@@ -539,6 +566,20 @@ export class LiveRouter {
     }
     return lines.join('\n') + '\n';
   }
+}
+
+/** Stat columns that count up (reset-counters zeroes them); rates and queue lengths are shown as they are. */
+const COUNTED_COLUMN = /^(rx-|tx-)|^(bytes|packets|dropped)$/;
+
+/** `x - base` for a counter, or per side for a queue's `upload/download` pair. */
+function minus(x: number | string, base: number | string | undefined): number | string {
+  if (base === undefined) return x;
+  if (typeof x === 'number') return Math.max(0, x - Number(base));
+  const b = String(base).split('/');
+  return x
+    .split('/')
+    .map((v, i) => String(Math.max(0, Number(v) - Number(b[i] ?? 0))))
+    .join('/');
 }
 
 /** The store's full export: equal texts mean nothing to recompile. */

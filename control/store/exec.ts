@@ -985,10 +985,11 @@ const ACTION_VERBS = new Set([
   '/metarouter start',
   '/metarouter shut-down',
   '/metarouter reboot',
-  ...['/ip firewall filter', '/ip firewall nat', '/ip firewall mangle', '/ip firewall raw', '/interface bridge filter', '/interface bridge nat'].flatMap((m) => [
+  ...['/ip firewall filter', '/ip firewall nat', '/ip firewall mangle', '/ip firewall raw', '/interface bridge filter', '/interface bridge nat', '/queue simple', '/queue tree'].flatMap((m) => [
     `${m} reset-counters`,
     `${m} reset-counters-all`,
   ]),
+  '/interface ethernet reset-counters',
 ]);
 
 /** The derived MAC of a name as text (control/compile/generation.ts derivedMac, which control/store cannot import). */
