@@ -6,24 +6,18 @@
  * In-memory ports, the flow in the port thread (worker-shared-state.test.ts covers workers' lists).
  */
 import { frame } from '../../../pcap/fixture';
-import { RouterInstance } from '../../../control/instance/router';
-import { LiveRouter } from '../../../control/instance/live-router';
+import type { RouterInstance } from '../../../control/instance/router';
 import { Console } from '../../../control/console/console';
 import { runApiCommand } from '../../../control/api/commands';
 import { exportConfig } from '../../../control/store/export';
-import { MemPort } from '../../dataplane/ports/mem-port';
+import type { MemPort } from '../../dataplane/ports/mem-port';
+import { memRouter, twoPortRouter } from './mem-router';
 
 const R1 = '02:00:00:00:01:01';
 const R2 = '02:00:00:00:02:01';
 const PC = '02:00:00:00:11:02';
 const GW = '02:00:00:00:22:02';
-const CONFIG = `/interface ethernet
-set [ find default-name=ether1 ] mac-address=${R1}
-set [ find default-name=ether2 ] mac-address=${R2}
-/ip address
-add address=10.1.0.1/24 interface=ether1
-add address=203.0.113.2/24 interface=ether2
-/ip route
+const CONFIG = `${twoPortRouter('203.0.113.2/24')}/ip route
 add gateway=203.0.113.1
 /ip arp
 add address=10.1.0.99 interface=ether1 mac-address=02:00:00:00:99:99
@@ -34,7 +28,6 @@ add chain=forward action=add-src-to-address-list address-list=talked address-lis
 add chain=forward action=drop src-address-list=talked protocol=tcp
 `;
 const USER = { name: 'api', policies: new Set(['read', 'write', 'api']) };
-const T = 1_700_000_000;
 
 /** An ARP request from the PC for the router's address (the router learns the PC from it, STALE). */
 const arpAsk = () => frame().eth({ src: PC, dst: 'ff:ff:ff:ff:ff:ff' }).arp({ op: 'request', senderMac: PC, senderIp: '10.1.0.2', targetIp: '10.1.0.1' }).build();
@@ -44,24 +37,15 @@ const udp = (sport: number) => frame().eth({ src: PC, dst: R1 }).ipv4({ src: '10
 const syn = (sport: number) => frame().eth({ src: PC, dst: R1 }).ipv4({ src: '10.1.0.2', dst: '198.51.100.7' }).tcp({ sport, dport: 22, flags: 'S', seq: 1 }).build();
 
 function setup() {
-  const router = new RouterInstance();
-  const res = router.load(CONFIG, 'learn.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  const p1 = new MemPort('tapA');
-  const p2 = new MemPort('tapB');
-  let now = T;
-  const live = new LiveRouter(router, [{ iface: 'ether1', io: p1 }, { iface: 'ether2', io: p2 }], { log: () => {}, driver: { clock: () => [now, 0], tickMs: 1000 } });
-  live.driver.start();
-  const feed = (port: MemPort, f: Uint8Array) => {
-    port.inbox.push(f);
-    port.ready!();
-  };
+  const { router, live, ports, feed: feedAt, clock } = memRouter(CONFIG);
+  const [p1, p2] = ports as [MemPort, MemPort];
+  const feed = (port: MemPort, f: Uint8Array) => feedAt(ports.indexOf(port), f);
   // the PC asks for the router (learned STALE, as Linux learns from a request for its address); the gateway
   // answers the router's own request (REACHABLE)
   feed(p1, arpAsk());
   feed(p1, udp(5000)); // routed out ether2: the router asks for 203.0.113.1
   feed(p2, arpReply(GW, '203.0.113.1', R2, '203.0.113.2'));
-  return { router, live, p1, p2, feed, tick: (s: number) => (now += s) };
+  return { router, live, p1, p2, feed, tick: (s: number) => (clock.now += s) };
 }
 
 const api = (router: RouterInstance, path: string[], verb = 'print', attrs: [string, string][] = []) => {
@@ -123,8 +107,7 @@ test('/ip firewall address-list: entries rules added, with the time left; removi
 });
 
 test('/interface bridge host: the bridge`s own MACs (local) and the learned hosts; remove makes it flood again', () => {
-  const router = new RouterInstance();
-  const res = router.load(
+  const { router, live, ports, feed } = memRouter(
     `/interface bridge
 add name=br1
 /interface bridge port
@@ -132,19 +115,11 @@ add bridge=br1 interface=ether1
 add bridge=br1 interface=ether2
 add bridge=br1 interface=ether3
 `,
-    'bridge.rsc',
+    { ports: 3 },
   );
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  const ports = [new MemPort('tapA'), new MemPort('tapB'), new MemPort('tapC')];
-  const live = new LiveRouter(router, ports.map((io, i) => ({ iface: `ether${i + 1}`, io })), { log: () => {}, driver: { clock: () => [T, 0], tickMs: 1000 } });
-  live.driver.start();
   const A = '02:00:00:00:AA:01';
   const B = '02:00:00:00:BB:02';
   const l2 = (src: string, dst: string) => frame().eth({ src, dst, type: 0x88b5 }).payload('hello').build();
-  const feed = (i: number, f: Uint8Array) => {
-    ports[i]!.inbox.push(f);
-    ports[i]!.ready!();
-  };
   try {
     feed(0, l2(A, B)); // A on ether1: learned, flooded
     feed(1, l2(B, A)); // B on ether2: learned, unicast to ether1

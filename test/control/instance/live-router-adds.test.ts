@@ -4,18 +4,11 @@
  * (a list the running generation does not know, a removal) is applied whole after the burst delay.
  */
 import { frame } from '../../../pcap/fixture';
-import { RouterInstance } from '../../../control/instance/router';
-import { LiveRouter } from '../../../control/instance/live-router';
 import { runApiCommand, type ApiUser } from '../../../control/api/commands';
-import { MemPort } from '../../dataplane/ports/mem-port';
+import type { MemPort } from '../../dataplane/ports/mem-port';
+import { memRouter, twoPortRouter } from './mem-router';
 
-const CONFIG = `/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
-set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01
-/ip address
-add address=10.1.0.1/24 interface=ether1
-add address=10.2.0.1/24 interface=ether2
-/ip arp
+const CONFIG = `${twoPortRouter()}/ip arp
 add address=10.2.0.2 interface=ether2 mac-address=02:00:00:00:22:02
 /ip firewall address-list
 add list=blocked address=192.0.2.1
@@ -29,13 +22,8 @@ const udpFrom = (src: string) =>
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
 function setup() {
-  const router = new RouterInstance();
-  const res = router.load(CONFIG, 'live.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  const p1 = new MemPort('tapA');
-  const p2 = new MemPort('tapB');
-  const live = new LiveRouter(router, [{ iface: 'ether1', io: p1 }, { iface: 'ether2', io: p2 }], { log: () => {}, driver: { clock: () => [1_700_000_000, 0], tickMs: 1000 } });
-  live.driver.start();
+  const { router, live, ports } = memRouter(CONFIG);
+  const [p1, p2] = ports as [MemPort, MemPort];
   /** Frames from `src` that reach ether2. */
   const passes = (src: string): number => {
     const before = p2.sent.length;

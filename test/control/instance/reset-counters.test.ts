@@ -5,17 +5,9 @@
  * `/interface ethernet print stats` agree.
  */
 import { frame } from '../../../pcap/fixture';
-import { RouterInstance } from '../../../control/instance/router';
-import { LiveRouter } from '../../../control/instance/live-router';
-import { MemPort } from '../../dataplane/ports/mem-port';
+import { memRouter, twoPortRouter } from './mem-router';
 
-const CONFIG = `/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
-set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01
-/ip address
-add address=10.1.0.1/24 interface=ether1
-add address=203.0.113.2/24 interface=ether2
-/ip arp
+const CONFIG = `${twoPortRouter('203.0.113.2/24')}/ip arp
 add address=203.0.113.1 interface=ether2 mac-address=02:00:00:00:22:02
 /queue simple
 add name=lan target=10.1.0.0/24 max-limit=100M/100M
@@ -24,17 +16,10 @@ const udp = (sport: number) =>
   frame().eth({ src: '02:00:00:00:11:02', dst: '02:00:00:00:01:01' }).ipv4({ src: '10.1.0.2', dst: '203.0.113.1' }).udp({ sport, dport: 9 }).payload(new Uint8Array(58)).build(); // 100 bytes
 
 test('reset-counters zeroes an interface`s and a queue`s counted columns; later traffic counts from there', () => {
-  const router = new RouterInstance();
-  expect(router.load(CONFIG, 'reset.rsc').ok).toBe(true);
-  const p1 = new MemPort('tapA');
-  const p2 = new MemPort('tapB');
-  let now = 1_700_000_000;
-  const live = new LiveRouter(router, [{ iface: 'ether1', io: p1 }, { iface: 'ether2', io: p2 }], { log: () => {}, driver: { clock: () => [now, 0], tickMs: 1000 } });
-  live.driver.start();
+  const { router, live, feed, clock } = memRouter(CONFIG);
   const send = (n: number) => {
-    for (let i = 0; i < n; i++) p1.inbox.push(udp(40000 + i));
-    p1.ready!();
-    now += 1;
+    feed(0, ...Array.from({ length: n }, (_, i) => udp(40000 + i)));
+    clock.now += 1;
     live.driver.tick();
   };
   const src = live.counterSource();
