@@ -80,6 +80,11 @@ export interface ConsoleOutput {
   readonly quit: boolean;
   /** `/metarouter console NAME`: the guest whose console the line entered. */
   readonly enter?: ConsoleBackend;
+  /**
+   * A command RouterOS keeps showing (`monitor-traffic` without `once`): on a terminal the text is redrawn
+   * from this every second until a key is pressed; piped, it is printed once.
+   */
+  readonly refresh?: () => string;
 }
 
 /** Ctrl-A then Q (or q): leave a MetaRouter guest's console for the host's, as RouterOS does. */
@@ -240,8 +245,8 @@ export class Console {
     if (/^\/?quit$/.test(trimmed)) return { text: '', quit: true };
     const logText = this.logPrint(trimmed);
     if (logText !== null) return { text: logText, quit: false };
-    const monText = this.monitorTraffic(trimmed);
-    if (monText !== null) return { text: monText, quit: false };
+    const mon = this.monitorTraffic(trimmed);
+    if (mon !== null) return { text: mon.text, quit: false, ...(mon.again !== undefined ? { refresh: mon.again } : {}) };
     const h = this.head(trimmed);
     if (h.menu.join(' ') === 'metarouter' && h.verb === 'console') {
       const name = h.rest.replace(/^numbers=/, '').replace(/^"(.*)"$/, '$1').trim();
@@ -284,23 +289,29 @@ export class Console {
 
   /**
    * `/interface monitor-traffic NAME[,NAME...] [once]` (also `monitor-traffic ...` inside `/interface`): the
-   * running dataplane's rates over the last second (monitor-traffic.ts). RouterOS refreshes it until a key
-   * is pressed; here it prints one sample, as `once` does. Null when the line is something else.
+   * running dataplane's rates over the last second (monitor-traffic.ts). Without `once` the console redraws
+   * it every second until a key is pressed (on a terminal; piped, one sample). Null when the line is
+   * something else.
    */
-  private monitorTraffic(line: string): string | null {
+  private monitorTraffic(line: string): { text: string; again?: () => string } | null {
     const inIf = this.menu.length === 1 && this.menu[0] === 'interface';
     const m = /^(?:\/interface\s+|(?=monitor-traffic))monitor-traffic(?:\s+(?:interface=)?("[^"]*"|[^\s]+))?((?:\s+[a-z-]+(?:=\S*)?)*)\s*$/.exec(line);
     if (m === null || (!inIf && !line.startsWith('/interface'))) return null;
     const names = (m[1] ?? '').replace(/^"(.*)"$/, '$1').split(',').filter((n) => n !== '');
-    if (names.length === 0) return 'expected interface name (monitor-traffic needs an interface)\n';
+    if (names.length === 0) return { text: 'expected interface name (monitor-traffic needs an interface)\n' };
+    let once = false;
     for (const w of (m[2] ?? '').trim().split(/\s+/).filter((x) => x !== '')) {
-      if (!/^(once|duration=\S+|interval=\S+|without-paging|as-value|do=.*)$/.test(w)) return `expected end of command (line 1 column ${line.indexOf(w) + 1})\n`;
+      if (w === 'once') once = true;
+      else if (!/^(duration=\S+|interval=\S+|without-paging|as-value|do=.*)$/.test(w)) return { text: `expected end of command (line 1 column ${line.indexOf(w) + 1})\n` };
     }
     const src = this.backend.traffic;
-    if (src === undefined || src === null) return 'no traffic to monitor: no dataplane runs this router (flowplane run --console)\n';
-    const r = src.monitor(names);
-    if (!r.ok) return `no such item (${r.unknown})\n`;
-    return monitorText(r.rows);
+    if (src === undefined || src === null) return { text: 'no traffic to monitor: no dataplane runs this router (flowplane run --console)\n' };
+    const show = (): string => {
+      const r = src.monitor(names);
+      return r.ok ? monitorText(r.rows) : `no such item (${r.unknown})\n`;
+    };
+    const text = show();
+    return once || text.startsWith('no such item') ? { text } : { text, again: show };
   }
 
   /**
@@ -694,6 +705,14 @@ export function runConsole(backend: ConsoleBackend, input: Readable, output: Wri
       rl.setPrompt(con.prompt());
       rl.prompt();
     };
+    // A refreshing command's redraw (monitor-traffic): every second, until a key is pressed.
+    let refreshing: { timer: ReturnType<typeof setInterval> } | null = null;
+    const stopRefresh = (): boolean => {
+      if (refreshing === null) return false;
+      clearInterval(refreshing.timer);
+      refreshing = null;
+      return true;
+    };
     if (terminal) {
       // `?` shows help at once, as RouterOS does, and leaves the line as it was.
       const inner = rl as unknown as { _ttyWrite?: (s: string, key: unknown) => void; line: string; cursor: number };
@@ -701,6 +720,12 @@ export function runConsole(backend: ConsoleBackend, input: Readable, output: Wri
       if (ttyWrite) {
         let ctrlA = false;
         inner._ttyWrite = (s: string, key: unknown): void => {
+          // any key ends a refreshing command (RouterOS: q or Ctrl-C), and is not typed
+          if (stopRefresh()) {
+            rl.setPrompt(con.prompt());
+            rl.prompt();
+            return;
+          }
           if (ctrlA) {
             ctrlA = false;
             if ((s === 'q' || s === 'Q') && leaveGuest()) {
@@ -743,15 +768,33 @@ export function runConsole(backend: ConsoleBackend, input: Readable, output: Wri
         stack.push(con);
         con = new Console(r.enter, { ...opts, width });
       }
+      if (r.refresh !== undefined && terminal) {
+        const again = r.refresh;
+        const lines = r.text.split('\n').length - 1;
+        output.write('-- [any key quits]\n');
+        refreshing = {
+          timer: setInterval(() => {
+            // back over the block and its footer, and draw it again in place
+            const t = again();
+            output.write(`\x1b[${lines + 1}A` + t.split('\n').map((l) => (l === '' ? l : `${l}\x1b[K`)).join('\n') + '-- [any key quits]\x1b[K\n');
+          }, 1000),
+        };
+        return;
+      }
       prompt();
     });
     rl.on('SIGINT', () => {
+      if (stopRefresh()) {
+        prompt();
+        return;
+      }
       // Ctrl-C drops the line being typed.
       output.write('\n');
       (rl as unknown as { line: string }).line = '';
       prompt();
     });
     rl.on('close', () => {
+      stopRefresh();
       if (!closed) {
         closed = true;
         if (terminal) output.write('\n');

@@ -4,7 +4,8 @@
  */
 import { TrafficMonitor, Col } from '../../../control/instance/traffic-monitor';
 import { bitsText, MONITOR_FIELDS, type TrafficSource } from '../../../control/console/monitor-traffic';
-import { Console } from '../../../control/console/console';
+import { Console, runConsole } from '../../../control/console/console';
+import { PassThrough } from 'node:stream';
 import { RouterInstance } from '../../../control/instance/router';
 import { runApiCommand } from '../../../control/api/commands';
 
@@ -61,7 +62,50 @@ describe('the console and the API', () => {
     expect(new Set(lines.map((l) => l.indexOf(':'))).size).toBe(1);
     expect(con.execute('/interface monitor-traffic ether9 once').text).toBe('no such item (ether9)\n');
     con.execute('/interface');
-    expect(con.execute('monitor-traffic ether1').text).toMatch(/rx-packets-per-second: +12/);
+    const again = con.execute('monitor-traffic ether1');
+    expect(again.text).toMatch(/rx-packets-per-second: +12/);
+    // without once it keeps showing (the terminal redraws from refresh); once is one sample
+    expect(again.refresh?.()).toBe(again.text);
+    expect(con.execute('monitor-traffic ether1 once').refresh).toBeUndefined();
+  });
+
+  test('on a terminal the sample is redrawn every second until a key is pressed; piped, printed once', async () => {
+    const router = new RouterInstance();
+    let n = 0;
+    const m = new TrafficMonitor();
+    router.traffic = {
+      monitor: (names) => {
+        // a new sample per read: 12 more packets each time
+        m.sample('ether1', n, sample(0, 0, 12 * n, 0));
+        n++;
+        return { ok: true, rows: names.map((name) => ({ name, rates: m.rates(name) })) };
+      },
+    };
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => (text += d.toString()));
+    const done = runConsole(router, input, output, { terminal: true });
+    input.write('/interface monitor-traffic ether1\r');
+    await new Promise((r) => setTimeout(r, 2300));
+    const draws = (text.match(/ rx-packets-per-second:/g) ?? []).length;
+    expect(draws).toBeGreaterThanOrEqual(3); // the first sample and at least two redraws
+    expect(text).toContain('\x1b[15A'); // back over the 14 lines and the footer
+    input.write('q');
+    await new Promise((r) => setTimeout(r, 1300));
+    expect((text.match(/ rx-packets-per-second:/g) ?? []).length).toBe(draws); // stopped
+    input.end();
+    await done;
+    // piped: one sample, no footer
+    let piped = '';
+    const out2 = new PassThrough();
+    out2.on('data', (d: Buffer) => (piped += d.toString()));
+    const in2 = new PassThrough();
+    const done2 = runConsole(router, in2, out2, { terminal: false });
+    in2.end('/interface monitor-traffic ether1\n');
+    await done2;
+    expect((piped.match(/ rx-packets-per-second:/g) ?? []).length).toBe(1);
+    expect(piped).not.toContain('any key');
   });
 
   test('API: one row per interface with plain numbers; errors as traps', () => {
