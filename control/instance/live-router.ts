@@ -10,7 +10,7 @@
  * flow takes over the counters of the rules (firewall, bridge filter/nat) and queues that still exist
  * (control/instance/counter-carry.ts says which: by id after an edit, by identical rule after a reload).
  */
-import { M, R_STATEFUL } from '../../dataplane/firewall/rules';
+import { M, R } from '../../dataplane/firewall/rules';
 import { Col as MonCol, TrafficMonitor, type TrafficRates } from './traffic-monitor';
 import { compileGeneration, type Generation } from '../compile/generation';
 import { addressEntry } from '../compile/firewall';
@@ -276,7 +276,7 @@ export class LiveRouter {
 
   /**
    * With workers, say which configured state each worker keeps on its own (docs/workers.md "Who owns
-   * what"): queues shape per worker, and dst-limit / psd count per worker, so their limits apply N times.
+   * what"): queues shape per worker, and psd counts per worker, so their limits apply N times.
    */
   private warnPerWorker(): void {
     const n = this.workerEngine?.workers ?? 1;
@@ -284,10 +284,10 @@ export class LiveRouter {
     if (this.flow.queueStages.length > 0) this.opts.log('system,warning', `queues: each of the ${n} workers shapes its own copy, so a queue's limits apply per worker (docs/workers.md)`);
     const f = this.gen.firewall;
     const perWorker = [f.raw, f.filter, f.mangle, f.nat].some((t) => {
-      for (let r = 0; r < t.n; r++) if ((t.has[r]! & M.RARE) !== 0 && (t.has2[r]! & R_STATEFUL) !== 0) return true;
+      for (let r = 0; r < t.n; r++) if ((t.has[r]! & M.RARE) !== 0 && (t.has2[r]! & R.PSD) !== 0) return true;
       return false;
     });
-    if (perWorker) this.opts.log('firewall,warning', `dst-limit/psd rules count per worker: with ${n} workers up to ${n} times the rate passes (docs/workers.md)`);
+    if (perWorker) this.opts.log('firewall,warning', `psd rules count per worker: with ${n} workers a scan must be up to ${n} times wider to be seen (docs/workers.md)`);
   }
 
   /** Apply the store if it differs from what the running flow was compiled from (API changes). */

@@ -41,6 +41,7 @@ import { Piscina } from 'piscina';
 import { PacketPool } from '../../dataplane/buf/pool';
 import type { LiveEngine } from '../../dataplane/ports/live';
 import { sharedRuleBuffers, type SharedRuleBuffers } from '../../dataplane/firewall/shared-rules';
+import { M, R, type FwTable } from '../../dataplane/firewall/rules';
 import { ListJournal, REMOVED } from '../../dataplane/worker/list-journal';
 import { VectorRing } from '../../dataplane/worker/ring';
 import { frameShard, isArpReply, shardWorker, SHARDS, type RouterAddrs } from '../../dataplane/worker/shard';
@@ -641,7 +642,8 @@ export class WorkerEngine implements LiveEngine {
 /** One generation's shared rule state (dataplane/firewall/shared-rules.ts), sized by its rule tables. */
 function rulesBuffers(gen: Generation): SharedRuleBuffers {
   const f = gen.firewall;
-  return sharedRuleBuffers({ raw: f.raw.n, filter: f.filter.n, mangle: f.mangle.n, nat: f.nat.n });
+  const dst = (t: FwTable): boolean[] => Array.from({ length: t.n }, (_, r) => (t.has[r]! & M.RARE) !== 0 && (t.has2[r]! & R.DST_LIMIT) !== 0);
+  return sharedRuleBuffers({ raw: f.raw.n, filter: f.filter.n, mangle: f.mangle.n, nat: f.nat.n }, { raw: dst(f.raw), filter: dst(f.filter), mangle: dst(f.mangle), nat: dst(f.nat) });
 }
 
 /**

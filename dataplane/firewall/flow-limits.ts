@@ -30,23 +30,57 @@ export class DstLimit {
   readonly keys: KeyTable;
   readonly tokens: Float64Array;
   readonly last: Float64Array;
+  /** A shared table's spin lock (workers of one router take turns: shared-rules.ts); null when not shared. */
+  private readonly lock: Int32Array | null;
   private cursor = 0;
-  /** Entries evicted because the table was full. */
+  /** Entries evicted because the table was full (by this thread). */
   evicted = 0;
 
-  constructor(max = DST_LIMIT_MAX) {
-    this.keys = new KeyTable(max);
-    this.tokens = new Float64Array(max);
-    this.last = new Float64Array(max);
+  /** Bytes of a shared table of `max` entries: lock word (padded), tokens, last, the key table. */
+  static bytes(max = DST_LIMIT_MAX): number {
+    return 16 + 16 * max + KeyTable.bytes(max);
+  }
+
+  /** A table every worker of a router shares (made once, by the thread that owns the workers). */
+  static sharedBuffer(max = DST_LIMIT_MAX): SharedArrayBuffer {
+    const sab = new SharedArrayBuffer(DstLimit.bytes(max));
+    new DstLimit(max, { sab, init: true });
+    return sab;
+  }
+
+  constructor(max = DST_LIMIT_MAX, shared?: { sab: SharedArrayBuffer; init: boolean }) {
+    if (shared === undefined) {
+      this.keys = new KeyTable(max);
+      this.tokens = new Float64Array(max);
+      this.last = new Float64Array(max);
+      this.lock = null;
+    } else {
+      this.lock = new Int32Array(shared.sab, 0, 1);
+      this.tokens = new Float64Array(shared.sab, 16, max);
+      this.last = new Float64Array(shared.sab, 16 + 8 * max, max);
+      this.keys = KeyTable.shared(max, shared.sab, 16 + 16 * max, shared.init);
+    }
   }
 
   /** One packet of flow (a, b, c) at `now`: true while the flow is under its rate (a token was taken). */
   take(a: number, b: number, c: number, now: number, rate: number, burst: number, expire: number): boolean {
+    const lock = this.lock;
+    if (lock === null) return this.take0(a, b, c, now, rate, burst, expire);
+    while (Atomics.compareExchange(lock, 0, 0, 1) !== 0);
+    const ok = this.take0(a, b, c, now, rate, burst, expire);
+    Atomics.store(lock, 0, 0);
+    return ok;
+  }
+
+  private take0(a: number, b: number, c: number, now: number, rate: number, burst: number, expire: number): boolean {
     const k = this.keys;
     let id = k.find(a, b, c);
     let tokens: number;
     if (id >= 0 && now - this.last[id]! < expire) {
-      tokens = Math.min(burst, this.tokens[id]! + (now - this.last[id]!) * rate);
+      // (workers' clocks are read at slightly different moments: never refill backwards)
+      const since = now - this.last[id]!;
+      tokens = Math.min(burst, this.tokens[id]! + (since > 0 ? since : 0) * rate);
+      if (since > 0) this.last[id] = now;
     } else {
       if (id < 0) {
         id = k.insert(a, b, c);
@@ -57,8 +91,8 @@ export class DstLimit {
         }
       }
       tokens = burst;
+      this.last[id] = now;
     }
-    this.last[id] = now;
     if (tokens >= 1) {
       this.tokens[id] = tokens - 1;
       return true;

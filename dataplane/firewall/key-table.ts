@@ -9,6 +9,10 @@
  * twice `max`) hold `[hash | 1, id + 1]` (0 = empty), linear probing, backward-shift deletion (no tombstones).
  * The hash is seeded, so replays are deterministic. When the table is full `insert` returns -1: the caller
  * decides what to evict (dst-limit: an expired or the oldest-scanned entry; psd: round robin, as xt_psd).
+ *
+ * A table can live in a SharedArrayBuffer (`KeyTable.shared`: every column and the free-list head in it), so
+ * several worker threads can hold views of one table; they must take turns (the caller's lock: a dst-limit
+ * rule's spin lock, dataplane/firewall/shared-rules.ts).
  */
 
 function mix3(a: number, b: number, c: number, seed: number): number {
@@ -33,26 +37,46 @@ export class KeyTable {
   private readonly slots: Int32Array;
   private readonly mask: number;
   private readonly nextFree: Int32Array;
-  private freeHead = 0;
-  private used = 0;
+  /** [free-list head, entries in use] (in the shared buffer for a shared table). */
+  private readonly st: Int32Array;
 
-  constructor(max: number, private readonly seed = 0x9747b28c) {
+  /** Bytes of a shared table of `max` entries (KeyTable.shared). */
+  static bytes(max: number): number {
+    return 4 * (2 + slotCount(max) * 2 + 5 * max);
+  }
+
+  /**
+   * A table whose columns are in `sab` (KeyTable.bytes(max) bytes at `offset`); `init`: this is the thread
+   * that makes it (the others attach to it as it is).
+   */
+  static shared(max: number, sab: SharedArrayBuffer, offset: number, init: boolean, seed = 0x9747b28c): KeyTable {
+    return new KeyTable(max, seed, { sab, offset, init });
+  }
+
+  constructor(max: number, private readonly seed = 0x9747b28c, shared?: { sab: SharedArrayBuffer; offset: number; init: boolean }) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`KeyTable: max must be >= 1, got ${max}`);
-    let n = 8;
-    while (n < max * 2) n *= 2;
+    const n = slotCount(max);
     this.max = max;
     this.mask = n - 1;
-    this.slots = new Int32Array(n * 2);
-    this.k0 = new Int32Array(max);
-    this.k1 = new Int32Array(max);
-    this.k2 = new Int32Array(max);
-    this.eh = new Int32Array(max);
-    this.nextFree = new Int32Array(max);
-    for (let i = 0; i < max; i++) this.nextFree[i] = i + 1 < max ? i + 1 : -1;
+    const buf = shared?.sab ?? new ArrayBuffer(KeyTable.bytes(max));
+    let o = shared?.offset ?? 0;
+    const take = (len: number): Int32Array => {
+      const a = new Int32Array(buf, o, len);
+      o += 4 * len;
+      return a;
+    };
+    this.st = take(2);
+    this.slots = take(n * 2);
+    this.k0 = take(max);
+    this.k1 = take(max);
+    this.k2 = take(max);
+    this.eh = take(max);
+    this.nextFree = take(max);
+    if (shared === undefined || shared.init) this.clear();
   }
 
   get size(): number {
-    return this.used;
+    return this.st[1]!;
   }
 
   /** Is entry `id` in use. */
@@ -78,11 +102,12 @@ export class KeyTable {
 
   /** A new entry for key (a, b, c) (the caller checked `find` first), or -1 when the table is full. */
   insert(a: number, b: number, c: number): number {
-    const id = this.freeHead;
+    const st = this.st;
+    const id = st[0]!;
     if (id < 0) return -1;
-    this.freeHead = this.nextFree[id]!;
+    st[0] = this.nextFree[id]!;
     this.nextFree[id] = -2;
-    this.used++;
+    st[1] = st[1]! + 1;
     this.k0[id] = a;
     this.k1[id] = b;
     this.k2[id] = c;
@@ -114,9 +139,10 @@ export class KeyTable {
         j = (j + 1) & mask;
         const w = s[j * 2]!;
         if (w === 0) {
-          this.nextFree[id] = this.freeHead;
-          this.freeHead = id;
-          this.used--;
+          const st = this.st;
+          this.nextFree[id] = st[0]!;
+          st[0] = id;
+          st[1] = st[1]! - 1;
           return;
         }
         const home = w & mask;
@@ -132,7 +158,14 @@ export class KeyTable {
   clear(): void {
     this.slots.fill(0);
     for (let i = 0; i < this.max; i++) this.nextFree[i] = i + 1 < this.max ? i + 1 : -1;
-    this.freeHead = 0;
-    this.used = 0;
+    this.st[0] = 0;
+    this.st[1] = 0;
   }
+}
+
+/** Hash slots for `max` entries: a power of two, at least twice `max` (and 8). */
+function slotCount(max: number): number {
+  let n = 8;
+  while (n < max * 2) n *= 2;
+  return n;
 }

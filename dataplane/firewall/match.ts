@@ -111,7 +111,7 @@ export class FwState {
   pkt: Uint8Array = new Uint8Array(0);
   extra: ConnExtra | null = null;
 
-  constructor(readonly table: FwTable, seed = 0x2545f491, shared: SharedRules | null = null) {
+  constructor(readonly table: FwTable, seed = 0x2545f491, shared: SharedRules | null = null, sharedDst: readonly (SharedArrayBuffer | null)[] | null = null) {
     const n = table.n;
     this.packets = new Float64Array(n);
     this.bytes = new Float64Array(n);
@@ -125,7 +125,8 @@ export class FwState {
     this.psd = [];
     for (let r = 0; r < n; r++) {
       const rare = (table.has[r]! & M.RARE) !== 0 ? table.has2[r]! : 0;
-      this.dstLimit.push(rare & R.DST_LIMIT ? new DstLimit() : null);
+      const sd = sharedDst?.[r] ?? null;
+      this.dstLimit.push(rare & R.DST_LIMIT ? (sd !== null ? new DstLimit(undefined, { sab: sd, init: false }) : new DstLimit()) : null);
       this.psd.push(rare & R.PSD ? new Psd() : null);
     }
   }

@@ -1,6 +1,6 @@
 /**
- * Rule state that several worker threads of one router must see as one: the `limit` token bucket and the
- * `nth` packet counter of each rule. With `flowplane run --workers N` every worker runs its own Flow; kept
+ * Rule state that several worker threads of one router must see as one: the `limit` token bucket, the
+ * `nth` packet counter and the `dst-limit` buckets of each rule. With `flowplane run --workers N` every worker runs its own Flow; kept
  * per worker, a `limit=100/1s` rule would let N × 100 packets through and `nth=2,1` would count each
  * worker's packets apart. Given a SharedRules buffer (one per firewall table and configuration generation,
  * made by the thread that owns the workers: control/instance/worker-engine.ts), the workers' FwStates use
@@ -16,8 +16,13 @@
  * worker may find a refill time a little ahead of its own clock: the bucket never refills backwards
  * (elapsed time is clamped at zero and the later time kept).
  *
+ * - `dst-limit`: each such rule's table of per-flow buckets (flow-limits.ts DstLimit) in a buffer of its
+ *   own, under the same kind of spin lock, held for one lookup-or-insert and refill (~100 ns).
+ *
  * Layout of one table's buffer for n rules: Float64 tokens[n], Float64 last[n], Int32 lock[n], Int32 nth[n].
  */
+
+import { DstLimit } from './flow-limits';
 
 export interface SharedRules {
   readonly tokens: Float64Array;
@@ -51,8 +56,21 @@ export interface SharedRuleBuffers {
   filter: SharedArrayBuffer;
   mangle: SharedArrayBuffer;
   nat: SharedArrayBuffer;
+  /** Per table and rule: the rule's dst-limit table (flow-limits.ts DstLimit.sharedBuffer), null for others. */
+  dstLimit?: { raw: (SharedArrayBuffer | null)[]; filter: (SharedArrayBuffer | null)[]; mangle: (SharedArrayBuffer | null)[]; nat: (SharedArrayBuffer | null)[] };
 }
 
-export function sharedRuleBuffers(n: { raw: number; filter: number; mangle: number; nat: number }): SharedRuleBuffers {
-  return { raw: sharedRulesBuffer(n.raw), filter: sharedRulesBuffer(n.filter), mangle: sharedRulesBuffer(n.mangle), nat: sharedRulesBuffer(n.nat) };
+type Tables<T> = { raw: T; filter: T; mangle: T; nat: T };
+
+/**
+ * Buffers for tables of `n` rules each; `dstLimit` (per table, per rule: does it use dst-limit) adds a shared
+ * dst-limit table for each such rule (its buckets, keyed by the mode's fields, behind a spin lock).
+ */
+export function sharedRuleBuffers(n: Tables<number>, dstLimit?: Tables<readonly boolean[]>): SharedRuleBuffers {
+  const out: SharedRuleBuffers = { raw: sharedRulesBuffer(n.raw), filter: sharedRulesBuffer(n.filter), mangle: sharedRulesBuffer(n.mangle), nat: sharedRulesBuffer(n.nat) };
+  if (dstLimit !== undefined) {
+    const per = (uses: readonly boolean[]) => uses.map((u) => (u ? DstLimit.sharedBuffer() : null));
+    out.dstLimit = { raw: per(dstLimit.raw), filter: per(dstLimit.filter), mangle: per(dstLimit.mangle), nat: per(dstLimit.nat) };
+  }
+  return out;
 }

@@ -148,10 +148,10 @@ export class FirewallState implements DropListener {
     this.lists = new AddressLists();
     this.listsFrom = carry;
     const sh = (t: FwTable, b: SharedArrayBuffer | undefined) => (b !== undefined ? sharedRules(b, t.n) : null);
-    this.raw = new FwState(tables.raw, seed ^ 0x1111, sh(tables.raw, shared?.raw));
-    this.filter = new FwState(tables.filter, seed ^ 0x2222, sh(tables.filter, shared?.filter));
-    this.mangle = new FwState(tables.mangle, seed ^ 0x3333, sh(tables.mangle, shared?.mangle));
-    this.nat = new FwState(tables.nat, seed ^ 0x4444, sh(tables.nat, shared?.nat));
+    this.raw = new FwState(tables.raw, seed ^ 0x1111, sh(tables.raw, shared?.raw), shared?.dstLimit?.raw ?? null);
+    this.filter = new FwState(tables.filter, seed ^ 0x2222, sh(tables.filter, shared?.filter), shared?.dstLimit?.filter ?? null);
+    this.mangle = new FwState(tables.mangle, seed ^ 0x3333, sh(tables.mangle, shared?.mangle), shared?.dstLimit?.mangle ?? null);
+    this.nat = new FwState(tables.nat, seed ^ 0x4444, sh(tables.nat, shared?.nat), shared?.dstLimit?.nat ?? null);
     const il = tables.ifLists;
     const ic = tables.ifCount;
     this.rawWalk = new FwWalker(tables.raw, this.raw, il, ic);

@@ -206,7 +206,7 @@ describe('the worker engine (run --workers 2)', () => {
     try {
       // the queue shapes per worker, and the router says so at start
       expect(logs.filter((l) => l.startsWith('system,warning queues: each of the 2 workers'))).toHaveLength(1);
-      expect(logs.some((l) => l.includes('dst-limit/psd'))).toBe(false);
+      expect(logs.some((l) => l.includes('psd rules count per worker'))).toBe(false);
       const engine = live.workerEngine!;
       for (let i = 0; i < 16; i++) p1.inbox.push(out(50000 + i));
       p1.ready!();

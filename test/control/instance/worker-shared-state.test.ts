@@ -3,7 +3,8 @@
  * reach two real worker threads by flow hash. State that must be the router's, not a worker's:
  * - a dynamic address-list entry added by a rule in one worker lets in a connection hashed to the other
  *   (a port knock);
- * - a `limit` rule passes the router's rate once, not once per worker.
+ * - a `limit` rule passes the router's rate once, not once per worker, and so does a `dst-limit` rule for
+ *   one source whose flows the workers share.
  * Needs dist/ (the workers run the built worker entry); skipped without it outside CI.
  */
 import * as fs from 'node:fs';
@@ -23,11 +24,14 @@ add chain=forward action=accept protocol=tcp dst-port=22 src-address-list=knocke
 add chain=forward action=drop protocol=tcp dst-port=22
 add chain=forward action=accept protocol=udp dst-port=7 limit=20/1s,10:packet
 add chain=forward action=drop protocol=udp dst-port=7
+add chain=forward action=accept protocol=udp dst-port=13 dst-limit=20/1s,10,src-address/1m
+add chain=forward action=drop protocol=udp dst-port=13
 `;
 
 const PC = { src: '02:00:00:00:02:10', dst: '02:F1:00:00:00:02' };
 const knock = (sport: number) => frame().eth(PC).ipv4({ src: '192.168.88.10', dst: '198.51.100.5' }).udp({ sport, dport: 1111 }).build();
 const ssh = (sport: number) => frame().eth(PC).ipv4({ src: '192.168.88.10', dst: '198.51.100.5' }).tcp({ sport, dport: 22, flags: 'S', seq: 1 }).build();
+const daytime = (sport: number) => frame().eth(PC).ipv4({ src: '192.168.88.10', dst: '198.51.100.5' }).udp({ sport, dport: 13 }).payload('x').build();
 const echo = (sport: number) => frame().eth(PC).ipv4({ src: '192.168.88.10', dst: '198.51.100.5' }).udp({ sport, dport: 7 }).payload('x').build();
 /** The port thread's slots (all free again once every frame is decided). */
 const WORK = 1024;
@@ -114,5 +118,14 @@ maybe('state shared by the workers of one router', () => {
     const passed = sent.filter((s) => s.sport >= 50000 && s.sport < 50100).length;
     // one bucket of 10 at one instant (per worker it would be 20)
     expect(passed).toBe(10);
+  });
+
+  test('dst-limit=20/1s,10 per source: the workers share the source`s bucket (10 pass, not 20)', async () => {
+    sent = [];
+    const frames: Uint8Array[] = [];
+    for (let p = 60000; frames.length < 60; p++) frames.push(daytime(p));
+    expect(Math.min(...[0, 1].map((k) => frames.filter((f) => workerOf(f) === k).length))).toBeGreaterThan(15);
+    await send(frames, 20);
+    expect(sent.filter((s) => s.sport >= 60000 && s.sport < 60100).length).toBe(10);
   });
 });

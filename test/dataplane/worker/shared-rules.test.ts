@@ -14,13 +14,18 @@ const CFG = `${officeRouter()}/ip firewall filter
 add chain=forward action=accept protocol=udp dst-port=7 limit=10/1s,5:packet
 add chain=forward action=drop protocol=udp dst-port=7
 add chain=forward action=drop protocol=udp dst-port=9 nth=3,1
+add chain=forward action=accept protocol=udp dst-port=11 dst-limit=10/1s,5,src-address/1m
+add chain=forward action=drop protocol=udp dst-port=11
 `;
 
 const udp = (sport: number, dport: number) =>
   frame().eth({ src: '02:00:00:00:02:10', dst: '02:F1:00:00:00:02' }).ipv4({ src: '192.168.88.10', dst: '198.51.100.5' }).udp({ sport, dport }).payload('x').build();
 
 function twoFlows(gen: Generation, shared: boolean) {
-  const rules = shared ? sharedRuleBuffers({ raw: gen.firewall.raw.n, filter: gen.firewall.filter.n, mangle: gen.firewall.mangle.n, nat: gen.firewall.nat.n }) : null;
+  const f = gen.firewall;
+  // the dst-limit rule is the filter table's fourth
+  const dst = { raw: [], filter: Array.from({ length: f.filter.n }, (_, r) => r === 3), mangle: [], nat: [] };
+  const rules = shared ? sharedRuleBuffers({ raw: f.raw.n, filter: f.filter.n, mangle: f.mangle.n, nat: f.nat.n }, dst) : null;
   return [harness(gen, { sharedRules: rules }), harness(gen, { sharedRules: rules })];
 }
 
@@ -39,6 +44,25 @@ describe('rule state shared between workers', () => {
       // one bucket: burst 5 then 10/s for ~2 s = 5 + 20 (±1 for the refill edge); two buckets: twice that
       if (shared) expect(Math.abs(passed - 25)).toBeLessThanOrEqual(1);
       else expect(Math.abs(passed - 50)).toBeLessThanOrEqual(2);
+    }
+  });
+
+  test('dst-limit per source: two flows sharing its table pass one source`s burst + rate once; apart, twice', () => {
+    const src2 = (sport: number) =>
+      frame().eth({ src: '02:00:00:00:02:11', dst: '02:F1:00:00:00:02' }).ipv4({ src: '192.168.88.11', dst: '198.51.100.5' }).udp({ sport, dport: 11 }).payload('x').build();
+    for (const shared of [true, false]) {
+      const flows = twoFlows(gen, shared);
+      let passed = 0;
+      let other = 0;
+      // 200 packets of one source over 1 s, alternating between the flows; a second source on the side
+      for (let i = 0; i < 200; i++) {
+        if (flows[i % 2]!.feed('ether2', udp(12000 + i, 11), i * 5) === 'tx ether1') passed++;
+        if (i % 20 === 0 && flows[0]!.feed('ether2', src2(13000 + i), i * 5) === 'tx ether1') other++;
+      }
+      // one bucket for the source: 5 + 10/s over ~1 s = 15 (±1); a bucket per flow: twice that
+      if (shared) expect(Math.abs(passed - 15)).toBeLessThanOrEqual(1);
+      else expect(Math.abs(passed - 30)).toBeLessThanOrEqual(2);
+      expect(other).toBe(10); // the other source has its own bucket (10 packets, within its burst + rate)
     }
   });
 
