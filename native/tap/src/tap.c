@@ -49,6 +49,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <node_api.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -174,82 +175,6 @@ static napi_value Open(napi_env env, napi_callback_info info) {
 
 static int get_int(napi_env env, napi_value v, int32_t *out) {
   return napi_get_value_int32(env, v, out) == napi_ok;
-}
-
-/* readBatch(fd, bytes: Uint8Array, offsets: Int32Array, cap, lengths: Int32Array, max) -> n | -errno */
-static napi_value ReadBatch(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int32_t fd, cap, max;
-  size_t blen, olen, llen;
-  if (argc < 6 || !get_int(env, argv[0], &fd) || !get_int(env, argv[3], &cap) || !get_int(env, argv[5], &max)) {
-    napi_throw_type_error(env, NULL, "fptap.readBatch(fd, bytes, offsets, cap, lengths, max)");
-    return NULL;
-  }
-  uint8_t *bytes = typed(env, argv[1], napi_uint8_array, &blen);
-  int32_t *offs = typed(env, argv[2], napi_int32_array, &olen);
-  int32_t *lens = typed(env, argv[4], napi_int32_array, &llen);
-  if (bytes == NULL || offs == NULL || lens == NULL || cap <= 0) {
-    napi_throw_type_error(env, NULL, "fptap.readBatch: bytes must be a Uint8Array, offsets and lengths Int32Arrays");
-    return NULL;
-  }
-  if ((size_t)max > olen) max = (int32_t)olen;
-  if ((size_t)max > llen) max = (int32_t)llen;
-  int n = 0;
-  while (n < max) {
-    int32_t off = offs[n];
-    if (off < 0 || (size_t)off + (size_t)cap > blen) {
-      napi_throw_range_error(env, NULL, "fptap.readBatch: a slot lies outside the buffer");
-      return NULL;
-    }
-    ssize_t r = read(fd, bytes + off, (size_t)cap);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      if (n == 0 && errno != EAGAIN) return make_int(env, -errno);
-      break;
-    }
-    lens[n++] = (int32_t)r;
-  }
-  return make_int(env, n);
-}
-
-/* writeBatch(fd, bytes: Uint8Array, offsets: Int32Array, lengths: Int32Array, n) -> frames written | -errno */
-static napi_value WriteBatch(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int32_t fd, n;
-  size_t blen, olen, llen;
-  if (argc < 5 || !get_int(env, argv[0], &fd) || !get_int(env, argv[4], &n)) {
-    napi_throw_type_error(env, NULL, "fptap.writeBatch(fd, bytes, offsets, lengths, n)");
-    return NULL;
-  }
-  uint8_t *bytes = typed(env, argv[1], napi_uint8_array, &blen);
-  int32_t *offs = typed(env, argv[2], napi_int32_array, &olen);
-  int32_t *lens = typed(env, argv[3], napi_int32_array, &llen);
-  if (bytes == NULL || offs == NULL || lens == NULL) {
-    napi_throw_type_error(env, NULL, "fptap.writeBatch: bytes must be a Uint8Array, offsets and lengths Int32Arrays");
-    return NULL;
-  }
-  if ((size_t)n > olen) n = (int32_t)olen;
-  if ((size_t)n > llen) n = (int32_t)llen;
-  int i = 0;
-  while (i < n) {
-    int32_t off = offs[i], len = lens[i];
-    if (off < 0 || len < 0 || (size_t)off + (size_t)len > blen) {
-      napi_throw_range_error(env, NULL, "fptap.writeBatch: a frame lies outside the buffer");
-      return NULL;
-    }
-    ssize_t w = write(fd, bytes + off, (size_t)len);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      if (i == 0 && errno != EAGAIN) return make_int(env, -errno);
-      break;
-    }
-    i++;
-  }
-  return make_int(env, i);
 }
 
 /* ---- readiness: a libuv poll handle per watched fd ---- */
@@ -459,82 +384,106 @@ static napi_value SetOffload(napi_env env, napi_callback_info info) {
   return make_int(env, ioctl(fd, TUNSETOFFLOAD, (unsigned long)flags) < 0 ? -errno : 0);
 }
 
-/* readBatchV(fd, bytes, offsets, cap, lengths, max, hdrs: Uint8Array) -> n | -errno */
-static napi_value ReadBatchV(napi_env env, napi_callback_info info) {
+/*
+ * readBatch(fd, bytes: Uint8Array, offsets: Int32Array, cap, lengths: Int32Array, max) -> n | -errno
+ * readBatchV(fd, bytes, offsets, cap, lengths, max, hdrs: Uint8Array) -> n | -errno
+ * Frames are read into the slots at offsets (at most cap bytes each), their lengths into lengths. The V form
+ * (IFF_VNET_HDR) reads each frame's virtio_net_hdr into hdrs beside it and completes a partial checksum.
+ */
+static napi_value read_batch(napi_env env, napi_callback_info info, int vnet) {
+  const char *name = vnet ? "fptap.readBatchV" : "fptap.readBatch";
   size_t argc = 7;
   napi_value argv[7];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int32_t fd, cap, max;
-  size_t blen, olen, llen, hlen;
-  if (argc < 7 || !get_int(env, argv[0], &fd) || !get_int(env, argv[3], &cap) || !get_int(env, argv[5], &max)) {
-    napi_throw_type_error(env, NULL, "fptap.readBatchV(fd, bytes, offsets, cap, lengths, max, hdrs)");
+  size_t blen, olen, llen, hlen = 0;
+  if (argc < (vnet ? 7u : 6u) || !get_int(env, argv[0], &fd) || !get_int(env, argv[3], &cap) || !get_int(env, argv[5], &max)) {
+    napi_throw_type_error(env, NULL, vnet ? "fptap.readBatchV(fd, bytes, offsets, cap, lengths, max, hdrs)" : "fptap.readBatch(fd, bytes, offsets, cap, lengths, max)");
     return NULL;
   }
   uint8_t *bytes = typed(env, argv[1], napi_uint8_array, &blen);
   int32_t *offs = typed(env, argv[2], napi_int32_array, &olen);
   int32_t *lens = typed(env, argv[4], napi_int32_array, &llen);
-  uint8_t *hdrs = typed(env, argv[6], napi_uint8_array, &hlen);
-  if (bytes == NULL || offs == NULL || lens == NULL || hdrs == NULL || cap <= 0) {
-    napi_throw_type_error(env, NULL, "fptap.readBatchV: bytes and hdrs must be Uint8Arrays, offsets and lengths Int32Arrays");
+  uint8_t *hdrs = vnet ? typed(env, argv[6], napi_uint8_array, &hlen) : NULL;
+  if (bytes == NULL || offs == NULL || lens == NULL || (vnet && hdrs == NULL) || cap <= 0) {
+    napi_throw_type_error(env, NULL, vnet ? "fptap.readBatchV: bytes and hdrs must be Uint8Arrays, offsets and lengths Int32Arrays" : "fptap.readBatch: bytes must be a Uint8Array, offsets and lengths Int32Arrays");
     return NULL;
   }
   if ((size_t)max > olen) max = (int32_t)olen;
   if ((size_t)max > llen) max = (int32_t)llen;
-  if ((size_t)max > hlen / VNET_HDR_LEN) max = (int32_t)(hlen / VNET_HDR_LEN);
+  if (vnet && (size_t)max > hlen / VNET_HDR_LEN) max = (int32_t)(hlen / VNET_HDR_LEN);
   int n = 0;
   while (n < max) {
     int32_t off = offs[n];
     if (off < 0 || (size_t)off + (size_t)cap > blen) {
-      napi_throw_range_error(env, NULL, "fptap.readBatchV: a slot lies outside the buffer");
+      char msg[80];
+      snprintf(msg, sizeof msg, "%s: a slot lies outside the buffer", name);
+      napi_throw_range_error(env, NULL, msg);
       return NULL;
     }
-    struct iovec iov[2] = {{hdrs + n * VNET_HDR_LEN, VNET_HDR_LEN}, {bytes + off, (size_t)cap}};
-    ssize_t r = readv(fd, iov, 2);
+    uint8_t *h = vnet ? hdrs + n * VNET_HDR_LEN : NULL;
+    struct iovec iov[2] = {{h, VNET_HDR_LEN}, {bytes + off, (size_t)cap}};
+    ssize_t r = vnet ? readv(fd, iov, 2) : read(fd, bytes + off, (size_t)cap);
     if (r < 0) {
       if (errno == EINTR) continue;
       if (n == 0 && errno != EAGAIN) return make_int(env, -errno);
       break;
     }
-    if (r < VNET_HDR_LEN) continue; /* cannot happen with IFF_VNET_HDR; skip rather than misread */
-    size_t flen = (size_t)r - VNET_HDR_LEN;
-    uint8_t *h = hdrs + n * VNET_HDR_LEN;
-    if (h[0] & VNET_F_NEEDS_CSUM) finish_csum(bytes + off, flen, h);
-    lens[n++] = (int32_t)flen;
+    if (vnet) {
+      if (r < VNET_HDR_LEN) continue; /* cannot happen with IFF_VNET_HDR; skip rather than misread */
+      r -= VNET_HDR_LEN;
+      if (h[0] & VNET_F_NEEDS_CSUM) finish_csum(bytes + off, (size_t)r, h);
+    }
+    lens[n++] = (int32_t)r;
   }
   return make_int(env, n);
 }
 
-/* writeBatchV(fd, bytes, offsets, lengths, n, hdrs) -> frames written | -errno */
-static napi_value WriteBatchV(napi_env env, napi_callback_info info) {
+static napi_value ReadBatch(napi_env env, napi_callback_info info) {
+  return read_batch(env, info, 0);
+}
+
+static napi_value ReadBatchV(napi_env env, napi_callback_info info) {
+  return read_batch(env, info, 1);
+}
+
+/*
+ * writeBatch(fd, bytes: Uint8Array, offsets: Int32Array, lengths: Int32Array, n) -> frames written | -errno
+ * writeBatchV(fd, bytes, offsets, lengths, n, hdrs) -> frames written | -errno (each frame after its header)
+ */
+static napi_value write_batch(napi_env env, napi_callback_info info, int vnet) {
+  const char *name = vnet ? "fptap.writeBatchV" : "fptap.writeBatch";
   size_t argc = 6;
   napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int32_t fd, n;
-  size_t blen, olen, llen, hlen;
-  if (argc < 6 || !get_int(env, argv[0], &fd) || !get_int(env, argv[4], &n)) {
-    napi_throw_type_error(env, NULL, "fptap.writeBatchV(fd, bytes, offsets, lengths, n, hdrs)");
+  size_t blen, olen, llen, hlen = 0;
+  if (argc < (vnet ? 6u : 5u) || !get_int(env, argv[0], &fd) || !get_int(env, argv[4], &n)) {
+    napi_throw_type_error(env, NULL, vnet ? "fptap.writeBatchV(fd, bytes, offsets, lengths, n, hdrs)" : "fptap.writeBatch(fd, bytes, offsets, lengths, n)");
     return NULL;
   }
   uint8_t *bytes = typed(env, argv[1], napi_uint8_array, &blen);
   int32_t *offs = typed(env, argv[2], napi_int32_array, &olen);
   int32_t *lens = typed(env, argv[3], napi_int32_array, &llen);
-  uint8_t *hdrs = typed(env, argv[5], napi_uint8_array, &hlen);
-  if (bytes == NULL || offs == NULL || lens == NULL || hdrs == NULL) {
-    napi_throw_type_error(env, NULL, "fptap.writeBatchV: bytes and hdrs must be Uint8Arrays, offsets and lengths Int32Arrays");
+  uint8_t *hdrs = vnet ? typed(env, argv[5], napi_uint8_array, &hlen) : NULL;
+  if (bytes == NULL || offs == NULL || lens == NULL || (vnet && hdrs == NULL)) {
+    napi_throw_type_error(env, NULL, vnet ? "fptap.writeBatchV: bytes and hdrs must be Uint8Arrays, offsets and lengths Int32Arrays" : "fptap.writeBatch: bytes must be a Uint8Array, offsets and lengths Int32Arrays");
     return NULL;
   }
   if ((size_t)n > olen) n = (int32_t)olen;
   if ((size_t)n > llen) n = (int32_t)llen;
-  if ((size_t)n > hlen / VNET_HDR_LEN) n = (int32_t)(hlen / VNET_HDR_LEN);
+  if (vnet && (size_t)n > hlen / VNET_HDR_LEN) n = (int32_t)(hlen / VNET_HDR_LEN);
   int i = 0;
   while (i < n) {
     int32_t off = offs[i], len = lens[i];
     if (off < 0 || len < 0 || (size_t)off + (size_t)len > blen) {
-      napi_throw_range_error(env, NULL, "fptap.writeBatchV: a frame lies outside the buffer");
+      char msg[80];
+      snprintf(msg, sizeof msg, "%s: a frame lies outside the buffer", name);
+      napi_throw_range_error(env, NULL, msg);
       return NULL;
     }
-    struct iovec iov[2] = {{hdrs + i * VNET_HDR_LEN, VNET_HDR_LEN}, {bytes + off, (size_t)len}};
-    ssize_t w = writev(fd, iov, 2);
+    struct iovec iov[2] = {{vnet ? hdrs + i * VNET_HDR_LEN : NULL, VNET_HDR_LEN}, {bytes + off, (size_t)len}};
+    ssize_t w = vnet ? writev(fd, iov, 2) : write(fd, bytes + off, (size_t)len);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (i == 0 && errno != EAGAIN) return make_int(env, -errno);
@@ -543,6 +492,14 @@ static napi_value WriteBatchV(napi_env env, napi_callback_info info) {
     i++;
   }
   return make_int(env, i);
+}
+
+static napi_value WriteBatch(napi_env env, napi_callback_info info) {
+  return write_batch(env, info, 0);
+}
+
+static napi_value WriteBatchV(napi_env env, napi_callback_info info) {
+  return write_batch(env, info, 1);
 }
 
 /* checksum(bytes, off, len, seed) -> folded sum (not inverted) */
