@@ -10,7 +10,8 @@
  * flow takes over the counters of the rules (firewall, bridge filter/nat) and queues that still exist
  * (control/instance/counter-carry.ts says which: by id after an edit, by identical rule after a reload).
  */
-import { M, R } from '../../dataplane/firewall/rules';
+import { R } from '../../dataplane/firewall/rules';
+import { rareUses } from '../../dataplane/firewall/state';
 import { Col as MonCol, TrafficMonitor, type TrafficRates } from './traffic-monitor';
 import { compileGeneration, type Generation } from '../compile/generation';
 import { addressEntry } from '../compile/firewall';
@@ -283,11 +284,7 @@ export class LiveRouter {
     if (n < 2) return;
     if (this.flow.queueStages.length > 0) this.opts.log('system,warning', `queues: each of the ${n} workers shapes its own copy, so a queue's limits apply per worker (docs/workers.md)`);
     const f = this.gen.firewall;
-    const perWorker = [f.raw, f.filter, f.mangle, f.nat].some((t) => {
-      for (let r = 0; r < t.n; r++) if ((t.has[r]! & M.RARE) !== 0 && (t.has2[r]! & R.PSD) !== 0) return true;
-      return false;
-    });
-    if (perWorker) this.opts.log('firewall,warning', `psd rules count per worker: with ${n} workers a scan must be up to ${n} times wider to be seen (docs/workers.md)`);
+    if ([f.raw, f.filter, f.mangle, f.nat].some((t) => (rareUses(t) & R.PSD) !== 0)) this.opts.log('firewall,warning', `psd rules count per worker: with ${n} workers a scan must be up to ${n} times wider to be seen (docs/workers.md)`);
   }
 
   /** Apply the store if it differs from what the running flow was compiled from (API changes). */
@@ -387,8 +384,8 @@ export class LiveRouter {
       '/ip firewall nat': 'nat',
     };
     const ifMenu = (menu: string) => menu === '/interface' || menu.startsWith('/interface ');
-    const statColumns = (menu: string) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : menu === '/queue simple' || menu === '/queue tree' ? QUEUE_STAT_COLUMNS : undefined);
-    const rawStats = this.rawStatsOf(ifMenu);
+    const statColumns = (menu: string) => (ifMenu(menu) ? INTERFACE_STAT_COLUMNS : isQueueMenu(menu) ? QUEUE_STAT_COLUMNS : undefined);
+    const rawStats = (menu: string, id: number) => this.rawStats(menu, id, ifMenu(menu));
     /** The counter table and row of rule `id` of `menu` in the running flow (undefined: none). */
     const ruleOf = (menu: string, id: number): { t: CounterTable; r: number } | undefined => {
       if (menu === '/interface bridge filter' || menu === '/interface bridge nat') {
@@ -417,7 +414,7 @@ export class LiveRouter {
         return { bytes: c.bytes[at.r]!, packets: c.packets[at.r]! };
       },
       reset: (menu, ids) => {
-        if (menu === '/queue simple' || menu === '/queue tree' || (ifMenu(menu) && !menu.startsWith('/interface bridge '))) {
+        if (isQueueMenu(menu) || (ifMenu(menu) && !menu.startsWith('/interface bridge '))) {
           // queues and interfaces: what is counted now becomes the zero these counters are shown from
           for (const id of ids) {
             const v = rawStats(menu, id);
@@ -447,28 +444,25 @@ export class LiveRouter {
   /** Per `menu:id` of a queue or interface: its stat values when `reset-counters` ran (shown minus these). */
   private readonly statBase = new Map<string, readonly (number | string)[]>();
 
-  /** An interface's or queue's stat values as counted (reset-counters not applied). */
-  private rawStatsOf(ifMenu: (m: string) => boolean): (menu: string, id: number) => (number | string)[] | undefined {
-    return (menu, id) => {
-      if (menu === '/queue simple' || menu === '/queue tree') {
-        const q = this.gen.queues;
-        const f = this.flow;
-        // with workers the port thread's flow carries no traffic: the workers' queue counters, summed
-        const sums = this.workerEngine?.queueCounters();
-        const schedulers = sums !== undefined ? (code: number) => sums.get(code) ?? null : (code: number) => f.queueScheduler(code);
-        return queueItemStats(q, schedulers, f.queueClock(), menu, `*${id.toString(16).toUpperCase()}`);
-      }
-      if (!ifMenu(menu)) return undefined;
-      const name = this.interfaceName(id);
-      const b = this.driver.bindings.findIndex((x) => x.iface === name);
-      if (b < 0) return undefined;
-      return STAT_LC.map((c) => this.driver.counters[b * LC.COUNT + c]!);
-    };
+  /** A queue's or (`isInterface`) an interface's stat values as counted (reset-counters not applied). */
+  private rawStats(menu: string, id: number, isInterface: boolean): (number | string)[] | undefined {
+    if (isQueueMenu(menu)) {
+      const f = this.flow;
+      // with workers the port thread's flow carries no traffic: the workers' queue counters, summed
+      const sums = this.workerEngine?.queueCounters();
+      const schedulers = sums !== undefined ? (code: number) => sums.get(code) ?? null : (code: number) => f.queueScheduler(code);
+      return queueItemStats(this.gen.queues, schedulers, f.queueClock(), menu, `*${id.toString(16).toUpperCase()}`);
+    }
+    if (!isInterface) return undefined;
+    const name = this.interfaceName(id);
+    const b = this.driver.bindings.findIndex((x) => x.iface === name);
+    if (b < 0) return undefined;
+    return STAT_LC.map((c) => this.driver.counters[b * LC.COUNT + c]!);
   }
 
   /** Where a reset baseline is kept: an interface by name (every interface menu shows it), a queue by id. */
   private baseKey(menu: string, id: number): string {
-    return menu === '/queue simple' || menu === '/queue tree' ? `${menu}:${id}` : `if:${this.interfaceName(id) ?? id}`;
+    return isQueueMenu(menu) ? `${menu}:${id}` : `if:${this.interfaceName(id) ?? id}`;
   }
 
   /**
@@ -567,6 +561,8 @@ export class LiveRouter {
     return lines.join('\n') + '\n';
   }
 }
+
+const isQueueMenu = (menu: string): boolean => menu === '/queue simple' || menu === '/queue tree';
 
 /** Stat columns that count up (reset-counters zeroes them); rates and queue lengths are shown as they are. */
 const COUNTED_COLUMN = /^(rx-|tx-)|^(bytes|packets|dropped)$/;

@@ -587,7 +587,12 @@ export class WorkerEngine implements LiveEngine {
 
   /** Remove connections by row id in whichever worker holds them; returns how many were found. */
   removeConnections(ids: readonly number[]): number {
-    return this.ask({ what: 'remove-connections', ids, workers: this.workers }).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
+    return this.removed({ what: 'remove-connections', ids, workers: this.workers });
+  }
+
+  /** A removal asked of every worker: how many entries went, over all of them. */
+  private removed(ask: WorkerAsk): number {
+    return this.ask(ask).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
   }
 
   /** Every worker's ARP table (each learns on its own: docs/workers.md). */
@@ -597,7 +602,7 @@ export class WorkerEngine implements LiveEngine {
 
   /** Forget learned neighbours (address, interface index) in every worker; returns how many entries went. */
   removeArp(keys: readonly (readonly [number, number])[]): number {
-    return this.ask({ what: 'remove-arp', keys }).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
+    return this.removed({ what: 'remove-arp', keys });
   }
 
   /** Every worker's bridge forwarding databases (each learns on its own). */
@@ -607,7 +612,7 @@ export class WorkerEngine implements LiveEngine {
 
   /** Forget learned hosts ([bridge, hi, lo, vid]) in every worker; returns how many entries went. */
   removeFdb(keys: readonly (readonly [number, number, number, number])[]): number {
-    return this.ask({ what: 'remove-fdb', keys }).reduce((n, a) => n + (a !== undefined && 'removed' in a ? a.removed : 0), 0);
+    return this.removed({ what: 'remove-fdb', keys });
   }
 
   /** Take address-list entries out of every worker's lists (the router's copy removed them: console, API). */
