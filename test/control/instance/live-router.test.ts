@@ -3,18 +3,11 @@
  * read the running schedulers, as the console and the APIs show them; a console edit to a queue applies at once.
  */
 import { frame } from '../../../pcap/fixture';
-import { RouterInstance } from '../../../control/instance/router';
-import { LiveRouter } from '../../../control/instance/live-router';
 import { printRows } from '../../../control/api/commands';
-import { MemPort } from '../../dataplane/ports/mem-port';
+import type { MemPort } from '../../dataplane/ports/mem-port';
+import { memRouter, twoPortRouter } from './mem-router';
 
-const CONFIG = `/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
-set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01
-/ip address
-add address=10.1.0.1/24 interface=ether1
-add address=10.2.0.1/24 interface=ether2
-/ip arp
+const CONFIG = `${twoPortRouter()}/ip arp
 add address=10.2.0.2 interface=ether2 mac-address=02:00:00:00:22:02
 /ip firewall mangle
 add chain=forward action=mark-packet new-packet-mark=all passthrough=no
@@ -27,18 +20,9 @@ const udp = (i: number) =>
   frame().eth({ src: '02:00:00:00:11:02', dst: '02:00:00:00:01:01' }).ipv4({ src: '10.1.0.2', dst: '10.2.0.2', id: i, ttl: 64 }).udp({ sport: 4000, dport: 9 }).payload(new Uint8Array(100)).build();
 
 function setup() {
-  const router = new RouterInstance();
-  const res = router.load(CONFIG, 'live.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  const p1 = new MemPort('tapA');
-  const p2 = new MemPort('tapB');
-  let t = 1_700_000_000;
-  const live = new LiveRouter(router, [{ iface: 'ether1', io: p1 }, { iface: 'ether2', io: p2 }], {
-    log: () => {},
-    driver: { clock: () => [t, 0], tickMs: 1000 },
-  });
-  live.driver.start();
-  return { router, live, p1, p2, advance: (s: number) => (t += s) };
+  const { router, live, ports, clock } = memRouter(CONFIG);
+  const [p1, p2] = ports as [MemPort, MemPort];
+  return { router, live, p1, p2, advance: (s: number) => (clock.now += s) };
 }
 
 test('queue print stats read the running schedulers (console columns and API attributes)', () => {

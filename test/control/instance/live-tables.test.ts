@@ -7,23 +7,17 @@
 import { RouterOSAPI } from 'node-routeros';
 import { frame } from '../../../pcap/fixture';
 import { RouterInstance } from '../../../control/instance/router';
-import { LiveRouter } from '../../../control/instance/live-router';
 import { Console } from '../../../control/console/console';
 import { runApiCommand } from '../../../control/api/commands';
 import { ApiServer } from '../../../control/api/server';
 import { RestServer } from '../../../control/api/rest';
 import { exportConfig } from '../../../control/store/export';
 import { MemPort } from '../../dataplane/ports/mem-port';
+import { memRouter, twoPortRouter } from './mem-router';
 
 const LAN_MAC = '02:00:00:00:11:02';
 const WAN_MAC = '02:00:00:00:22:02';
-const CONFIG = `/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
-set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01
-/ip address
-add address=10.1.0.1/24 interface=ether1
-add address=203.0.113.2/24 interface=ether2
-/ip arp
+const CONFIG = `${twoPortRouter('203.0.113.2/24')}/ip arp
 add address=10.1.0.2 interface=ether1 mac-address=${LAN_MAC}
 add address=203.0.113.1 interface=ether2 mac-address=${WAN_MAC}
 /ip firewall filter
@@ -46,18 +40,9 @@ const u16 = (f: Uint8Array, o: number) => (f[o]! << 8) | f[o + 1]!;
 const USER = { name: 'api', policies: new Set(['read', 'write', 'api', 'rest-api']) };
 
 function setup() {
-  const router = new RouterInstance();
-  const res = router.load(CONFIG, 'live.rsc');
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  const p1 = new MemPort('tapA');
-  const p2 = new MemPort('tapB');
-  const t = 1_700_000_000;
   const logs: string[] = [];
-  const live = new LiveRouter(router, [{ iface: 'ether1', io: p1 }, { iface: 'ether2', io: p2 }], {
-    log: (topics, msg) => logs.push(`${topics} ${msg}`),
-    driver: { clock: () => [t, 0], tickMs: 1000 },
-  });
-  live.driver.start();
+  const { router, live, ports } = memRouter(CONFIG, { log: (topics, msg) => logs.push(`${topics} ${msg}`) });
+  const [p1, p2] = ports as [MemPort, MemPort];
   // a UDP exchange (seen both ways) and a TCP SYN (one way)
   p1.inbox.push(udpOut(40000), syn(41000));
   p1.ready!();

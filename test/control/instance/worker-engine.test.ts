@@ -17,18 +17,13 @@ import { compileGeneration } from '../../../control/compile/generation';
 import { compileConfig } from '../../../control/instance/compile-text';
 import { exportConfig } from '../../../control/store/export';
 import { MemPort } from '../../dataplane/ports/mem-port';
+import { twoPortRouter } from './mem-router';
 import { runApiCommand } from '../../../control/api/commands';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const LAN_MAC = '02:00:00:00:11:02';
 const WAN_MAC = '02:00:00:00:22:02';
-const CONFIG = `/interface ethernet
-set [ find default-name=ether1 ] mac-address=02:00:00:00:01:01
-set [ find default-name=ether2 ] mac-address=02:00:00:00:02:01
-/ip address
-add address=10.1.0.1/24 interface=ether1
-add address=203.0.113.2/24 interface=ether2
-/ip arp
+const CONFIG = `${twoPortRouter('203.0.113.2/24')}/ip arp
 add address=10.1.0.2 interface=ether1 mac-address=${LAN_MAC}
 add address=203.0.113.1 interface=ether2 mac-address=${WAN_MAC}
 /ip firewall filter
