@@ -12,14 +12,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanup, liveUsable, sh, sleep, startRouter, stopRouter, tapHost, waitUntil } from './lib';
+import { cleanup, liveUsable, sh, sleep, startRouter, stopRouter, tapHost, waitUntil, labNames } from './lib';
 import { RawClient } from '../../control/api/helpers';
 
 const P = `fpa${process.pid}`;
-const LAN = `${P}l`;
-const WAN = `${P}w`;
-const TAP_LAN = `${P}a`;
-const TAP_WAN = `${P}b`;
+const { LAN, WAN, TAP_LAN, TAP_WAN } = labNames(P);
 const usable = liveUsable('live API');
 const maybe = usable ? describe : describe.skip;
 

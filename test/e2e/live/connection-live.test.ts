@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanup, inNs, liveUsable, sh, sleep, startRouter, stopRouter, tapHost, waitUntil } from './lib';
+import { cleanup, inNs, liveUsable, sh, sleep, startRouter, stopRouter, tapHost, waitUntil, labNames } from './lib';
 import { RawClient } from '../../control/api/helpers';
 
 const usable = liveUsable('live connection table');
@@ -39,10 +39,7 @@ const attrs = (s: string[]): Record<string, string> => Object.fromEntries(s.filt
 for (const workers of [0, 2]) {
   maybe(`flowplane run${workers > 0 ? ` --workers ${workers}` : ''}: the connection table and firewall log are live`, () => {
     const P = `fpc${process.pid}${workers}`;
-    const LAN = `${P}l`;
-    const WAN = `${P}w`;
-    const TAP_LAN = `${P}a`;
-    const TAP_WAN = `${P}b`;
+    const { LAN, WAN, TAP_LAN, TAP_WAN } = labNames(P);
     let router: ChildProcess | null = null;
     let log = '';
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fpc-'));

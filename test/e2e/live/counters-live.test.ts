@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanup, liveUsable, sh, startRouter, stopRouter, tapHost, waitUntil } from './lib';
+import { cleanup, liveUsable, sh, startRouter, stopRouter, tapHost, waitUntil, labNames } from './lib';
 import { RawClient } from '../../control/api/helpers';
 
 const maybe = liveUsable('live counters') ? describe : describe.skip;
@@ -34,10 +34,7 @@ add name=api group=full password=secret
 
 function suite(workers: number): void {
   const P = `fpc${process.pid}${workers > 0 ? 'x' : ''}`;
-  const LAN = `${P}l`;
-  const WAN = `${P}w`;
-  const TAP_LAN = `${P}a`;
-  const TAP_WAN = `${P}b`;
+  const { LAN, WAN, TAP_LAN, TAP_WAN } = labNames(P);
 
   maybe(`flowplane run keeps rule counters across changes${workers > 0 ? ` (--workers ${workers})` : ''}`, () => {
     let router: ChildProcess | null = null;

@@ -19,6 +19,22 @@ export function liveUsable(what: string): boolean {
   return ok;
 }
 
+/**
+ * The names of a test's namespaces and devices, all starting with `prefix` (made unique by the caller: the
+ * pid, and what tells its suites apart): hosts LAN and WAN with their TAPs, and a pcap host VH on a veth pair.
+ */
+export function labNames(prefix: string) {
+  return {
+    LAN: `${prefix}l`,
+    WAN: `${prefix}w`,
+    TAP_LAN: `${prefix}a`,
+    TAP_WAN: `${prefix}b`,
+    VH: `${prefix}v`,
+    VETH_R: `${prefix}r`,
+    VETH_H: `${prefix}h`,
+  };
+}
+
 export const sh = (cmd: string, args: string[], timeout = 10_000): string =>
   execFileSync(cmd, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
 export const inNs = (ns: string, args: string[], timeout = 10_000): string => sh('ip', ['netns', 'exec', ns, ...args], timeout);

@@ -29,7 +29,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checksums, cleanup, inNs, liveUsable, pcapHost, sh, sleep, startRouter, stopRouter, tapHost, tcpdump, waitUntil } from './lib';
+import { checksums, cleanup, inNs, liveUsable, pcapHost, sh, sleep, startRouter, stopRouter, tapHost, tcpdump, waitUntil, labNames } from './lib';
 
 const maybe = liveUsable('routed') ? describe : describe.skip;
 
@@ -95,13 +95,7 @@ while True:
  */
 function suite(workers: number, tapQueues = 1): void {
   const P = `fpl${process.pid}${tapQueues > 1 ? 'q' : workers > 0 ? 'x' : ''}`;
-  const LAN = `${P}l`;
-  const WAN = `${P}w`;
-  const TAP_LAN = `${P}a`;
-  const TAP_WAN = `${P}b`;
-  const VH = `${P}v`;
-  const VETH_R = `${P}r`;
-  const VETH_H = `${P}h`;
+  const { LAN, WAN, TAP_LAN, TAP_WAN, VH, VETH_R, VETH_H } = labNames(P);
   const opts = [...(workers > 0 ? ['--workers', String(workers)] : []), ...(tapQueues > 1 ? ['--tap-queues', String(tapQueues)] : [])];
   maybe(`flowplane run with TAPs in network namespaces${opts.length > 0 ? ` (${opts.join(' ')})` : ''}`, () => {
     let router: ChildProcess | null = null;

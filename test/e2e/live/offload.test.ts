@@ -17,16 +17,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checksums, cleanup, inNs, iperf3, liveUsable, pcapHost, sh, sleep, startRouter, stopRouter, tapHost, tcpdump, waitUntil } from './lib';
+import { checksums, cleanup, inNs, iperf3, liveUsable, pcapHost, sh, sleep, startRouter, stopRouter, tapHost, tcpdump, waitUntil, labNames } from './lib';
 
 const P = `fpo${process.pid}`;
-const LAN = `${P}l`;
-const WAN = `${P}w`;
-const VH = `${P}v`;
-const TAP_LAN = `${P}a`;
-const TAP_WAN = `${P}b`;
-const VETH_R = `${P}r`;
-const VETH_H = `${P}h`;
+const { LAN, WAN, VH, TAP_LAN, TAP_WAN, VETH_R, VETH_H } = labNames(P);
 const maybe = liveUsable('offload') ? describe : describe.skip;
 
 const CONFIG = `/interface ethernet
