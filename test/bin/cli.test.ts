@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CORPUS_PCAP } from '../corpus-path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'flowplane');
-const CORPUS = path.resolve(ROOT, '../shared/corpus/pcap');
+const CORPUS = CORPUS_PCAP;
 
 function flowplane(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });

@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CORPUS_RSC } from '../corpus-path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'flowplane');
-const CORPUS = path.resolve(ROOT, '../shared/corpus/rsc');
+const CORPUS = CORPUS_RSC;
 
 function flowplane(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });

@@ -20,9 +20,10 @@ import * as path from 'node:path';
 import { executeReplay, type ReplayPlan } from '../../bin/commands/replay-run';
 import { countRecords, openCapture } from '../../pcap/reader';
 import { DROP_NAMES } from '../../dataplane/drop';
+import { CORPUS_PCAP } from '../corpus-path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CORPUS = path.resolve(ROOT, '../shared/corpus/pcap');
+const CORPUS = CORPUS_PCAP;
 const files = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).filter((f) => /\.pcap(ng)?$/.test(f)).sort() : [];
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-corpus-'));

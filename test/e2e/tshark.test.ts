@@ -10,8 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openCapture } from '../../pcap/reader';
 import { frame, writeFixture, fragmentIpv4, type FixtureFrame } from '../../pcap/fixture';
+import { CORPUS_PCAP } from '../corpus-path';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/pcap');
+const CORPUS = CORPUS_PCAP;
 
 function tshark(file: string, fields: string[], extra: string[] = []): string[][] {
   const out = execFileSync(

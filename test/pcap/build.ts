@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CaptureReader } from '../../pcap/reader';
+import { CORPUS_PCAP } from '../corpus-path';
 
-export const CORPUS = path.resolve(__dirname, '../../../shared/corpus/pcap');
+export const CORPUS = CORPUS_PCAP;
 
 export interface CorpusEntry {
   file: string;

@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { frame, fixtureBytes, type FixtureFrame } from '../../pcap/fixture';
 import { generationFrom, replay } from '../dataplane/flow/helpers';
 import { Fate } from '../../dataplane/flow';
+import { CORPUS_RSC } from '../corpus-path';
 
-const CORPUS = path.join(__dirname, '../../../shared/corpus/rsc');
+const CORPUS = CORPUS_RSC;
 const T0 = 1_767_261_600;
 const HOST = '02:00:00:0a:00:0a';
 const GW = '02:00:00:00:01:fe';

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generationFrom } from '../../dataplane/flow/helpers';
 import { QKind, PcqBy } from '../../../dataplane/queue/spec';
+import { CORPUS_ROOT } from '../../corpus-path';
 
 const ip = (s: string): number => s.split('.').reduce((a, o) => a * 256 + Number(o), 0) | 0;
 
@@ -98,7 +99,7 @@ set ether3 queue=red1
   });
 
   it('the corpus queue configs compile without throwing', () => {
-    const dir = path.join(__dirname, '../../../../shared/corpus');
+    const dir = CORPUS_ROOT;
     const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /queue|qos/i.test(f) && f.endsWith('.rsc'));
     expect(files.length).toBeGreaterThan(0);
     let compiled = 0;

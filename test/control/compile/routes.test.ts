@@ -17,6 +17,7 @@ import {
   routeFlags,
 } from '../../../control/compile/routes';
 import { formatIpv4, formatIpv4Prefix } from '../../../control/routeros/values';
+import { CORPUS_RSC } from '../../corpus-path';
 
 function router(text: string, ports = 4): RouterInstance {
   const r = new RouterInstance({ ethernetPorts: ports });
@@ -515,7 +516,7 @@ test('deterministic: the same config compiles to the same tables; the summary pr
 // ---------------------------------------------------------------------------------------------------------
 // Corpus smoke test: real configs with routes compile without throwing.
 
-const CORPUS = path.join(__dirname, '../../../../shared/corpus/rsc');
+const CORPUS = CORPUS_RSC;
 
 test('corpus configs with routes compile; summaries printed', () => {
   const files = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).filter((f) => f.endsWith('.rsc') && /^(y0rikkk|feichay10|AmirArsalanTaqavi)__/.test(f)) : [];

@@ -8,8 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RouterInstance } from '../../../control/instance/router';
 import { exportConfig } from '../../../control/store/export';
+import { CORPUS_RSC } from '../../corpus-path';
 
-const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/rsc');
+const CORPUS = CORPUS_RSC;
 const DATE = new Date(Date.UTC(2026, 0, 1, 10, 0, 0));
 
 function load(text: string, file: string, fragment = false) {

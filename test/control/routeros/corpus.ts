@@ -1,8 +1,9 @@
 /** Access to the third-party corpus, read in place (never copied). */
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { CORPUS_RSC } from '../../corpus-path';
 
-export const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/rsc');
+export const CORPUS = CORPUS_RSC;
 
 export function corpusFiles(): string[] {
   return readdirSync(CORPUS)

@@ -10,10 +10,11 @@ import * as path from 'node:path';
 import { RouterInstance } from '../../../control/instance/router';
 import type { LoadResult } from '../../../control/store/load';
 import type { ConfigError } from '../../../control/routeros/errors';
+import { CORPUS_RSC } from '../../corpus-path';
 
 /** The project folder (this file runs from test/ under jest and from dist/test/ when built). */
 const ROOT = path.resolve(__dirname, __dirname.split(path.sep).includes('dist') ? '../../../..' : '../../..');
-export const CORPUS = path.resolve(ROOT, '../shared/corpus/rsc');
+export const CORPUS = CORPUS_RSC;
 
 export interface FileReport {
   readonly file: string;

@@ -9,8 +9,9 @@ import { INTERFACE_KINDS, menuRegistry } from '../../../control/menus/registry';
 import { isPlain } from '../../../control/store/fastpath';
 import { loadConfig } from '../../../control/store/load';
 import { ConfigStore } from '../../../control/store/store';
+import { CORPUS_RSC } from '../../corpus-path';
 
-const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/rsc');
+const CORPUS = CORPUS_RSC;
 
 function both(text: string, file = 't.rsc') {
   const mk = () => new ConfigStore(menuRegistry().specs, { sharedIds: [INTERFACE_KINDS], ethernetPorts: 8 });

@@ -13,8 +13,9 @@ import { ReplaySource } from '../../../dataplane/ports/replay';
 import { replayThroughFlow } from '../../../dataplane/ports/flow-replay';
 import { DROP_NAMES } from '../../../dataplane/drop';
 import { openCapture } from '../../../pcap/reader';
+import { CORPUS_PCAP } from '../../corpus-path';
 
-const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/pcap');
+const CORPUS = CORPUS_PCAP;
 const files = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).filter((f) => /\.pcap(ng)?$/.test(f)).sort() : [];
 const config = fs.readFileSync(path.resolve(__dirname, '../../scenarios/routing-two-port/config.rsc'), 'utf8');
 

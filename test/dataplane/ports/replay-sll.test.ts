@@ -16,6 +16,7 @@ import { isWireError } from '../../../dataplane/wire/error';
 import { openCapture } from '../../../pcap/reader';
 import { frame, fixtureBytes, type FixtureFrame } from '../../../pcap/fixture';
 import { generationFrom, replay } from '../flow/helpers';
+import { CORPUS_PCAP } from '../../corpus-path';
 
 const PORT_MAC = '02:00:00:00:01:01';
 const A = '02:00:00:0a:00:0a';
@@ -160,7 +161,7 @@ describe('a cooked capture through the router', () => {
     expect(text).not.toContain('unsupported-link-type');
   });
 
-  const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/pcap');
+  const CORPUS = CORPUS_PCAP;
   const sllFiles = fs.existsSync(CORPUS)
     ? fs.readdirSync(CORPUS).filter((f) => /\.pcap(ng)?$/.test(f) && [113, 276].includes(firstLinkType(path.join(CORPUS, f))))
     : [];

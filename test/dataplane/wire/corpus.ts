@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openCapture } from '../../../pcap/reader';
+import { CORPUS_PCAP } from '../../corpus-path';
 
-export const CORPUS_DIR = path.resolve(__dirname, '../../../../shared/corpus/pcap');
+export const CORPUS_DIR = CORPUS_PCAP;
 
 export interface CorpusFrame {
   file: string;
